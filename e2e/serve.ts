@@ -1,0 +1,49 @@
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { startEmbeddedPostgres } from "@/server/db/bootstrap";
+import { ensureDatabaseExists, findRepoRoot, withDatabase } from "@/server/db/migrate";
+import { E2E_AUTH_SECRET } from "./fixtures/env";
+
+// Playwright's web server: the production app (npm start's script) on a fresh database — a new
+// database on the server of E2E_DATABASE_URL / DATABASE_URL when given, else on an embedded
+// PostgreSQL of its own. The url goes to .data/e2e-database-url for fixtures that seed per test.
+async function main(): Promise<void> {
+  const root = findRepoRoot();
+  const base = process.env.E2E_DATABASE_URL ?? process.env.DATABASE_URL;
+  const embedded = base
+    ? undefined
+    : await startEmbeddedPostgres({ dataDir: path.join(root, ".data", "e2e-pg"), port: 54331, disposable: true });
+  const url = withDatabase(base ?? (embedded?.url as string), `rcc_e2e_${randomBytes(4).toString("hex")}`);
+  await ensureDatabaseExists(url);
+  mkdirSync(path.join(root, ".data"), { recursive: true });
+  writeFileSync(path.join(root, ".data", "e2e-database-url"), url);
+
+  const child = spawn("npx", ["tsx", "scripts/start.ts"], {
+    cwd: root,
+    stdio: "inherit",
+    env: {
+      ...process.env,
+      DATABASE_URL: url,
+      PORT: process.env.E2E_PORT ?? "3103",
+      AUTH_SECRET: E2E_AUTH_SECRET,
+      REMEDIATION_EXECUTOR: process.env.REMEDIATION_EXECUTOR ?? "simulated",
+      REMEDIATION_SIMULATED_DELAY_MS: process.env.REMEDIATION_SIMULATED_DELAY_MS ?? "300",
+      DEMO_SEED: "true",
+      LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+    },
+  });
+  const stop = () => child.kill("SIGTERM");
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+  child.on("exit", async (code) => {
+    await embedded?.stop();
+    process.exit(code ?? 0);
+  });
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

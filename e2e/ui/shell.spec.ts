@@ -1,0 +1,32 @@
+import { expect, signIn, test } from "../fixtures/test";
+
+test("an anonymous visitor is sent to sign-in", async ({ page }) => {
+  await page.goto("/control-center");
+  await expect(page).toHaveURL(/\/signin/);
+  await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
+});
+
+test("wrong password is refused with a message", async ({ page }) => {
+  await page.goto("/signin");
+  await page.getByLabel("Email").fill("operator@demo.local");
+  await page.getByLabel("Password").fill("not-the-password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByText("Invalid email or password")).toBeVisible();
+});
+
+for (const role of ["operator", "viewer", "admin"] as const) {
+  test(`${role} signs in and sees the Control Center shell`, async ({ page }) => {
+    await signIn(page, role);
+    await expect(page.getByRole("heading", { name: "Remediation Control Center" })).toBeVisible();
+    await expect(page.getByTestId("signed-in-role")).toHaveText(role);
+    await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Incidents" })).toBeVisible();
+  });
+}
+
+test("sign-out returns to the sign-in page", async ({ page }) => {
+  await signIn(page, "operator");
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/signin/);
+  await page.goto("/control-center");
+  await expect(page).toHaveURL(/\/signin/);
+});

@@ -1,0 +1,5 @@
+import { ControlCenter } from "@/components/control-center/control-center";
+
+export default function ControlCenterPage() {
+  return <ControlCenter />;
+}

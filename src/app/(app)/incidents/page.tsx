@@ -1,0 +1,5 @@
+import { IncidentList } from "@/components/incident/incident-list";
+
+export default function IncidentsPage() {
+  return <IncidentList />;
+}

@@ -1,0 +1,25 @@
+"use client";
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { httpBatchLink } from "@trpc/client";
+import { SessionProvider } from "next-auth/react";
+import { type ReactNode, useState } from "react";
+import { Toaster } from "sonner";
+import superjson from "superjson";
+import { trpc } from "@/lib/trpc";
+
+export function Providers({ children }: { children: ReactNode }) {
+  const [queryClient] = useState(
+    () => new QueryClient({ defaultOptions: { queries: { staleTime: 5_000, retry: 1, refetchOnWindowFocus: true } } }),
+  );
+  const [trpcClient] = useState(() => trpc.createClient({ links: [httpBatchLink({ url: "/api/trpc", transformer: superjson })] }));
+  return (
+    <SessionProvider>
+      <trpc.Provider client={trpcClient} queryClient={queryClient}>
+        <QueryClientProvider client={queryClient}>
+          {children}
+          <Toaster richColors closeButton position="top-right" />
+        </QueryClientProvider>
+      </trpc.Provider>
+    </SessionProvider>
+  );
+}

@@ -1,0 +1,86 @@
+import { jwtVerify, SignJWT } from "jose";
+import { z } from "zod";
+import { AppError } from "@/server/errors";
+import type { Principal } from "./principal-types";
+import { authSecret } from "./secret";
+
+// API bearer tokens (contract §3): JWS, HS256 only, 30 s clock tolerance. jose does the
+// cryptography and the registered-claim checks; zod checks the claims the contract adds.
+
+const ALGORITHM = "HS256";
+const CLOCK_TOLERANCE_SECONDS = 30;
+const INVALID = "Invalid or expired token";
+
+const nonEmpty = z.string().refine((s) => s.trim() !== "", "must be a non-empty string");
+
+const claimsSchema = z.object({
+  sub: nonEmpty,
+  organizationId: nonEmpty,
+  permissions: z.array(z.string()),
+  exp: z.number(),
+  email: z.string().optional(),
+  name: z.string().optional(),
+});
+
+const keyOf = (secret: string) => new TextEncoder().encode(secret);
+
+/** A verified token → its principal. Every failure is a 401 AppError, never a 500. */
+export async function verifyBearerToken(token: string, secret = authSecret()): Promise<Principal> {
+  let payload: unknown;
+  try {
+    // `algorithms` is the allow-list: `none`, HS384/HS512 and every asymmetric algorithm are
+    // refused before any signature work; `requiredClaims` makes a token without exp invalid.
+    ({ payload } = await jwtVerify(token, keyOf(secret), {
+      algorithms: [ALGORITHM],
+      clockTolerance: CLOCK_TOLERANCE_SECONDS,
+      requiredClaims: ["exp", "sub"],
+    }));
+  } catch {
+    // Whatever jose rejects (malformed, bad signature, algorithm, expiry) is the caller's token.
+    throw new AppError("UNAUTHORIZED", INVALID);
+  }
+
+  const claims = claimsSchema.safeParse(payload);
+  if (!claims.success) {
+    const fields = [...new Set(claims.error.issues.map((i) => String(i.path[0] ?? "payload")))];
+    throw new AppError("UNAUTHORIZED", `Invalid token claims: ${fields.join(", ")}`);
+  }
+  const { sub, organizationId, permissions, email, name } = claims.data;
+  return {
+    userId: sub,
+    organizationId,
+    permissions,
+    ...(email !== undefined && { email }),
+    ...(name !== undefined && { name }),
+    via: "token",
+  };
+}
+
+export interface SignTokenInput {
+  sub: string;
+  organizationId: string;
+  permissions: readonly string[];
+  ttlSeconds: number;
+  email?: string;
+  name?: string;
+}
+
+/** Issues a token the API accepts (CLI `npm run token`, tests, the UI's token minting). */
+export async function signToken(input: SignTokenInput, secret = authSecret()): Promise<string> {
+  const { sub, organizationId, permissions, ttlSeconds, email, name } = input;
+  // A negative ttl is allowed on purpose: tests mint already-expired tokens. The CLI refuses it.
+  if (!Number.isInteger(ttlSeconds)) throw new RangeError(`ttlSeconds must be an integer, got ${ttlSeconds}`);
+  if (!sub.trim() || !organizationId.trim()) throw new RangeError("sub and organizationId must be non-empty");
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT({
+    organizationId,
+    permissions: [...permissions],
+    ...(email !== undefined && { email }),
+    ...(name !== undefined && { name }),
+  })
+    .setProtectedHeader({ alg: ALGORITHM, typ: "JWT" })
+    .setSubject(sub)
+    .setIssuedAt(now)
+    .setExpirationTime(now + ttlSeconds)
+    .sign(keyOf(secret));
+}

@@ -1,0 +1,10 @@
+/** Who is calling: the same shape whether they came with a bearer token or a browser session. */
+export interface Principal {
+  userId: string;
+  organizationId: string;
+  permissions: string[];
+  email?: string;
+  name?: string;
+  role?: string;
+  via: "token" | "session";
+}

@@ -1,0 +1,175 @@
+import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import pg from "pg";
+import { afterAll, describe, expect, it } from "vitest";
+import {
+  defaultMigrationsDir,
+  ensureDatabaseExists,
+  findRepoRoot,
+  migrateDatabase,
+  queryServer,
+  quoteIdent,
+  withDatabase,
+} from "@/server/db/migrate";
+import { createTestOrganization, testDb } from "@/test/db";
+
+const root = findRepoRoot();
+const folders = readdirSync(defaultMigrationsDir(), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => entry.name)
+  .sort();
+
+const created: string[] = [];
+function scratchDatabaseUrl(): string {
+  // Named after this file's database so a crashed run's leftovers are swept with it.
+  const name = `${new URL(process.env.DATABASE_URL!).pathname.slice(1)}_${created.length}`;
+  created.push(name);
+  return withDatabase(process.env.DATABASE_URL!, name);
+}
+
+afterAll(async () => {
+  for (const name of created) {
+    await queryServer(process.env.DATABASE_URL!, `DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
+  }
+});
+
+async function query<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<T>(sql)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+function run(
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: root, env: { ...process.env, ...env } });
+    let output = "";
+    child.stdout.on("data", (chunk) => (output += chunk));
+    child.stderr.on("data", (chunk) => (output += chunk));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, output }));
+  });
+}
+
+describe("migrateDatabase", () => {
+  it("applies every folder once, then nothing, recording them as the Prisma CLI does", async () => {
+    const url = scratchDatabaseUrl();
+    await Promise.all([ensureDatabaseExists(url), ensureDatabaseExists(url)]);
+
+    expect((await migrateDatabase(url)).applied).toEqual(folders);
+    expect((await migrateDatabase(url)).applied).toEqual([]);
+
+    const rows = await query<{ migration_name: string; checksum: string; finished_at: Date | null }>(
+      url,
+      "SELECT migration_name, checksum, finished_at FROM _prisma_migrations WHERE rolled_back_at IS NULL ORDER BY 1",
+    );
+    expect(rows.map((row) => row.migration_name)).toEqual(folders);
+    for (const row of rows) {
+      expect(row.finished_at).toBeInstanceOf(Date);
+      const script = readFileSync(path.join(defaultMigrationsDir(), row.migration_name, "migration.sql"));
+      expect(row.checksum).toBe(createHash("sha256").update(script).digest("hex"));
+    }
+  });
+
+  it("lets two processes migrate the same new database at once", async () => {
+    const url = scratchDatabaseUrl();
+    const runs = await Promise.all([1, 2].map(() => run("npx", ["tsx", "scripts/migrate.ts"], { DATABASE_URL: url })));
+
+    for (const { code, output } of runs) expect(code, output).toBe(0);
+    const rows = await query<{ migration_name: string }>(
+      url,
+      "SELECT migration_name FROM _prisma_migrations ORDER BY 1",
+    );
+    expect(rows.map((row) => row.migration_name)).toEqual(folders);
+    const tables = await query<{ n: number }>(
+      url,
+      "SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public' AND tablename = 'remediation_actions'",
+    );
+    expect(tables[0]?.n).toBe(1);
+  });
+
+  it("leaves nothing for db:new-migration to generate", async () => {
+    const { code, output } = await run("npx", ["tsx", "scripts/new-migration.ts", "drift_check"], {});
+    expect(code, output).toBe(0);
+    expect(output).toContain("no changes");
+  });
+});
+
+describe("remediation_counters trigger", () => {
+  type Key = { organizationId: string; environment: string; status: string; n: number };
+  const keyOf = (row: Key) => `${row.environment}/${row.status}=${row.n}`;
+
+  async function countsFor(organizationId: string): Promise<{ actual: string[]; counters: string[] }> {
+    const actual = await testDb().$queryRaw<Key[]>`
+      SELECT "organizationId", environment, status::text, count(*)::int AS n FROM remediation_actions
+      WHERE "organizationId" = ${organizationId} GROUP BY 1, 2, 3 ORDER BY 2, 3`;
+    const counters = await testDb().$queryRaw<Key[]>`
+      SELECT "organizationId", environment, status::text, count::int AS n FROM remediation_counters
+      WHERE "organizationId" = ${organizationId} AND count <> 0 ORDER BY 2, 3`;
+    return { actual: actual.map(keyOf), counters: counters.map(keyOf) };
+  }
+
+  it("stays exact through inserts, key updates, other updates and a batched delete", async () => {
+    const db = testDb();
+    const organizationId = await createTestOrganization("counters");
+    const incident = await db.incident.create({
+      data: { organizationId, title: "disk full", serviceName: "api", environment: "production", severity: "HIGH" },
+    });
+    const base = {
+      organizationId,
+      incidentId: incident.id,
+      actionType: "restart",
+      severity: "HIGH",
+      performedBy: "t",
+    } as const;
+
+    await db.remediationAction.create({ data: { ...base, environment: "staging", status: "QUEUED" } });
+    await db.$executeRaw`
+      INSERT INTO remediation_actions (id, "organizationId", "incidentId", "actionType", environment, severity, status, "performedBy")
+      SELECT gen_random_uuid(), ${organizationId}, ${incident.id}::uuid, 'restart',
+             CASE WHEN i % 3 = 0 THEN 'staging' ELSE 'production' END, 'HIGH',
+             (CASE WHEN i % 2 = 0 THEN 'QUEUED' ELSE 'PENDING_APPROVAL' END)::"ActionStatus", 'bulk'
+      FROM generate_series(1, 10000) AS i`;
+    let counts = await countsFor(organizationId);
+    expect(counts.counters).toEqual(counts.actual);
+
+    await db.remediationAction.updateMany({
+      where: { organizationId, status: "QUEUED", environment: "production" },
+      data: { status: "COMPLETED" },
+    });
+    await db.remediationAction.updateMany({
+      where: { organizationId, performedBy: "t" },
+      data: { environment: "dev" },
+    });
+    await db.remediationAction.updateMany({ where: { organizationId }, data: { attempts: { increment: 1 } } });
+    counts = await countsFor(organizationId);
+    expect(counts.counters).toEqual(counts.actual);
+
+    const groupsTouched = await db.$transaction(async (tx) => {
+      // Since PostgreSQL 15 the xact view can include earlier, unflushed transactions: diff it.
+      const counterWrites = async () =>
+        (
+          await tx.$queryRaw<{ writes: number }[]>`
+            SELECT (n_tup_ins + n_tup_upd)::int AS writes FROM pg_stat_xact_user_tables
+            WHERE relname = 'remediation_counters'`
+        )[0]?.writes ?? 0;
+      const before = await counterWrites();
+      await tx.$executeRaw`DELETE FROM remediation_actions WHERE "organizationId" = ${organizationId} AND "performedBy" = 'bulk'`;
+      return (await counterWrites()) - before;
+    });
+    // 10,000 deleted rows span 4 (environment, status) groups: one counter write per group.
+    expect(groupsTouched).toBe(4);
+    counts = await countsFor(organizationId);
+    expect(counts.counters).toEqual(counts.actual);
+    expect(counts.actual).toEqual(["dev/QUEUED=1"]);
+  });
+});

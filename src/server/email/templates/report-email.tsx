@@ -1,0 +1,69 @@
+import { Body, Container, Head, Heading, Hr, Html, Preview, Section, Text } from "@react-email/components";
+
+export interface ReportEmailProps {
+  organizationName: string;
+  cadence: "daily" | "weekly";
+  periodLabel: string;
+  totalActions: number;
+  failedActions: number;
+  pendingApprovals: number;
+  queuedExecutions: number;
+  deletedCount: number;
+  attachment: { filename: string; rows: number; capped: boolean; cap: number };
+}
+
+const body = { backgroundColor: "#f6f7f9", fontFamily: "Helvetica, Arial, sans-serif", color: "#111827" };
+const card = {
+  backgroundColor: "#ffffff",
+  borderRadius: "8px",
+  padding: "24px",
+  margin: "24px auto",
+  maxWidth: "560px",
+};
+const label = { margin: "0", color: "#6b7280", fontSize: "13px" };
+const figure = { margin: "0 0 12px", fontSize: "20px", fontWeight: 600 };
+const note = { color: "#6b7280", fontSize: "13px" };
+
+function Figure({ name, value }: { name: string; value: number }) {
+  return (
+    <Section>
+      <Text style={label}>{name}</Text>
+      <Text style={figure}>{value}</Text>
+    </Section>
+  );
+}
+
+/** The compliance report (contract §9): figures for the period; the audit rows are attached. */
+export function ReportEmail(props: ReportEmailProps) {
+  const { attachment } = props;
+  return (
+    <Html lang="en">
+      <Head />
+      <Preview>
+        {`${props.organizationName}: ${props.totalActions} remediation actions, ${props.failedActions} failed`}
+      </Preview>
+      <Body style={body}>
+        <Container style={card}>
+          <Heading as="h1" style={{ fontSize: "22px", margin: "0 0 4px" }}>
+            Remediation report
+          </Heading>
+          <Text style={{ margin: "0 0 16px", color: "#374151" }}>
+            {`${props.organizationName} · ${props.cadence} report · ${props.periodLabel}`}
+          </Text>
+          <Hr />
+          <Figure name="Actions created in the period" value={props.totalActions} />
+          <Figure name="Failed actions created in the period" value={props.failedActions} />
+          <Figure name="Pending approvals now" value={props.pendingApprovals} />
+          <Figure name="Queued executions now" value={props.queuedExecutions} />
+          <Figure name="Audit rows removed by retention in this run" value={props.deletedCount} />
+          <Hr />
+          <Text style={note}>
+            {attachment.capped
+              ? `The attached ${attachment.filename} holds the newest ${attachment.cap} of the period's audit rows (capped at ${attachment.cap}); export the full audit trail from the control center.`
+              : `The attached ${attachment.filename} holds the period's ${attachment.rows} audit ${attachment.rows === 1 ? "row" : "rows"}.`}
+          </Text>
+        </Container>
+      </Body>
+    </Html>
+  );
+}

@@ -1,0 +1,126 @@
+import type { Db, Tx } from "@/server/db/client";
+import type { OrgScope } from "@/server/db/scoped";
+import { logger } from "@/server/logger";
+import { createExecutor } from "./executors/registry";
+import type { ExecutionOutcome, Executor } from "./executors/types";
+import { executionSettings, retryDelayMs } from "./settings";
+import {
+  type ClaimedAction,
+  claimAttempt,
+  completeAttempt,
+  failAttempt,
+  LOST_EXECUTION_ERROR,
+  recordRetry,
+} from "./transitions";
+
+export type ExecutionResult =
+  | "missing"
+  | "ignored"
+  | "raced"
+  | "completed"
+  | "failed"
+  | "retry-scheduled"
+  | "lost-and-failed";
+
+/**
+ * Runs one job's attempt for one action: claim it (QUEUED, or EXECUTING left by a retry or a dead
+ * worker), call the executor, record the outcome. Idempotent per delivery: a job for a terminal
+ * or unknown action is acknowledged and ignored, and a stale worker cannot overwrite a newer
+ * attempt. Throws only when the attempt must be re-run elsewhere (the worker lost the job, or
+ * the database failed); the caller then lets pg-boss re-deliver the job.
+ */
+export async function runExecution(
+  { db, scope }: { db: Db; scope: OrgScope },
+  input: {
+    actionId: string;
+    signal: AbortSignal;
+    /** Creates, inside `tx`, the job for the next attempt (and releases the current one). */
+    scheduleNextAttempt: (tx: Tx, startAfter: Date) => Promise<void>;
+    executor?: Executor;
+  },
+): Promise<ExecutionResult> {
+  const action = await db.remediationAction.findFirst({
+    where: scope.where({ id: input.actionId }),
+    select: { status: true, attempts: true, details: true },
+  });
+  if (!action) return "missing";
+  if (action.status !== "QUEUED" && action.status !== "EXECUTING") return "ignored";
+
+  const settings = executionSettings();
+  const executor = input.executor ?? createExecutor();
+  const execution = ((action.details as Record<string, unknown> | null)?.execution ?? {}) as { startedAt?: string };
+
+  if (action.status === "EXECUTING" && action.attempts >= settings.maxAttempts) {
+    // Re-delivered after the worker running the last allowed attempt died: nothing left to try.
+    const failed = await failAttempt(
+      db,
+      { id: input.actionId, organizationId: scope.organizationId, attempts: action.attempts, ...execution },
+      { executor: executor.name, error: LOST_EXECUTION_ERROR },
+    );
+    return failed ? "lost-and-failed" : "raced";
+  }
+
+  const claimed = await claimAttempt(db, scope, {
+    actionId: input.actionId,
+    observed: { status: action.status, attempts: action.attempts },
+    executor: executor.name,
+    startedAt: execution.startedAt,
+  });
+  if (!claimed) return "raced";
+
+  const outcome = await attempt(executor, claimed, input.signal);
+  return record(db, claimed, executor.name, outcome, settings.maxAttempts, input.scheduleNextAttempt);
+}
+
+async function attempt(executor: Executor, action: ClaimedAction, signal: AbortSignal): Promise<ExecutionOutcome> {
+  try {
+    return await executor.execute(
+      {
+        actionId: action.id,
+        organizationId: action.organizationId,
+        incidentId: action.incidentId,
+        actionType: action.actionType,
+        parameters: action.parameters,
+        serviceName: action.serviceName,
+        environment: action.environment,
+        severity: action.severity,
+        attempt: action.attempts,
+      },
+      { signal },
+    );
+  } catch (err) {
+    // Lost the job (shutdown, heartbeat): leave the attempt to whoever gets the job next.
+    if (signal.aborted) throw err;
+    logger().error({ err, actionId: action.id }, "executor threw");
+    return { ok: false, error: `Executor failed: ${err instanceof Error ? err.message : String(err)}`, transient: true };
+  }
+}
+
+async function record(
+  db: Db,
+  action: ClaimedAction,
+  executor: string,
+  outcome: ExecutionOutcome,
+  maxAttempts: number,
+  scheduleNextAttempt: (tx: Tx, startAfter: Date) => Promise<void>,
+): Promise<ExecutionResult> {
+  let recorded: boolean;
+  let result: ExecutionResult;
+  if (outcome.ok) {
+    recorded = await completeAttempt(db, action, { executor, output: outcome.output, outputTruncated: outcome.outputTruncated });
+    result = "completed";
+  } else if (!outcome.transient || action.attempts >= maxAttempts) {
+    recorded = await failAttempt(db, action, { executor, error: outcome.error });
+    result = "failed";
+  } else {
+    const delayMs = retryDelayMs(action.attempts);
+    recorded = await recordRetry(db, action, { error: outcome.error, delayMs }, scheduleNextAttempt);
+    result = "retry-scheduled";
+  }
+  if (!recorded) {
+    // A newer attempt (or the reconciler) moved the action on while this one ran: its result is stale.
+    logger().warn({ actionId: action.id, attempt: action.attempts }, "stale execution attempt discarded");
+    return "raced";
+  }
+  return result;
+}

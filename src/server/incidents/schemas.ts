@@ -1,0 +1,69 @@
+import { z } from "zod";
+import { environmentSchema, incidentStatusSchema, limitSchema, severitySchema } from "@/lib/schemas";
+
+export const suggestionSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  description: z.string().nullable(),
+  actionType: z.string(),
+  parameters: z.record(z.string(), z.unknown()),
+  confidence: z.number().nullable(),
+});
+
+export const incidentSchema = z.object({
+  id: z.string(),
+  organizationId: z.string(),
+  externalId: z.string().nullable(),
+  title: z.string(),
+  serviceName: z.string(),
+  environment: z.string(),
+  severity: severitySchema,
+  status: incidentStatusSchema,
+  summary: z.string().nullable(),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+});
+
+export const incidentWithSuggestionsSchema = incidentSchema.extend({
+  suggestions: z.array(suggestionSchema),
+});
+
+/** Query strings send `?status=` for "no filter" (contract §10 spells the query that way). */
+const emptyAsAbsent = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === "" ? undefined : v), schema);
+
+export const listIncidentsInput = z
+  .object({
+    status: emptyAsAbsent(incidentStatusSchema.optional()),
+    environment: emptyAsAbsent(environmentSchema.optional()),
+    limit: emptyAsAbsent(limitSchema(50, 500)),
+  })
+  .optional()
+  .transform((v) => v ?? { limit: 50 });
+
+export const getIncidentInput = z.object({ id: z.string() });
+
+export const createIncidentInput = z.strictObject({
+  title: z.string().trim().min(1, "title is required").max(300),
+  serviceName: z.string().trim().min(1, "serviceName is required").max(200),
+  environment: environmentSchema,
+  severity: severitySchema,
+  summary: z.string().max(10_000).optional().nullable(),
+  externalId: z.string().trim().min(1).max(200).optional().nullable(),
+  suggestions: z
+    .array(
+      z.strictObject({
+        title: z.string().trim().min(1, "title is required").max(300),
+        description: z.string().max(5000).optional().nullable(),
+        actionType: z.string().trim().min(1, "actionType is required").max(100),
+        parameters: z.record(z.string(), z.unknown()).default({}),
+        confidence: z.number().min(0).max(1).optional().nullable(),
+      }),
+    )
+    .max(50, "at most 50 suggestions")
+    .optional(),
+});
+
+export const createIncidentOutput = z.object({
+  created: z.boolean(),
+  incident: incidentWithSuggestionsSchema,
+});

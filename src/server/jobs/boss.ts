@@ -1,0 +1,51 @@
+import { PgBoss } from "pg-boss";
+import { executionSettings } from "@/server/execution/settings";
+import { logger } from "@/server/logger";
+
+export type Boss = PgBoss;
+
+/**
+ * A pg-boss instance on DATABASE_URL. `worker: true` supervises and runs schedules (npm run worker,
+ * or the web process when RUN_WORKER is true); the web side only sends jobs.
+ */
+export function createBoss({ worker }: { worker: boolean }): PgBoss {
+  const connectionString = process.env.DATABASE_URL;
+  if (!connectionString) throw new Error("DATABASE_URL is not set");
+  const supervise = executionSettings().superviseIntervalSeconds;
+  const boss = new PgBoss({
+    connectionString,
+    max: worker ? 6 : 3,
+    supervise: worker,
+    schedule: worker,
+    // Workers wake the moment a job is created instead of waiting for the next poll (contract §8).
+    useListenNotify: worker,
+    application_name: worker ? "rcc-worker" : "rcc-web",
+    // Expired jobs (a dead worker's, found by their stale heartbeat) are only looked for on a
+    // supervise pass that is also a monitor pass; pg-boss's 60 s default would add up to a minute.
+    ...(worker ? { superviseIntervalSeconds: supervise, monitorIntervalSeconds: supervise } : {}),
+  });
+  boss.on("error", (err) => logger().error({ err }, "pg-boss error"));
+  boss.on("warning", (warning) => logger().warn({ warning }, "pg-boss warning"));
+  return boss;
+}
+
+const globalForBoss = globalThis as unknown as { __rccSender?: Promise<PgBoss> };
+
+/** The process's sending instance, started once on first use. */
+export function senderBoss(): Promise<PgBoss> {
+  globalForBoss.__rccSender ??= (async () => {
+    const boss = createBoss({ worker: false });
+    await boss.start();
+    return boss;
+  })().catch((err) => {
+    globalForBoss.__rccSender = undefined;
+    throw err;
+  });
+  return globalForBoss.__rccSender;
+}
+
+export async function stopSenderBoss(): Promise<void> {
+  const pending = globalForBoss.__rccSender;
+  globalForBoss.__rccSender = undefined;
+  if (pending) await (await pending).stop({ graceful: false, close: true }).catch(() => undefined);
+}

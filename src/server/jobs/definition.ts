@@ -1,0 +1,20 @@
+import type { Job, PgBoss, Queue, WorkOptions } from "pg-boss";
+import type { z } from "zod";
+
+/**
+ * One job: queue name, payload schema, queue/work options and optional cron, beside its handler.
+ * Handlers are idempotent (pg-boss delivery is at-least-once).
+ */
+export interface JobDefinition<T = unknown> {
+  name: string;
+  payload: z.ZodType<T>;
+  queue?: Omit<Queue, "name">;
+  work?: WorkOptions;
+  /** Cron expression (UTC) for a recurring job; the payload is `{}`. */
+  cron?: string;
+  handle(jobs: Job<T>[], boss: PgBoss): Promise<void>;
+}
+
+export function defineJob<T>(definition: JobDefinition<T>): JobDefinition<T> {
+  return definition;
+}

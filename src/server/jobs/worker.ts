@@ -1,0 +1,64 @@
+import type { Job, PgBoss, Queue } from "pg-boss";
+import { logger } from "@/server/logger";
+import { createBoss } from "./boss";
+import type { JobDefinition } from "./definition";
+import { JOBS } from "./registry";
+
+export interface RunningWorker {
+  boss: PgBoss;
+  stop(): Promise<void>;
+}
+
+async function register(boss: PgBoss, job: JobDefinition<never>): Promise<void> {
+  const options = job.queue ?? {};
+  await boss.createQueue(job.name, options);
+  await applyQueueOptions(boss, job.name, options);
+  await boss.work(job.name, job.work ?? {}, async (jobs) => {
+    // A malformed payload fails its own job only; the rest of the batch runs.
+    const valid: Job<never>[] = [];
+    for (const j of jobs) {
+      const parsed = job.payload.safeParse(j.data ?? {});
+      if (parsed.success) valid.push({ ...j, data: parsed.data });
+      else {
+        logger().error({ queue: job.name, jobId: j.id, issues: parsed.error.issues }, "job payload rejected");
+        await boss.fail(job.name, { id: j.id, retryCount: j.retryCount }, { message: "invalid payload" });
+      }
+    }
+    if (valid.length > 0) await job.handle(valid, boss);
+  });
+  if (job.cron) await boss.schedule(job.name, job.cron, {}, { tz: "UTC" });
+}
+
+/**
+ * createQueue leaves an existing queue as it is; the code's options (expiry, heartbeat, retries)
+ * are applied on every worker start so a deployment that changes them takes effect. The policy
+ * cannot change after creation: a mismatch is reported, not silently ignored.
+ */
+async function applyQueueOptions(boss: PgBoss, name: string, options: Omit<Queue, "name">): Promise<void> {
+  const { policy, partition: _partition, ...updatable } = options;
+  const existing = await boss.getQueue(name);
+  if (existing && policy && existing.policy !== policy) {
+    logger().error(
+      { queue: name, expected: policy, actual: existing.policy },
+      "queue policy differs from the code's; delete the queue (with its jobs drained) to recreate it",
+    );
+  }
+  if (Object.keys(updatable).length > 0) await boss.updateQueue(name, updatable);
+}
+
+/** Starts pg-boss as a worker: queues, handlers and schedules from the one registry. */
+export async function startWorker(jobs: JobDefinition<never>[] = JOBS): Promise<RunningWorker> {
+  const boss = createBoss({ worker: true });
+  await boss.start();
+  for (const job of jobs) await register(boss, job);
+  logger().info({ queues: jobs.map((j) => j.name) }, "worker started");
+  let stopping: Promise<void> | undefined;
+  return {
+    boss,
+    stop() {
+      // Graceful: stop fetching, let in-flight handlers finish (up to 30 s), then close the pool.
+      stopping ??= boss.stop({ graceful: true, close: true, timeout: 30_000 });
+      return stopping;
+    },
+  };
+}

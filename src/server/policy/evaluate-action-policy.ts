@@ -1,0 +1,20 @@
+import type { Db } from "@/server/db/client";
+import type { OrgScope } from "@/server/db/scoped";
+import type { ActionRequest } from "@/server/remediation/schemas";
+import { evaluatePolicy } from "./evaluate-policy";
+import { globalPolicy } from "./global-policy";
+import { loadPolicy } from "./load-policy";
+
+/**
+ * POST /remediation/policy/evaluate: what POST /remediation/request would decide now, storing
+ * nothing. A dry run of the policy only: the incident is not looked up (the body is validated
+ * exactly like a request, so a malformed incidentId is still a 400).
+ */
+export async function evaluateActionPolicy(
+  { db, scope }: { db: Db; scope: OrgScope },
+  input: ActionRequest,
+  now: Date = new Date(),
+) {
+  const { outcome, reasons, violations, detail } = evaluatePolicy(input, await loadPolicy(db, scope), globalPolicy(), now);
+  return { outcome, reasons, violations, detail };
+}

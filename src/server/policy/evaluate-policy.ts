@@ -1,0 +1,139 @@
+import type { Severity } from "@/lib/schemas";
+import type { GlobalPolicy, Policy } from "./policy-schema";
+
+/**
+ * The one policy decision (contract §6), pure: request + organization policy + global lists +
+ * clock → outcome. Used by POST /remediation/request, by approval (guardrails re-checked with the
+ * current policy) and by POST /remediation/policy/evaluate, so their sentences never drift.
+ *
+ * Order: a denied action type short-circuits (BLOCKED: nothing else matters); otherwise
+ * guardrails (blocked environments, active freeze windows) are violations and, like the approval
+ * rules, make the action PENDING_APPROVAL; otherwise QUEUED.
+ */
+
+export type PolicyOutcome = "QUEUED" | "PENDING_APPROVAL" | "BLOCKED";
+
+export interface PolicyRequest {
+  actionType: string;
+  environment: string;
+  severity: Severity;
+}
+
+export interface PolicyEvaluation {
+  outcome: PolicyOutcome;
+  /** Every sentence that shaped the outcome (violations first, then approval rules). */
+  reasons: string[];
+  /** Denial or guardrail sentences only: what an approver must override. */
+  violations: string[];
+  /** `<global|organization> <list> includes|covers <value>` for every rule that matched. */
+  matchedRules: string[];
+  /** The violation sentences (else the reasons) + ` Policy match: ` + their matches. */
+  detail: string;
+}
+
+interface Finding {
+  sentence: string;
+  matches: string[];
+}
+
+export const QUEUED_REASON = "Allowed by policy: no guardrail or approval rule matched.";
+
+/** `detail` (contract §6): sentences joined by a space, then ` Policy match: a; b.` */
+export function policyDetail(findings: Finding[]): string {
+  const text = findings.map((f) => f.sentence).join(" ");
+  const matches = unique(findings.flatMap((f) => f.matches));
+  return matches.length > 0 ? `${text} Policy match: ${matches.join("; ")}.` : text;
+}
+
+function unique(values: string[]): string[] {
+  return [...new Set(values)];
+}
+
+/** Which of the global and organization lists hold `value`, global first (it applies on top). */
+function listMatches(value: string, list: string, global: readonly string[], organization: readonly string[]): string[] {
+  const out: string[] = [];
+  if (global.includes(value)) out.push(`global ${list} includes ${value}`);
+  if (organization.includes(value)) out.push(`organization ${list} includes ${value}`);
+  return out;
+}
+
+/** A freeze window is active on [start, end): it ends at `end` exactly. */
+export function activeFreezeWindows(policy: Policy, environment: string, now: Date): Policy["freezeWindows"] {
+  const t = now.getTime();
+  return policy.freezeWindows.filter(
+    (w) => w.environments.includes(environment) && Date.parse(w.start) <= t && t < Date.parse(w.end),
+  );
+}
+
+function guardrailFindings(request: PolicyRequest, policy: Policy, global: GlobalPolicy, now: Date): Finding[] {
+  const { environment } = request;
+  const findings: Finding[] = [];
+  const blocked = listMatches(environment, "blockedEnvironments", global.blockedEnvironments, policy.blockedEnvironments);
+  if (blocked.length > 0) {
+    findings.push({ sentence: `Environment ${environment} is blocked from automated remediation.`, matches: blocked });
+  }
+  for (const window of activeFreezeWindows(policy, environment, now)) {
+    findings.push({
+      sentence: `Environment ${environment} is in a change freeze until ${window.end}: ${window.reason}.`,
+      matches: [`organization freezeWindows covers ${environment}`],
+    });
+  }
+  return findings;
+}
+
+function approvalFindings(request: PolicyRequest, policy: Policy): Finding[] {
+  const findings: Finding[] = [];
+  const { environment, severity, actionType } = request;
+  if (policy.requireApprovalEnvironments.includes(environment)) {
+    findings.push({
+      sentence: `Environment ${environment} requires approval.`,
+      matches: [`organization requireApprovalEnvironments includes ${environment}`],
+    });
+  }
+  if (policy.requireApprovalSeverities.includes(severity)) {
+    findings.push({
+      sentence: `Severity ${severity} requires approval.`,
+      matches: [`organization requireApprovalSeverities includes ${severity}`],
+    });
+  }
+  if (policy.requireApprovalActionTypes.includes(actionType)) {
+    findings.push({
+      sentence: `Action type ${actionType} requires approval.`,
+      matches: [`organization requireApprovalActionTypes includes ${actionType}`],
+    });
+  }
+  return findings;
+}
+
+export function evaluatePolicy(
+  request: PolicyRequest,
+  policy: Policy,
+  global: GlobalPolicy,
+  now: Date = new Date(),
+): PolicyEvaluation {
+  const denied = listMatches(request.actionType, "deniedActionTypes", global.deniedActionTypes, policy.deniedActionTypes);
+  if (denied.length > 0) {
+    const finding = { sentence: `Action type ${request.actionType} is denied by policy.`, matches: denied };
+    return {
+      outcome: "BLOCKED",
+      reasons: [finding.sentence],
+      violations: [finding.sentence],
+      matchedRules: denied,
+      detail: policyDetail([finding]),
+    };
+  }
+
+  const guardrails = guardrailFindings(request, policy, global, now);
+  const approvals = approvalFindings(request, policy);
+  const all = [...guardrails, ...approvals];
+  if (all.length === 0) {
+    return { outcome: "QUEUED", reasons: [QUEUED_REASON], violations: [], matchedRules: [], detail: QUEUED_REASON };
+  }
+  return {
+    outcome: "PENDING_APPROVAL",
+    reasons: all.map((f) => f.sentence),
+    violations: guardrails.map((f) => f.sentence),
+    matchedRules: unique(all.flatMap((f) => f.matches)),
+    detail: policyDetail(guardrails.length > 0 ? guardrails : approvals),
+  };
+}

@@ -1,0 +1,27 @@
+import type { RestRoute } from "@/server/rest/types";
+import { policySchema } from "./policy-schema";
+import { policyEvaluationSchema } from "./router";
+
+export const policyRoutes: RestRoute[] = [
+  {
+    method: "GET",
+    path: "/remediation/policy",
+    procedure: "policy.get",
+    summary: "The organization's remediation policy (the default one when none is saved)",
+    response: policySchema,
+  },
+  {
+    method: "PUT",
+    path: "/remediation/policy",
+    procedure: "policy.update",
+    summary: "Update any subset of the policy fields; returns the full policy",
+    response: policySchema,
+  },
+  {
+    method: "POST",
+    path: "/remediation/policy/evaluate",
+    procedure: "policy.evaluate",
+    summary: "Evaluate a remediation request against the policy without storing anything",
+    response: policyEvaluationSchema,
+  },
+];

@@ -1,0 +1,191 @@
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { db } from "@/server/db/client";
+import { resetEnvCache } from "@/server/env";
+import { stopSenderBoss } from "@/server/jobs/boss";
+import { createTestOrganization } from "@/test/db";
+import { callerFor, eventTypes, jobCount, requestBody, seedActions, seedIncident } from "./test-support";
+
+afterAll(stopSenderBoss);
+afterEach(() => {
+  delete process.env.REMEDIATION_BLOCKED_ENVIRONMENTS;
+  resetEnvCache();
+});
+
+/** A PENDING_APPROVAL production action in a fresh organization. */
+async function pendingAction() {
+  const org = await createTestOrganization("dec");
+  const incidentId = await seedIncident(org);
+  const caller = callerFor(org, { userId: "approver-1" });
+  const { action } = await caller.remediation.request(requestBody(incidentId, { environment: "production" }));
+  expect(action.status).toBe("PENDING_APPROVAL");
+  return { org, incidentId, caller, action };
+}
+
+const stored = (id: string) => db().remediationAction.findUniqueOrThrow({ where: { id } });
+
+describe("approve", () => {
+  it("no violations: QUEUED, details.approval, APPROVED event, one job", async () => {
+    const { caller, action } = await pendingAction();
+    expect(await caller.remediation.approve({ id: action.id, reason: "Safe change window active" })).toEqual({ status: "QUEUED" });
+    const row = await stored(action.id);
+    expect(row.status).toBe("QUEUED");
+    const approval = (row.details as { approval: Record<string, unknown> }).approval;
+    expect(approval).toMatchObject({ actor: "approver-1", reason: "Safe change window active", override: false, violations: [] });
+    expect(new Date(approval.at as string).toISOString()).toBe(approval.at);
+    expect((row.details as { policy: unknown }).policy).toBeDefined();
+    expect(await eventTypes(action.id)).toEqual(["REQUESTED", "APPROVED"]);
+    expect(await jobCount(action.id)).toBe(1);
+  });
+
+  it("a blank reason is no reason (reason: null)", async () => {
+    const { caller, action } = await pendingAction();
+    expect(await caller.remediation.approve({ id: action.id, reason: "   " })).toEqual({ status: "QUEUED" });
+    expect(((await stored(action.id)).details as { approval: { reason: unknown } }).approval.reason).toBeNull();
+  });
+
+  it("non-pending: answers the current status and queues nothing", async () => {
+    const { caller, action } = await pendingAction();
+    await caller.remediation.approve({ id: action.id });
+    expect(await caller.remediation.approve({ id: action.id })).toEqual({ status: "QUEUED" });
+    await db().remediationAction.update({ where: { id: action.id }, data: { status: "COMPLETED" } });
+    expect(await caller.remediation.approve({ id: action.id })).toEqual({ status: "COMPLETED" });
+    expect(await jobCount(action.id)).toBe(1);
+    expect(await eventTypes(action.id)).toEqual(["REQUESTED", "APPROVED"]);
+  });
+
+  it("guardrail with no or blank reason: POLICY_VIOLATION, APPROVAL_BLOCKED event, stays pending, no job", async () => {
+    const { caller, action } = await pendingAction();
+    process.env.REMEDIATION_BLOCKED_ENVIRONMENTS = "production";
+    resetEnvCache();
+    const expected = {
+      status: "POLICY_VIOLATION",
+      violations: ["Environment production is blocked from automated remediation."],
+      detail:
+        "Environment production is blocked from automated remediation. Policy match: global blockedEnvironments includes production.",
+    };
+    expect(await caller.remediation.approve({ id: action.id })).toEqual(expected);
+    expect(await caller.remediation.approve({ id: action.id, reason: "  " })).toEqual(expected);
+    expect((await stored(action.id)).status).toBe("PENDING_APPROVAL");
+    expect(await eventTypes(action.id)).toEqual(["REQUESTED", "APPROVAL_BLOCKED", "APPROVAL_BLOCKED"]);
+    expect(await jobCount(action.id)).toBe(0);
+  });
+
+  it("guardrails use the CURRENT policy: an organization block added after the request", async () => {
+    const { caller, action } = await pendingAction();
+    await caller.policy.update({ blockedEnvironments: ["production"] });
+    expect(await caller.remediation.approve({ id: action.id })).toMatchObject({
+      status: "POLICY_VIOLATION",
+      detail:
+        "Environment production is blocked from automated remediation. Policy match: organization blockedEnvironments includes production.",
+    });
+  });
+
+  it("override with a reason: QUEUED, override recorded with reason and violations, OVERRIDDEN (not APPROVED)", async () => {
+    const { caller, action } = await pendingAction();
+    const end = new Date(Date.now() + 3600_000).toISOString();
+    await caller.policy.update({
+      freezeWindows: [{ start: new Date(Date.now() - 60_000).toISOString(), end, environments: ["production"], reason: "Quarter close" }],
+    });
+    expect(await caller.remediation.approve({ id: action.id, reason: "Sev1: customer outage" })).toEqual({ status: "QUEUED" });
+    const approval = ((await stored(action.id)).details as { approval: Record<string, unknown> }).approval;
+    expect(approval).toMatchObject({
+      actor: "approver-1",
+      reason: "Sev1: customer outage",
+      override: true,
+      violations: [`Environment production is in a change freeze until ${end}: Quarter close.`],
+    });
+    expect(await eventTypes(action.id)).toEqual(["REQUESTED", "OVERRIDDEN"]);
+    expect(await jobCount(action.id)).toBe(1);
+  });
+
+  it("404 for malformed, unknown and foreign ids", async () => {
+    const { caller } = await pendingAction();
+    const foreign = await pendingAction();
+    for (const id of ["not-a-uuid", "a0000000-0000-4000-8000-000000000001", foreign.action.id]) {
+      await expect(caller.remediation.approve({ id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+      await expect(caller.remediation.reject({ id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    }
+    expect((await stored(foreign.action.id)).status).toBe("PENDING_APPROVAL");
+  });
+
+  it("20 concurrent approvals: one QUEUED transition, one event, one pg-boss job", async () => {
+    const { caller, action } = await pendingAction();
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => caller.remediation.approve({ id: action.id, reason: `approver ${i}` })),
+    );
+    expect(results.every((r) => r.status === "QUEUED")).toBe(true);
+    expect(await eventTypes(action.id)).toEqual(["REQUESTED", "APPROVED"]);
+    expect(await jobCount(action.id)).toBe(1);
+    const transitions = await db().remediationEvent.count({ where: { actionId: action.id, type: "APPROVED" } });
+    expect(transitions).toBe(1);
+  });
+
+  it("approve/reject race: exactly one winner", async () => {
+    for (let round = 0; round < 5; round++) {
+      const { caller, action } = await pendingAction();
+      const [approved, rejected] = await Promise.allSettled([
+        caller.remediation.approve({ id: action.id }),
+        caller.remediation.reject({ id: action.id }),
+      ]);
+      const row = await stored(action.id);
+      const types = await eventTypes(action.id);
+      if (row.status === "QUEUED") {
+        expect(approved).toMatchObject({ status: "fulfilled", value: { status: "QUEUED" } });
+        expect(rejected).toMatchObject({ status: "rejected" });
+        expect((rejected as PromiseRejectedResult).reason.message).toBe(
+          'Cannot reject action in "QUEUED" status — only PENDING_APPROVAL actions can be rejected.',
+        );
+        expect(types).toEqual(["REQUESTED", "APPROVED"]);
+        expect(await jobCount(action.id)).toBe(1);
+      } else {
+        expect(row.status).toBe("REJECTED");
+        expect(rejected).toMatchObject({ status: "fulfilled", value: { status: "REJECTED" } });
+        expect(approved).toMatchObject({ status: "fulfilled", value: { status: "REJECTED" } });
+        expect(types).toEqual(["REQUESTED", "REJECTED"]);
+        expect(await jobCount(action.id)).toBe(0);
+      }
+    }
+  });
+});
+
+describe("reject", () => {
+  it("pending: REJECTED, details.rejection with the prior policy, REJECTED event, never a job", async () => {
+    const { caller, action } = await pendingAction();
+    expect(await caller.remediation.reject({ id: action.id, reason: "Requires manual rollback instead" })).toEqual({
+      status: "REJECTED",
+    });
+    const row = await stored(action.id);
+    expect(row.status).toBe("REJECTED");
+    const details = row.details as { rejection: Record<string, unknown>; policy: unknown };
+    expect(details.rejection).toMatchObject({
+      actor: "approver-1",
+      reason: "Requires manual rollback instead",
+      priorPolicy: details.policy,
+    });
+    expect(details.rejection.priorPolicy).toMatchObject({ outcome: "PENDING_APPROVAL" });
+    expect(typeof details.rejection.at).toBe("string");
+    expect(await eventTypes(action.id)).toEqual(["REQUESTED", "REJECTED"]);
+    expect(await jobCount(action.id)).toBe(0);
+  });
+
+  it("a blank reason is recorded as null", async () => {
+    const { caller, action } = await pendingAction();
+    await caller.remediation.reject({ id: action.id, reason: "" });
+    expect(((await stored(action.id)).details as { rejection: { reason: unknown } }).rejection.reason).toBeNull();
+  });
+
+  it.each(["QUEUED", "EXECUTING", "COMPLETED", "FAILED", "REJECTED"])(
+    "not pending (%s): 400 with the exact message",
+    async (status) => {
+      const org = await createTestOrganization("rej");
+      const incidentId = await seedIncident(org);
+      await seedActions(org, { count: 1, status, incidentId });
+      const row = await db().remediationAction.findFirstOrThrow({ where: { organizationId: org } });
+      await expect(callerFor(org).remediation.reject({ id: row.id })).rejects.toMatchObject({
+        code: "BAD_REQUEST",
+        message: `Cannot reject action in "${status}" status — only PENDING_APPROVAL actions can be rejected.`,
+      });
+      expect((await stored(row.id)).status).toBe(status);
+    },
+  );
+});

@@ -1,0 +1,97 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { db } from "@/server/db/client";
+import { orgScope } from "@/server/db/scoped";
+import { stopSenderBoss } from "@/server/jobs/boss";
+import { createTestOrganization } from "@/test/db";
+import { exportActionsCsv } from "./export-actions-csv";
+import { listActions } from "./list-actions";
+import { bearer, rest, seedActions, seedIncident } from "./test-support";
+
+afterAll(stopSenderBoss);
+
+const HEADER = "id,incidentId,actionType,status,performedBy,serviceName,environment,createdAt,updatedAt,details,error";
+const T0 = new Date("2026-04-20T06:00:00.000Z");
+
+async function org() {
+  const id = await createTestOrganization("csv");
+  return { id, auth: await bearer(id), incidentId: await seedIncident(id) };
+}
+
+describe("GET /remediation/export/csv", () => {
+  it("headers, filename, exact columns, CRLF after every record, RFC 4180 quoting, formula protection, nulls", async () => {
+    const { id, auth, incidentId } = await org();
+    await seedActions(id, {
+      count: 1,
+      status: "FAILED",
+      incidentId,
+      createdAt: T0,
+      serviceName: null,
+      details: { note: 'said "hi", then\nleft' },
+      error: "=HYPERLINK(\"http://evil\")",
+    });
+    await seedActions(id, { count: 1, status: "COMPLETED", incidentId, createdAt: new Date(T0.getTime() + 1000), error: "-1, +2\nnext" });
+
+    const res = await rest("GET", "/remediation/export/csv", { auth });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("text/csv; charset=utf-8");
+    expect(res.headers.get("content-disposition")).toBe('attachment; filename="remediation-audit-export.csv"');
+    const text = await res.text();
+    expect(text.charCodeAt(0)).not.toBe(0xfeff);
+    expect(text.startsWith(`${HEADER}\r\n`)).toBe(true);
+    expect(text.endsWith("\r\n")).toBe(true);
+
+    const [newest, oldest] = await db().remediationAction.findMany({
+      where: { organizationId: id },
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    });
+    const newestLine = `${newest!.id},${incidentId},restart-service,COMPLETED,seed-user,api-gateway,production,2026-04-20T06:00:01.000Z,2026-04-20T06:00:01.000Z,{},"'-1, +2\nnext"\r\n`;
+    const oldestLine =
+      `${oldest!.id},${incidentId},restart-service,FAILED,seed-user,,production,2026-04-20T06:00:00.000Z,2026-04-20T06:00:00.000Z,` +
+      `"{""note"":""said \\""hi\\"", then\\nleft""}","'=HYPERLINK(""http://evil"")"\r\n`;
+    expect(text).toBe(`${HEADER}\r\n${newestLine}${oldestLine}`);
+  });
+
+  it("filters by status and environment; limit default 500, max 100000 (100001 → 400)", async () => {
+    const { id, auth, incidentId } = await org();
+    await seedActions(id, { count: 520, status: "COMPLETED", environment: "production", incidentId, createdAt: T0 });
+    await seedActions(id, { count: 3, status: "FAILED", environment: "staging", incidentId, createdAt: T0 });
+    const lines = async (query: string) => {
+      const res = await rest("GET", `/remediation/export/csv${query}`, { auth });
+      expect(res.status, query).toBe(200);
+      return (await res.text()).split("\r\n").filter(Boolean).length - 1;
+    };
+    expect(await lines("")).toBe(500);
+    expect(await lines("?limit=100000")).toBe(523);
+    expect(await lines("?status=FAILED")).toBe(3);
+    expect(await lines("?environment=production&limit=7")).toBe(7);
+    expect(await lines("?status=&environment=")).toBe(500);
+    for (const query of ["?limit=100001", "?limit=0", "?limit=abc", "?status=nope"]) {
+      const res = await rest("GET", `/remediation/export/csv${query}`, { auth });
+      expect(res.status, query).toBe(400);
+      expect(res.headers.get("content-type")).toContain("application/json");
+    }
+  });
+
+  it("keyset batches cover every row exactly once in list order, ties on createdAt included", async () => {
+    const { id, incidentId } = await org();
+    // Three rows per createdAt: batch boundaries fall inside ties.
+    for (let i = 0; i < 3; i++) await seedActions(id, { count: 8, status: "COMPLETED", incidentId, createdAt: T0 });
+    const scope = orgScope(id);
+    const exported: string[] = [];
+    for await (const row of exportActionsCsv({ db: db(), scope }, { limit: 1000 }, 5)) exported.push(row.id as string);
+    const listed = (await listActions({ db: db(), scope }, { limit: 500 })).map((r) => r.id);
+    expect(exported).toEqual(listed);
+    expect(new Set(exported).size).toBe(24);
+
+    const limited: string[] = [];
+    for await (const row of exportActionsCsv({ db: db(), scope }, { limit: 11 }, 5)) limited.push(row.id as string);
+    expect(limited).toEqual(listed.slice(0, 11));
+  });
+
+  it("other organizations' rows are never exported", async () => {
+    const { id, incidentId } = await org();
+    await seedActions(id, { count: 2, status: "COMPLETED", incidentId });
+    const stranger = await bearer(await createTestOrganization("stranger"));
+    expect(await (await rest("GET", "/remediation/export/csv", { auth: stranger })).text()).toBe(`${HEADER}\r\n`);
+  });
+});

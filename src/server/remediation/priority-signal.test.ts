@@ -1,0 +1,43 @@
+import { describe, expect, it } from "vitest";
+import { computePrioritySignal } from "./priority-signal";
+
+const signal = (pendingApprovals: number, activeExecutions: number, failedInLast24h: number, failedPrevious24h = 0) =>
+  computePrioritySignal({ pendingApprovals, activeExecutions, failedInLast24h, failedPrevious24h });
+
+describe("computePrioritySignal", () => {
+  it("the reference example: 4 pending, 2 active, 5 failed (more than the day before) → warning", () => {
+    expect(signal(4, 2, 5, 1)).toEqual({
+      level: "warning",
+      label: "Warning",
+      reason: "Failures rising and approval queue growing.",
+      pendingApprovals: 4,
+      activeExecutions: 2,
+      failedInLast24h: 5,
+    });
+  });
+
+  it("healthy below every threshold", () => {
+    expect(signal(2, 9, 2, 0)).toMatchObject({ level: "healthy", label: "Healthy", reason: "No remediation pressure." });
+    expect(signal(0, 0, 0, 50).reason).toBe("No remediation pressure.");
+  });
+
+  it("each pressure alone is a warning with its phrase", () => {
+    expect(signal(3, 0, 0)).toMatchObject({ level: "warning", reason: "Approval queue growing." });
+    expect(signal(0, 10, 0)).toMatchObject({ level: "warning", reason: "Execution load high." });
+    expect(signal(0, 0, 3, 2)).toMatchObject({ level: "warning", reason: "Failures rising." });
+    expect(signal(0, 0, 3, 3)).toMatchObject({ level: "warning", reason: "Failures elevated." });
+    expect(signal(0, 0, 3, 7)).toMatchObject({ level: "warning", reason: "Failures elevated." });
+  });
+
+  it("phrases keep the contract's order", () => {
+    expect(signal(5, 12, 4, 9).reason).toBe("Failures elevated and approval queue growing and execution load high.");
+    expect(signal(0, 12, 4, 1).reason).toBe("Failures rising and execution load high.");
+    expect(signal(5, 12, 0).reason).toBe("Approval queue growing and execution load high.");
+  });
+
+  it("critical at 10 failures or 10 pending approvals, not on load alone", () => {
+    expect(signal(0, 0, 10, 0)).toMatchObject({ level: "critical", label: "Critical", reason: "Failures rising." });
+    expect(signal(10, 0, 0)).toMatchObject({ level: "critical", label: "Critical", reason: "Approval queue growing." });
+    expect(signal(9, 100, 9, 0)).toMatchObject({ level: "warning" });
+  });
+});

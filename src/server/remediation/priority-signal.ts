@@ -1,0 +1,50 @@
+/**
+ * The operator-priority signal of the Control Center hero (contract §7), pure: counts in,
+ * level/label/reason out.
+ */
+
+export interface SignalCounts {
+  pendingApprovals: number;
+  activeExecutions: number;
+  failedInLast24h: number;
+  failedPrevious24h: number;
+}
+
+export type SignalLevel = "healthy" | "warning" | "critical";
+
+export interface PrioritySignal {
+  level: SignalLevel;
+  label: "Healthy" | "Warning" | "Critical";
+  reason: string;
+  pendingApprovals: number;
+  activeExecutions: number;
+  failedInLast24h: number;
+}
+
+export const PRESSURE_THRESHOLDS = { failures: 3, approvals: 3, load: 10 } as const;
+export const CRITICAL_THRESHOLDS = { failures: 10, approvals: 10 } as const;
+export const NO_PRESSURE_REASON = "No remediation pressure.";
+
+const LABELS = { healthy: "Healthy", warning: "Warning", critical: "Critical" } as const;
+
+export function computePrioritySignal(counts: SignalCounts): PrioritySignal {
+  const { pendingApprovals, activeExecutions, failedInLast24h, failedPrevious24h } = counts;
+  const failurePressure = failedInLast24h >= PRESSURE_THRESHOLDS.failures;
+  const approvalPressure = pendingApprovals >= PRESSURE_THRESHOLDS.approvals;
+  const loadPressure = activeExecutions >= PRESSURE_THRESHOLDS.load;
+
+  const phrases: string[] = [];
+  if (failurePressure) phrases.push(failedInLast24h > failedPrevious24h ? "failures rising" : "failures elevated");
+  if (approvalPressure) phrases.push("approval queue growing");
+  if (loadPressure) phrases.push("execution load high");
+
+  const level: SignalLevel =
+    failedInLast24h >= CRITICAL_THRESHOLDS.failures || pendingApprovals >= CRITICAL_THRESHOLDS.approvals
+      ? "critical"
+      : phrases.length > 0
+        ? "warning"
+        : "healthy";
+  const sentence = phrases.join(" and ");
+  const reason = sentence ? `${sentence.charAt(0).toUpperCase()}${sentence.slice(1)}.` : NO_PRESSURE_REASON;
+  return { level, label: LABELS[level], reason, pendingApprovals, activeExecutions, failedInLast24h };
+}

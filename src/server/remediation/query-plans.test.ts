@@ -1,0 +1,102 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { Prisma } from "@/generated/prisma/client";
+import { db } from "@/server/db/client";
+import { orgScope } from "@/server/db/scoped";
+import { createTestOrganization } from "@/test/db";
+import { exportBatchQuery } from "./export-actions-csv";
+import { recentFailuresQuery } from "./get-priority-signal";
+import { listActionsQuery } from "./list-actions";
+import { HISTORY_LIMIT } from "./list-history";
+
+// The hot reads must be index range scans that need no Sort, whatever the table size. Asserted on
+// the planner's choice (EXPLAIN, no timing) over enough rows that a Seq Scan would be considered.
+
+interface PlanNode {
+  "Node Type": string;
+  "Relation Name"?: string;
+  "Index Name"?: string;
+  Plans?: PlanNode[];
+}
+
+function nodes(plan: PlanNode): PlanNode[] {
+  return [plan, ...(plan.Plans ?? []).flatMap(nodes)];
+}
+
+async function planOf(query: Prisma.Sql): Promise<PlanNode[]> {
+  const rows = await db().$queryRaw<{ "QUERY PLAN": [{ Plan: PlanNode }] }[]>(Prisma.sql`EXPLAIN (FORMAT JSON) ${query}`);
+  return nodes(rows[0]!["QUERY PLAN"][0].Plan);
+}
+
+function expectIndexRangeScan(plan: PlanNode[], index: string) {
+  const onActions = plan.filter((n) => n["Relation Name"] === "remediation_actions");
+  expect(onActions.map((n) => n["Node Type"])).not.toContain("Seq Scan");
+  expect(plan.map((n) => n["Node Type"])).not.toContain("Sort");
+  expect(plan.map((n) => n["Node Type"])).not.toContain("Incremental Sort");
+  expect(onActions.some((n) => /^Index (Only )?Scan$/.test(n["Node Type"]) && n["Index Name"] === index)).toBe(true);
+}
+
+let scope: ReturnType<typeof orgScope>;
+let incidentId: string;
+
+beforeAll(async () => {
+  const [big, other] = [await createTestOrganization("plans"), await createTestOrganization("plans")];
+  scope = orgScope(big);
+  for (const org of [big, other]) {
+    await db().$executeRaw`
+      INSERT INTO incidents (id, "organizationId", title, "serviceName", environment, severity, "updatedAt")
+      SELECT gen_random_uuid(), ${org}, 'incident ' || g, 'svc', 'production', 'HIGH', now() FROM generate_series(1, 200) g`;
+    await db().$executeRaw`
+      WITH inc AS (SELECT array_agg(id) AS ids FROM incidents WHERE "organizationId" = ${org})
+      INSERT INTO remediation_actions
+        (id, "organizationId", "incidentId", "actionType", parameters, environment, severity, status, "performedBy", details, "createdAt", "updatedAt")
+      SELECT gen_random_uuid(), ${org}, inc.ids[1 + g % 200], 'restart-service', '{}', (ARRAY['production','staging','dev','qa'])[1 + g % 4],
+             'HIGH', (enum_range(NULL::"ActionStatus"))[1 + abs(hashint4(g)) % 6], 'u', '{}',
+             now() - make_interval(secs => g * 60), now() - make_interval(secs => g * 60)
+      FROM inc, generate_series(1, 15000) g`;
+  }
+  incidentId = (await db().incident.findFirstOrThrow({ where: { organizationId: big } })).id;
+  // What autovacuum keeps in place on a live table: statistics and the visibility map.
+  await db().$executeRawUnsafe("VACUUM ANALYZE remediation_actions");
+}, 120_000);
+
+describe("query plans of the hot reads", () => {
+  it("actions list: plain, ?status=, ?environment=, ?incidentId=", async () => {
+    expectIndexRangeScan(await planOf(listActionsQuery(scope, { limit: 50 })), "remediation_actions_organizationId_createdAt_id_idx");
+    expectIndexRangeScan(await planOf(listActionsQuery(scope, { limit: 500 })), "remediation_actions_organizationId_createdAt_id_idx");
+    expectIndexRangeScan(
+      await planOf(listActionsQuery(scope, { status: "FAILED", limit: 50 })),
+      "remediation_actions_organizationId_status_createdAt_id_idx",
+    );
+    expectIndexRangeScan(
+      await planOf(listActionsQuery(scope, { environment: "staging", limit: 50 })),
+      "remediation_actions_organizationId_environment_createdAt_id_idx",
+    );
+    expectIndexRangeScan(
+      await planOf(listActionsQuery(scope, { incidentId, limit: 50 })),
+      "remediation_actions_organizationId_incidentId_createdAt_id_idx",
+    );
+  });
+
+  it("history/:incidentId", async () => {
+    expectIndexRangeScan(
+      await planOf(listActionsQuery(scope, { incidentId, limit: HISTORY_LIMIT })),
+      "remediation_actions_organizationId_incidentId_createdAt_id_idx",
+    );
+  });
+
+  it("CSV export keyset batch", async () => {
+    const after = { createdAt: new Date(Date.now() - 5000 * 60_000), id: "80000000-0000-4000-8000-000000000000" };
+    expectIndexRangeScan(await planOf(exportBatchQuery(scope, {}, 2000, after)), "remediation_actions_organizationId_createdAt_id_idx");
+  });
+
+  it("priority-signal recent failures: a range on the (…, status, updatedAt) indexes", async () => {
+    for (const [environment, index] of [
+      [undefined, "remediation_actions_organizationId_status_updatedAt_idx"],
+      ["production", "remediation_actions_organizationId_environment_status_updat_idx"],
+    ] as const) {
+      const plan = await planOf(recentFailuresQuery(scope, environment, new Date()));
+      expect(plan.map((n) => n["Node Type"])).not.toContain("Seq Scan");
+      expect(plan.map((n) => n["Index Name"]).filter(Boolean)).toEqual([index]);
+    }
+  });
+});

@@ -1,0 +1,72 @@
+import { z } from "zod";
+import type { CsvRow } from "@/server/csv";
+import { requires, router } from "@/server/trpc";
+import { approveAction } from "./approve-action";
+import { exportActionsCsv } from "./export-actions-csv";
+import { getAction } from "./get-action";
+import { getPrioritySignal } from "./get-priority-signal";
+import { getStats } from "./get-stats";
+import { listActions } from "./list-actions";
+import { listHistory } from "./list-history";
+import { rejectAction } from "./reject-action";
+import { requestAction } from "./request-action";
+import {
+  actionIdInput,
+  actionRequestInput,
+  actionSchema,
+  actionWithEventsSchema,
+  approveOutput,
+  decisionInput,
+  environmentFilterInput,
+  exportActionsInput,
+  historyInput,
+  listActionsInput,
+  prioritySignalSchema,
+  rejectOutput,
+  requestActionOutput,
+  statsSchema,
+} from "./schemas";
+
+const csvRowsSchema = z.custom<AsyncIterable<CsvRow>>(
+  (v) => typeof (v as AsyncIterable<CsvRow> | null)?.[Symbol.asyncIterator] === "function",
+);
+
+export const remediationRouter = router({
+  request: requires("remediation:request")
+    .input(actionRequestInput)
+    .output(requestActionOutput)
+    .mutation(({ ctx, input }) => requestAction(ctx, input)),
+  approve: requires("remediation:approve")
+    .input(decisionInput)
+    .output(approveOutput)
+    .mutation(({ ctx, input }) => approveAction(ctx, input)),
+  reject: requires("remediation:reject")
+    .input(decisionInput)
+    .output(rejectOutput)
+    .mutation(({ ctx, input }) => rejectAction(ctx, input)),
+  list: requires("remediation:view")
+    .input(listActionsInput)
+    .output(z.array(actionSchema))
+    .query(({ ctx, input }) => listActions(ctx, input)),
+  get: requires("remediation:view")
+    .input(actionIdInput)
+    .output(actionWithEventsSchema)
+    .query(({ ctx, input }) => getAction(ctx, input)),
+  history: requires("remediation:view")
+    .input(historyInput)
+    .output(z.array(actionSchema))
+    .query(({ ctx, input }) => listHistory(ctx, input)),
+  stats: requires("remediation:view")
+    .input(environmentFilterInput)
+    .output(statsSchema)
+    .query(({ ctx, input }) => getStats(ctx, input)),
+  prioritySignal: requires("remediation:view")
+    .input(environmentFilterInput)
+    .output(prioritySignalSchema)
+    .query(({ ctx, input }) => getPrioritySignal(ctx, input)),
+  // Streams through the REST adapter (CSV); the rows are pulled lazily in keyset batches.
+  exportCsv: requires("remediation:view")
+    .input(exportActionsInput)
+    .output(csvRowsSchema)
+    .query(({ ctx, input }) => exportActionsCsv(ctx, input)),
+});

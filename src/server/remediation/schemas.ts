@@ -1,0 +1,145 @@
+import { z } from "zod";
+import { ACTION_PARAMETER_SCHEMAS, actionTypeSchema } from "@/lib/action-catalog";
+import { actionStatusSchema, environmentSchema, limitSchema, reasonSchema, severitySchema } from "@/lib/schemas";
+
+/** One remediation action as the API returns it (contract §5). */
+export const actionSchema = z.object({
+  id: z.string(),
+  organizationId: z.string(),
+  incidentId: z.string(),
+  actionType: z.string(),
+  parameters: z.record(z.string(), z.unknown()),
+  serviceName: z.string().nullable(),
+  environment: z.string(),
+  severity: severitySchema,
+  status: actionStatusSchema,
+  performedBy: z.string(),
+  details: z.record(z.string(), z.unknown()),
+  error: z.string().nullable(),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+});
+export type ActionRow = z.output<typeof actionSchema>;
+
+export const eventSchema = z.object({
+  id: z.string(),
+  type: z.string(),
+  actor: z.string(),
+  data: z.record(z.string(), z.unknown()),
+  createdAt: z.date(),
+});
+
+export const actionWithEventsSchema = actionSchema.extend({ events: z.array(eventSchema) });
+
+/** Ids in a body or query: malformed → 400 (§12). Any 8-4-4-4-12 hex, like the uuid column. */
+export const uuidField = (field: string) => z.guid({ message: `${field} must be a UUID` });
+
+/** Query strings send `?status=` for "no filter": an empty value is an absent one. */
+const emptyAsAbsent = (v: unknown) => (v === "" ? undefined : v);
+export const queryField = <T extends z.ZodType>(schema: T) => z.preprocess(emptyAsAbsent, schema);
+
+/**
+ * POST /remediation/request and POST /remediation/policy/evaluate. Parameters are validated by
+ * the catalog schema of `actionType` (issues at `parameters.<field>`); `serviceName` defaults to
+ * `parameters.service`, else null (§12).
+ */
+export const actionRequestInput = z
+  .strictObject({
+    incidentId: uuidField("incidentId"),
+    actionType: actionTypeSchema,
+    parameters: z.record(z.string(), z.unknown(), { error: "parameters must be an object" }),
+    serviceName: z.string().trim().min(1, "serviceName must not be empty").max(200).nullable().optional(),
+    environment: environmentSchema,
+    severity: severitySchema,
+  })
+  .transform((body, ctx) => {
+    const parsed = ACTION_PARAMETER_SCHEMAS[body.actionType].safeParse(body.parameters);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        ctx.issues.push({ code: "custom", path: ["parameters", ...issue.path], message: issue.message, input: body });
+      }
+      return z.NEVER;
+    }
+    const parameters = parsed.data as Record<string, unknown>;
+    const service = typeof parameters.service === "string" ? parameters.service : null;
+    return { ...body, incidentId: body.incidentId.toLowerCase(), parameters, serviceName: body.serviceName ?? service };
+  });
+export type ActionRequest = z.output<typeof actionRequestInput>;
+
+export const requestActionOutput = z.object({ action: actionSchema, replayed: z.boolean() });
+
+export const actionIdInput = z.object({ id: z.string() });
+
+export const decisionInput = z.strictObject({ id: z.string(), reason: reasonSchema });
+
+export const approveOutput = z.union([
+  z.object({
+    status: z.literal("POLICY_VIOLATION"),
+    violations: z.array(z.string()),
+    detail: z.string(),
+  }),
+  z.object({ status: actionStatusSchema }),
+]);
+
+export const rejectOutput = z.object({ status: z.literal("REJECTED") });
+
+const optionalFilters = {
+  status: queryField(actionStatusSchema.optional()),
+  environment: queryField(environmentSchema.optional()),
+};
+
+export const listActionsInput = z
+  .object({
+    ...optionalFilters,
+    incidentId: queryField(uuidField("incidentId").optional()),
+    limit: queryField(limitSchema(50, 500)),
+  })
+  .optional()
+  .transform((v) => v ?? { limit: 50 });
+
+export const exportActionsInput = z
+  .object({ ...optionalFilters, limit: queryField(limitSchema(500, 100_000)) })
+  .optional()
+  .transform((v) => v ?? { limit: 500 });
+
+export const environmentFilterInput = z
+  .object({ environment: queryField(environmentSchema.optional()) })
+  .optional()
+  .transform((v) => v ?? {});
+
+export const historyInput = z.object({ incidentId: z.string() });
+
+export const statsSchema = z.object({
+  total: z.number(),
+  pending: z.number(),
+  queued: z.number(),
+  executing: z.number(),
+  completed: z.number(),
+  failed: z.number(),
+  rejected: z.number(),
+  successRate: z.number(),
+});
+
+export const prioritySignalSchema = z.object({
+  level: z.enum(["healthy", "warning", "critical"]),
+  label: z.enum(["Healthy", "Warning", "Critical"]),
+  reason: z.string(),
+  pendingApprovals: z.number(),
+  activeExecutions: z.number(),
+  failedInLast24h: z.number(),
+});
+
+export const CSV_COLUMNS = [
+  "id",
+  "incidentId",
+  "actionType",
+  "status",
+  "performedBy",
+  "serviceName",
+  "environment",
+  "createdAt",
+  "updatedAt",
+  "details",
+  "error",
+] as const;
+export const CSV_FILENAME = "remediation-audit-export.csv";

@@ -1,0 +1,61 @@
+import { render } from "@react-email/components";
+import { createElement } from "react";
+import type { ReportCadence } from "@/lib/reporting-settings";
+import { toCsv } from "@/server/csv";
+import type { EmailMessage } from "@/server/email";
+import { ReportEmail } from "@/server/email/templates/report-email";
+import {
+  AUDIT_ATTACHMENT_FILENAME,
+  AUDIT_ATTACHMENT_MAX_ROWS,
+  AUDIT_CSV_COLUMNS,
+  type ReportFigures,
+  type ReportPeriod,
+} from "./report-contents";
+
+export interface ReportEmailInput {
+  from: string;
+  organizationName: string;
+  cadence: ReportCadence;
+  period: ReportPeriod;
+  figures: ReportFigures;
+  deletedCount: number;
+  audit: { rows: Record<string, unknown>[]; capped: boolean };
+}
+
+const day = (d: Date) => d.toISOString().slice(0, 10);
+const minute = (d: Date) => `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+
+export function reportSubject(organizationName: string, period: ReportPeriod): string {
+  return `Remediation report — ${organizationName} — ${day(period.start)} to ${day(period.end)}`;
+}
+
+/** Everything of the report email but `to`: one message is sent per recipient. */
+export async function composeReportEmail(input: ReportEmailInput): Promise<Omit<EmailMessage, "to">> {
+  const element = createElement(ReportEmail, {
+    organizationName: input.organizationName,
+    cadence: input.cadence,
+    periodLabel: `${minute(input.period.start)} to ${minute(input.period.end)}`,
+    ...input.figures,
+    deletedCount: input.deletedCount,
+    attachment: {
+      filename: AUDIT_ATTACHMENT_FILENAME,
+      rows: input.audit.rows.length,
+      capped: input.audit.capped,
+      cap: AUDIT_ATTACHMENT_MAX_ROWS,
+    },
+  });
+  const [html, text] = await Promise.all([render(element), render(element, { plainText: true })]);
+  return {
+    from: input.from,
+    subject: reportSubject(input.organizationName, input.period),
+    html,
+    text,
+    attachments: [
+      {
+        filename: AUDIT_ATTACHMENT_FILENAME,
+        content: toCsv(AUDIT_CSV_COLUMNS, input.audit.rows),
+        contentType: "text/csv; charset=utf-8",
+      },
+    ],
+  };
+}

@@ -1,0 +1,146 @@
+import type { AddressInfo } from "node:net";
+import { SMTPServer } from "smtp-server";
+import { afterEach, describe, expect, it } from "vitest";
+import { db } from "@/server/db/client";
+import { emailSender } from "@/server/email";
+import { resetEnvCache } from "@/server/env";
+import { createTestOrganization } from "@/test/db";
+import { callerFor, daysAgo, insertActions } from "./test-support";
+
+const EMAIL_ENV = ["RESEND_API_KEY", "RESEND_BASE_URL", "SMTP_HOST", "SMTP_PORT", "SMTP_SECURE"];
+
+afterEach(() => {
+  for (const name of EMAIL_ENV) delete process.env[name];
+  resetEnvCache();
+});
+
+function setEmailEnv(values: Record<string, string>) {
+  for (const name of EMAIL_ENV) delete process.env[name];
+  Object.assign(process.env, values);
+  resetEnvCache();
+}
+
+interface Received {
+  from: string;
+  to: string[];
+  raw: string;
+}
+
+/** A real SMTP server on a local port; refuses RCPT TO for addresses in `reject`. */
+async function startSmtpServer(reject: string[] = []) {
+  const received: Received[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ["STARTTLS"],
+    logger: false,
+    onRcptTo(address, _session, callback) {
+      if (reject.includes(address.address)) {
+        callback(Object.assign(new Error("Mailbox unavailable"), { responseCode: 550 }));
+        return;
+      }
+      callback();
+    },
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on("data", (c: Buffer) => chunks.push(c));
+      stream.on("end", () => {
+        received.push({
+          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
+          to: session.envelope.rcptTo.map((r) => r.address),
+          raw: Buffer.concat(chunks).toString("utf8"),
+        });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.server.address() as AddressInfo;
+  return { port, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+/** The Subject header, unfolded and with its RFC 2047 quoted-printable words decoded. */
+function subjectOf(raw: string): string {
+  const header = /^Subject: (.*(?:\r?\n[ \t].*)*)/m.exec(raw)?.[1] ?? "";
+  return header.replace(/\?=\s+=\?/g, "?==?").replace(/=\?UTF-8\?Q\?(.*?)\?=/gi, (_, word: string) =>
+    Buffer.from(
+      word
+        .replace(/_/g, " ")
+        .replace(/=([0-9A-F]{2})/gi, (_m, hex: string) => String.fromCharCode(Number.parseInt(hex, 16))),
+      "latin1",
+    ).toString("utf8"),
+  );
+}
+
+/** The base64 body of the MIME part whose headers name `filename`. */
+function attachmentText(raw: string, filename: string): string {
+  const parts = raw.split(/\r?\n--/);
+  const part = parts.find((p) => p.includes(`filename=${filename}`) || p.includes(`filename="${filename}"`));
+  if (!part) throw new Error(`no attachment ${filename} in message`);
+  const [, body = ""] = part.split(/\r?\n\r?\n/);
+  return Buffer.from(body.replace(/\s+/g, ""), "base64").toString("utf8");
+}
+
+describe("email adapters", () => {
+  it("picks Resend, then SMTP, then the outbox", () => {
+    setEmailEnv({ RESEND_API_KEY: "re_x", SMTP_HOST: "127.0.0.1" });
+    expect(emailSender(db()).kind).toBe("resend");
+    setEmailEnv({ SMTP_HOST: "127.0.0.1" });
+    expect(emailSender(db()).kind).toBe("smtp");
+    setEmailEnv({});
+    expect(emailSender(db()).kind).toBe("outbox");
+  });
+
+  it("SMTP: each recipient gets the report with the audit CSV attached; a refused one fails the run", async () => {
+    const smtp = await startSmtpServer(["gone@example.com"]);
+    try {
+      setEmailEnv({ SMTP_HOST: "127.0.0.1", SMTP_PORT: String(smtp.port), SMTP_SECURE: "false" });
+      const org = await createTestOrganization();
+      await insertActions(org, [{ status: "COMPLETED", createdAt: daysAgo(1) }]);
+      const caller = callerFor(org);
+      await caller.reporting.updateSettings({ reportRecipients: ["ops@example.com", "gone@example.com"] });
+
+      const run = await caller.reporting.sendNow();
+      expect(run).toMatchObject({ status: "failed", deliveredCount: 1, failedDeliveryCount: 1, totalActions: 1 });
+      expect(run.deliveryFailures).toEqual([{ recipient: "gone@example.com", error: expect.stringContaining("550") }]);
+
+      expect(smtp.received).toHaveLength(1);
+      const [message] = smtp.received;
+      expect(message?.to).toEqual(["ops@example.com"]);
+      expect(message?.from).toBe("reports@localhost");
+      expect(message?.raw).toMatch(/^To: ops@example\.com\r?$/m);
+      expect(subjectOf(message?.raw ?? "")).toMatch(
+        /^Remediation report — Test org-[0-9a-f]{8} — \d{4}-\d{2}-\d{2} to \d{4}-\d{2}-\d{2}$/,
+      );
+      const csv = attachmentText(message?.raw ?? "", "remediation-audit-export.csv");
+      expect(csv.split("\r\n")[0]).toBe(
+        "id,incidentId,actionType,status,performedBy,serviceName,environment,createdAt,updatedAt,details,error",
+      );
+      expect(csv).toContain(",COMPLETED,");
+    } finally {
+      await smtp.close();
+    }
+  });
+
+  it("outbox (the embedded default): records one email per recipient, listed by reporting.outbox", async () => {
+    setEmailEnv({});
+    const org = await createTestOrganization();
+    const caller = callerFor(org);
+    await caller.reporting.updateSettings({ reportRecipients: ["one@example.com", "two@example.com"] });
+    const run = await caller.reporting.sendNow();
+    expect(run).toMatchObject({ status: "success", deliveredCount: 2 });
+
+    const outbox = await callerFor(org, ["remediation:view"]).reporting.outbox();
+    expect(outbox.map((e) => e.to).sort()).toEqual(["one@example.com", "two@example.com"]);
+    for (const email of outbox) {
+      expect(email).toMatchObject({ reportRunId: run.id, from: "Remediation Reports <reports@localhost>" });
+      expect(email.subject).toMatch(/^Remediation report — Test org-/);
+      expect(email.html).toContain("Remediation report");
+      expect(email.text).toContain("Pending approvals now");
+      expect(email.attachments).toEqual([
+        { filename: "remediation-audit-export.csv", contentType: "text/csv; charset=utf-8", bytes: expect.any(Number) },
+      ]);
+    }
+    // Other organizations see none of it.
+    expect(await callerFor(await createTestOrganization()).reporting.outbox()).toEqual([]);
+  });
+});

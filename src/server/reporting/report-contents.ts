@@ -1,0 +1,78 @@
+import type { Db } from "@/server/db/client";
+import type { OrgScope } from "@/server/db/scoped";
+
+/** The audit export's columns, exactly as GET /remediation/export/csv (contract §7). */
+export const AUDIT_CSV_COLUMNS = [
+  "id",
+  "incidentId",
+  "actionType",
+  "status",
+  "performedBy",
+  "serviceName",
+  "environment",
+  "createdAt",
+  "updatedAt",
+  "details",
+  "error",
+] as const;
+
+export const AUDIT_ATTACHMENT_FILENAME = "remediation-audit-export.csv";
+/** Keeps one email (and the outbox row) to a few MB; the email says when it was capped. */
+export const AUDIT_ATTACHMENT_MAX_ROWS = 10_000;
+
+/** A report period: (start, end] — consecutive scheduled periods neither overlap nor leave gaps. */
+export interface ReportPeriod {
+  start: Date;
+  end: Date;
+}
+
+export interface ReportFigures {
+  totalActions: number;
+  failedActions: number;
+  pendingApprovals: number;
+  queuedExecutions: number;
+}
+
+const inPeriod = (p: ReportPeriod) => ({ createdAt: { gt: p.start, lte: p.end } });
+
+/**
+ * totalActions / failedActions: created in the period. pendingApprovals / queuedExecutions: now,
+ * read from the trigger-maintained counters (O(1) whatever the table size).
+ */
+export async function computeReportFigures(db: Db, scope: OrgScope, period: ReportPeriod): Promise<ReportFigures> {
+  const [totalActions, failedActions, now] = await Promise.all([
+    db.remediationAction.count({ where: scope.where(inPeriod(period)) }),
+    db.remediationAction.count({ where: scope.where({ ...inPeriod(period), status: "FAILED" as const }) }),
+    db.remediationCounter.groupBy({
+      by: ["status"],
+      where: scope.where({ status: { in: ["PENDING_APPROVAL" as const, "QUEUED" as const] } }),
+      _sum: { count: true },
+    }),
+  ]);
+  const countOf = (status: string) => Number(now.find((g) => g.status === status)?._sum?.count ?? 0);
+  return {
+    totalActions,
+    failedActions,
+    pendingApprovals: countOf("PENDING_APPROVAL"),
+    queuedExecutions: countOf("QUEUED"),
+  };
+}
+
+/** The period's audit rows, newest first, at most `cap` (one more is read to know it was capped). */
+export async function loadPeriodAuditRows(
+  db: Db,
+  scope: OrgScope,
+  period: ReportPeriod,
+  cap = AUDIT_ATTACHMENT_MAX_ROWS,
+) {
+  const rows = await db.remediationAction.findMany({
+    where: scope.where(inPeriod(period)),
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: cap + 1,
+    select: Object.fromEntries(AUDIT_CSV_COLUMNS.map((c) => [c, true])) as Record<
+      (typeof AUDIT_CSV_COLUMNS)[number],
+      true
+    >,
+  });
+  return { rows: rows.slice(0, cap), capped: rows.length > cap };
+}

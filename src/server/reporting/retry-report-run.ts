@@ -1,0 +1,31 @@
+import type { Db } from "@/server/db/client";
+import { isUuid, type OrgScope } from "@/server/db/scoped";
+import { AppError, notFound } from "@/server/errors";
+import { executeReportRun } from "./execute-report-run";
+import { deliveryFailuresOf, figuresOf, toRunView } from "./run-view";
+
+/**
+ * POST /remediation/reporting/runs/:runId/retry (contract §9): a new run (trigger `retry`) that
+ * re-sends that run's report — same period and figures — to the recipients that failed in it,
+ * or to all of its recipients when it recorded no failure (e.g. it was interrupted). Never
+ * enforces retention.
+ */
+export async function retryReportRun({ db, scope }: { db: Db; scope: OrgScope }, input: { runId: string }) {
+  if (!isUuid(input.runId)) throw notFound("Report run");
+  const original = await db.reportRun.findFirst({ where: scope.where({ id: input.runId }) });
+  if (!original) throw notFound("Report run");
+  if (original.status === "running") {
+    throw new AppError("CONFLICT", "Report run is still running; retry it once it has finished");
+  }
+  const failed = [...new Set(deliveryFailuresOf(original).map((f) => f.recipient))];
+  const run = await executeReportRun(db, {
+    organizationId: scope.organizationId,
+    trigger: "retry",
+    cadence: original.cadence,
+    recipients: failed.length > 0 ? failed : original.recipients,
+    period: { start: original.periodStart, end: original.periodEnd },
+    retryOf: { runId: original.id, figures: figuresOf(original), deletedCount: original.deletedCount },
+  });
+  if (!run) throw new Error("retry report run was not created");
+  return toRunView(run);
+}
