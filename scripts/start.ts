@@ -1,11 +1,11 @@
 import { createServer } from "node:http";
 import next from "next";
-import { buildIsCurrent } from "./build-stamp";
-import { buildApp } from "./build";
 import { env } from "@/server/env";
 import { startWorker } from "@/server/jobs/worker";
 import { logger } from "@/server/logger";
 import { onShutdown, prepareRuntime, type Runtime } from "@/server/runtime";
+import { buildApp } from "./build";
+import { buildIsCurrent } from "./build-stamp";
 
 // `npm start`: database (embedded when DATABASE_URL is unset) → migrations → demo data →
 // production build when missing or stale → Next.js on PORT, with the worker in-process unless

@@ -1,14 +1,7 @@
 import { z } from "zod";
 
 /** Shared enums and field schemas (isomorphic: the UI validates with the same rules). */
-export const ACTION_STATUSES = [
-  "PENDING_APPROVAL",
-  "QUEUED",
-  "EXECUTING",
-  "COMPLETED",
-  "FAILED",
-  "REJECTED",
-] as const;
+export const ACTION_STATUSES = ["PENDING_APPROVAL", "QUEUED", "EXECUTING", "COMPLETED", "FAILED", "REJECTED"] as const;
 export const actionStatusSchema = z.enum(ACTION_STATUSES);
 export type ActionStatus = z.infer<typeof actionStatusSchema>;
 

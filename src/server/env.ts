@@ -17,8 +17,7 @@ const optionalString = z
   .string()
   .optional()
   .transform((v) => (v && v.trim() !== "" ? v.trim() : undefined));
-const intFrom = (min: number, fallback: number) =>
-  z.coerce.number().int().min(min).default(fallback);
+const intFrom = (min: number, fallback: number) => z.coerce.number().int().min(min).default(fallback);
 
 const schema = z
   .object({
@@ -48,8 +47,7 @@ const schema = z
   })
   .transform((e) => ({
     ...e,
-    REMEDIATION_EXECUTOR:
-      e.REMEDIATION_EXECUTOR ?? (e.REMEDIATION_WEBHOOK_URL ? "webhook" : "simulated"),
+    REMEDIATION_EXECUTOR: e.REMEDIATION_EXECUTOR ?? (e.REMEDIATION_WEBHOOK_URL ? "webhook" : "simulated"),
   }));
 
 export type Env = z.output<typeof schema>;
@@ -59,9 +57,7 @@ export class EnvError extends Error {}
 export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const result = schema.safeParse(source);
   if (!result.success) {
-    const lines = result.error.issues.map(
-      (i) => `  ${i.path.join(".") || "(environment)"}: ${i.message}`,
-    );
+    const lines = result.error.issues.map((i) => `  ${i.path.join(".") || "(environment)"}: ${i.message}`);
     throw new EnvError(`Invalid environment configuration:\n${lines.join("\n")}`);
   }
   if (result.data.NODE_ENV === "production" && !result.data.AUTH_SECRET) {

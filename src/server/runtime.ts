@@ -1,9 +1,9 @@
-import { seedDemo } from "../../prisma/seed";
-import { createPrismaClient } from "@/server/db/client";
 import { resolveAuthSecret, resolveDatabase } from "@/server/db/bootstrap";
+import { createPrismaClient } from "@/server/db/client";
 import { migrateDatabase } from "@/server/db/migrate";
 import { env } from "@/server/env";
 import { logger } from "@/server/logger";
+import { seedDemo } from "../../prisma/seed";
 
 export interface Runtime {
   databaseUrl: string;
@@ -27,7 +27,9 @@ export async function prepareRuntime({ seed }: { seed: boolean }): Promise<Runti
       const client = createPrismaClient(database.url, 1);
       try {
         if (await seedDemo(client)) {
-          logger().info("demo organization seeded: admin@demo.local / operator@demo.local / viewer@demo.local, password demo-password");
+          logger().info(
+            "demo organization seeded: admin@demo.local / operator@demo.local / viewer@demo.local, password demo-password",
+          );
         }
       } finally {
         await client.$disconnect();

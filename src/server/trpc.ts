@@ -23,10 +23,10 @@ const t = initTRPC
   .meta<Meta>()
   .create({
     transformer: superjson,
+    // The browser sees the same body as REST clients (contract §4), never a stack trace.
     errorFormatter({ shape, error }) {
-      const app = asAppError(error);
-      if (app.code === "INTERNAL") return { ...shape, message: "Internal server error", data: { ...shape.data, stack: undefined, app: errorBody(app) } };
-      return { ...shape, message: app.message, data: { ...shape.data, stack: undefined, app: errorBody(app) } };
+      const body = errorBody(asAppError(error));
+      return { ...shape, message: body.message, data: { ...shape.data, stack: undefined, app: body } };
     },
   });
 

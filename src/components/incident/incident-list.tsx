@@ -6,9 +6,15 @@ export function IncidentList() {
   const incidents = trpc.incidents.list.useQuery({ limit: 100 });
   return (
     <section aria-labelledby="incidents-title" className="space-y-4">
-      <h1 id="incidents-title" className="text-2xl font-semibold">Incidents</h1>
+      <h1 id="incidents-title" className="text-2xl font-semibold">
+        Incidents
+      </h1>
       {incidents.isLoading && <p className="text-sm text-slate-500">Loading incidents…</p>}
-      {incidents.error && <p role="alert" className="text-sm text-red-700">{incidents.error.message}</p>}
+      {incidents.error && (
+        <p role="alert" className="text-sm text-red-700">
+          {incidents.error.message}
+        </p>
+      )}
       {incidents.data?.length === 0 && <p className="text-sm text-slate-500">No incidents yet.</p>}
       <ul className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white">
         {incidents.data?.map((i) => (

@@ -39,7 +39,9 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
             <div className="ml-auto flex items-center gap-3 text-sm">
               <span data-testid="signed-in-user" className="text-slate-700">
                 {user.name ?? user.email} · <span className="font-mono">{user.organizationId}</span> ·{" "}
-                <span data-testid="signed-in-role" className="rounded bg-slate-100 px-1.5 py-0.5">{user.role}</span>
+                <span data-testid="signed-in-role" className="rounded bg-slate-100 px-1.5 py-0.5">
+                  {user.role}
+                </span>
               </span>
               <button
                 type="button"

@@ -12,8 +12,18 @@ const incident = (overrides: Record<string, unknown> = {}) => ({
 });
 
 const suggestions = [
-  { title: "Restart the gateway", actionType: "restart-service", parameters: { service: "api-gateway" }, confidence: 0.8 },
-  { title: "Scale out", description: "Add replicas", actionType: "scale-service", parameters: { service: "api-gateway", replicas: 6 } },
+  {
+    title: "Restart the gateway",
+    actionType: "restart-service",
+    parameters: { service: "api-gateway" },
+    confidence: 0.8,
+  },
+  {
+    title: "Scale out",
+    description: "Add replicas",
+    actionType: "scale-service",
+    parameters: { service: "api-gateway", replicas: 6 },
+  },
 ];
 
 async function org() {
@@ -38,8 +48,22 @@ describe("POST /incidents", () => {
       summary: "p99 4s",
     });
     expect(created.suggestions).toEqual([
-      { id: expect.any(String), title: "Restart the gateway", description: null, actionType: "restart-service", parameters: { service: "api-gateway" }, confidence: 0.8 },
-      { id: expect.any(String), title: "Scale out", description: "Add replicas", actionType: "scale-service", parameters: { service: "api-gateway", replicas: 6 }, confidence: null },
+      {
+        id: expect.any(String),
+        title: "Restart the gateway",
+        description: null,
+        actionType: "restart-service",
+        parameters: { service: "api-gateway" },
+        confidence: 0.8,
+      },
+      {
+        id: expect.any(String),
+        title: "Scale out",
+        description: "Add replicas",
+        actionType: "scale-service",
+        parameters: { service: "api-gateway", replicas: 6 },
+        confidence: null,
+      },
     ]);
     const got = await rest("GET", `/incidents/${created.id}`, { auth });
     expect(got.status).toBe(200);
@@ -54,7 +78,12 @@ describe("POST /incidents", () => {
 
     const update = await rest("POST", "/incidents", {
       auth,
-      body: incident({ externalId: "PD-1", title: "Latency (mitigated)", severity: "MEDIUM", suggestions: [suggestions[1]] }),
+      body: incident({
+        externalId: "PD-1",
+        title: "Latency (mitigated)",
+        severity: "MEDIUM",
+        suggestions: [suggestions[1]],
+      }),
     });
     expect(update.status).toBe(200);
     const updated = await update.json();
@@ -77,7 +106,9 @@ describe("POST /incidents", () => {
   it("concurrent posts of one externalId create one incident", async () => {
     const { id, caller } = await org();
     const results = await Promise.all(
-      Array.from({ length: 8 }, () => caller.incidents.create(incident({ externalId: "PD-race", suggestions }) as never)),
+      Array.from({ length: 8 }, () =>
+        caller.incidents.create(incident({ externalId: "PD-race", suggestions }) as never),
+      ),
     );
     expect(new Set(results.map((r) => r.incident.id)).size).toBe(1);
     expect(results.filter((r) => r.created)).toHaveLength(1);
@@ -89,7 +120,11 @@ describe("POST /incidents", () => {
     const { auth } = await org();
     const res = await rest("POST", "/incidents", {
       auth,
-      body: incident({ title: " ", environment: "Prod", suggestions: [{ title: "", actionType: "x", parameters: {} }] }),
+      body: incident({
+        title: " ",
+        environment: "Prod",
+        suggestions: [{ title: "", actionType: "x", parameters: {} }],
+      }),
     });
     expect(res.status).toBe(400);
     const paths = (await res.json()).issues.map((i: { path: string }) => i.path);
@@ -105,7 +140,13 @@ describe("GET /incidents", () => {
     const base = new Date("2026-04-20T06:00:00.000Z").getTime();
     for (let i = 0; i < 4; i++) {
       await db().incident.create({
-        data: { organizationId: id, ...incident({ environment: i % 2 ? "staging" : "production" }), severity: "HIGH", createdAt: new Date(base + i * 1000), status: i === 3 ? "RESOLVED" : "OPEN" },
+        data: {
+          organizationId: id,
+          ...incident({ environment: i % 2 ? "staging" : "production" }),
+          severity: "HIGH",
+          createdAt: new Date(base + i * 1000),
+          status: i === 3 ? "RESOLVED" : "OPEN",
+        },
       });
     }
     const all = await caller.incidents.list();

@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { requires, router } from "@/server/trpc";
 import { createIncident } from "./create-incident";
 import { getIncident } from "./get-incident";
@@ -10,7 +11,6 @@ import {
   incidentWithSuggestionsSchema,
   listIncidentsInput,
 } from "./schemas";
-import { z } from "zod";
 
 export const incidentsRouter = router({
   list: requires("remediation:view")

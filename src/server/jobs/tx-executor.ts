@@ -1,4 +1,4 @@
-import type { IDatabase } from "pg-boss";
+import type { Db as IDatabase } from "pg-boss";
 import type { Tx } from "@/server/db/client";
 
 /**

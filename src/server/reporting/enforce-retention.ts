@@ -29,7 +29,7 @@ export async function deleteExpiredActions(
   { batchSize = RETENTION_BATCH_SIZE, onBatch }: RetentionOptions = {},
 ): Promise<number> {
   let deleted = 0;
-  for (const status of [...TERMINAL_STATUSES, "QUEUED"]) {
+  for (const status of TERMINAL_STATUSES) {
     for (;;) {
       const started = performance.now();
       const count = await db.$executeRaw`

@@ -42,7 +42,10 @@ describe("REST adapter", () => {
   it("names the missing permission with 403, before reading the body", async () => {
     const token = await tokenFor(await createTestOrganization(), ["remediation:view"]);
     const res = await call("POST", "/incidents", { token, body: "x".repeat(70_000) });
-    expect(res).toMatchObject({ status: 403, body: { error: "Forbidden", message: "Missing permission: incident:write" } });
+    expect(res).toMatchObject({
+      status: 403,
+      body: { error: "Forbidden", message: "Missing permission: incident:write" },
+    });
   });
 
   it("refuses bodies over 64 KiB with 413, then malformed JSON with 400", async () => {
@@ -62,11 +65,20 @@ describe("REST adapter", () => {
     const token = await tokenFor(await createTestOrganization());
     const res = await call("POST", "/incidents", {
       token,
-      body: JSON.stringify({ title: "t", serviceName: "s", environment: "Prod!", severity: "HUGE", extra: 1, suggestions: [{ title: "" }] }),
+      body: JSON.stringify({
+        title: "t",
+        serviceName: "s",
+        environment: "Prod!",
+        severity: "HUGE",
+        extra: 1,
+        suggestions: [{ title: "" }],
+      }),
     });
     expect(res.status).toBe(400);
     const paths = (res.body.issues as { path: string }[]).map((i) => i.path);
-    expect(paths).toEqual(expect.arrayContaining(["environment", "severity", "suggestions.0.title", "suggestions.0.actionType", ""]));
+    expect(paths).toEqual(
+      expect.arrayContaining(["environment", "severity", "suggestions.0.title", "suggestions.0.actionType", ""]),
+    );
     const limit = await call("GET", "/incidents?limit=abc", { token });
     expect(limit.status).toBe(400);
     expect((await call("GET", "/incidents?limit=0", { token })).status).toBe(400);
@@ -110,8 +122,16 @@ describe("REST adapter", () => {
   it("hides internals of unexpected errors behind a generic 500", async () => {
     const res = errorResponse(new Error("connection to 10.0.0.3 refused: password=hunter2"));
     expect(res.status).toBe(500);
-    expect(await res.json()).toEqual({ statusCode: 500, error: "Internal Server Error", message: "Internal server error" });
+    expect(await res.json()).toEqual({
+      statusCode: 500,
+      error: "Internal Server Error",
+      message: "Internal server error",
+    });
     const known = errorResponse(new AppError("CONFLICT", "Idempotency-Key reused with a different body"));
-    expect(await known.json()).toEqual({ statusCode: 409, error: "Conflict", message: "Idempotency-Key reused with a different body" });
+    expect(await known.json()).toEqual({
+      statusCode: 409,
+      error: "Conflict",
+      message: "Idempotency-Key reused with a different body",
+    });
   });
 });

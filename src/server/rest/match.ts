@@ -21,9 +21,7 @@ function compile(route: RestRoute): Compiled {
 }
 
 // Literal paths first so `/remediation/stats` never matches `/remediation/:id`.
-const COMPILED = REST_ROUTES.map(compile).sort(
-  (a, b) => a.names.length - b.names.length,
-);
+const COMPILED = REST_ROUTES.map(compile).sort((a, b) => a.names.length - b.names.length);
 
 export function matchRoute(
   method: string,

@@ -8,9 +8,9 @@ describe("OpenAPI document", () => {
     expect(doc.openapi).toBe("3.1.0");
     for (const route of REST_ROUTES) {
       const path = route.path.replace(/:(\w+)/g, "{$1}");
-      const op = (doc.paths as Record<string, Record<string, { responses: object; parameters: { name: string }[] }>>)[path]?.[
-        route.method.toLowerCase()
-      ];
+      const op = (
+        doc.paths as unknown as Record<string, Record<string, { responses: object; parameters: { name: string }[] }>>
+      )[path]?.[route.method.toLowerCase()];
       expect(op, `${route.method} ${route.path}`).toBeDefined();
       expect(Object.keys(op?.responses ?? {})).toContain("default");
       for (const name of route.path.matchAll(/:(\w+)/g)) {

@@ -36,7 +36,10 @@ const errorSchema: JsonSchema = {
     statusCode: { type: "integer" },
     error: { type: "string" },
     message: { type: "string" },
-    issues: { type: "array", items: { type: "object", properties: { path: { type: "string" }, message: { type: "string" } } } },
+    issues: {
+      type: "array",
+      items: { type: "object", properties: { path: { type: "string" }, message: { type: "string" } } },
+    },
     violations: { type: "array", items: { type: "string" } },
   },
 };
@@ -50,7 +53,12 @@ function operation(route: RestRoute) {
   const parameters = [
     ...pathParams.map((name) => ({ name, in: "path", required: true, schema: { type: "string" } })),
     ...(route.method === "GET"
-      ? Object.entries(properties).map(([name, schema]) => ({ name, in: "query", required: required.includes(name), schema }))
+      ? Object.entries(properties).map(([name, schema]) => ({
+          name,
+          in: "query",
+          required: required.includes(name),
+          schema,
+        }))
       : []),
   ];
   const body = route.body ? toJson(route.body, "input") : { ...input, properties, required };
@@ -64,7 +72,9 @@ function operation(route: RestRoute) {
     description: permission ? `Requires permission \`${permission}\`.` : undefined,
     operationId: route.procedure,
     parameters,
-    ...(route.method === "GET" ? {} : { requestBody: { required: false, content: { "application/json": { schema: body } } } }),
+    ...(route.method === "GET"
+      ? {}
+      : { requestBody: { required: false, content: { "application/json": { schema: body } } } }),
     responses: {
       [success]: { description: "Success", content },
       default: { description: "Error (contract §4)", content: { "application/json": { schema: errorSchema } } },
@@ -87,7 +97,13 @@ export function openApiDocument() {
     security: [{ bearer: [] }],
     components: { securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT (HS256)" } } },
     paths: {
-      "/health": { get: { summary: "Liveness and database check", security: [], responses: { 200: { description: "ok" }, 503: { description: "database unreachable" } } } },
+      "/health": {
+        get: {
+          summary: "Liveness and database check",
+          security: [],
+          responses: { 200: { description: "ok" }, 503: { description: "database unreachable" } },
+        },
+      },
       ...paths,
     },
   };

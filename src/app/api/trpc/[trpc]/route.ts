@@ -10,7 +10,10 @@ function handler(request: Request): Promise<Response> {
     endpoint: "/api/trpc",
     req: request,
     router: appRouter,
-    createContext: async () => ({ principal: await resolvePrincipal(request).catch(() => null), headers: request.headers }),
+    createContext: async () => ({
+      principal: await resolvePrincipal(request).catch(() => null),
+      headers: request.headers,
+    }),
   });
 }
 
