@@ -6,14 +6,17 @@
 // Runs on a scratch database (created and dropped) on DATABASE_URL's server, or on the embedded
 // one when DATABASE_URL is unset.
 //
-//   npx tsx scripts/measure-execution.ts [--latency 200] [--burst 2000] [--workers 1,2]
+// Every status change also updates the organization+environment counter row (a trigger), so one
+// busy organization+environment serializes on that row; --environments spreads the burst.
+//
+//   npx tsx scripts/measure-execution.ts [--latency 200] [--burst 2000] [--workers 1,2] [--environments 1]
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
-import { db, disconnectDb } from "@/server/db/client";
 import { resolveDatabase } from "@/server/db/bootstrap";
+import { db, disconnectDb } from "@/server/db/client";
 import { findRepoRoot, migrateDatabase, queryServer, quoteIdent, withDatabase } from "@/server/db/migrate";
 import { senderBoss, stopSenderBoss } from "@/server/jobs/boss";
 import { REMEDIATION_EXECUTE_QUEUE } from "@/server/jobs/queues";
@@ -25,11 +28,14 @@ const { values: args } = parseArgs({
     latency: { type: "string", default: "200" },
     burst: { type: "string", default: "2000" },
     workers: { type: "string", default: "1,2" },
+    environments: { type: "string", default: "1" },
   },
 });
 const LATENCY_ACTIONS = Number(args.latency);
 const BURST_ACTIONS = Number(args.burst);
 const WORKER_COUNTS = args.workers.split(",").map(Number);
+const ENVIRONMENTS = Number(args.environments);
+const WARM_UP_ACTIONS = 20;
 const ROOT = findRepoRoot();
 
 Object.assign(process.env, {
@@ -55,15 +61,17 @@ function spawnWorker(): Promise<ChildProcess> {
 }
 
 async function stopWorkers(workers: ChildProcess[]): Promise<void> {
-  await Promise.all(
-    workers.map((w) => new Promise<void>((resolve) => (w.once("exit", () => resolve()), w.kill("SIGTERM")))),
-  );
+  const exits = workers.map((w) => new Promise<void>((resolve) => w.once("exit", () => resolve())));
+  for (const w of workers) w.kill("SIGTERM");
+  await Promise.all(exits);
 }
 
 async function waitUntilFinished(ids: string[], timeoutMs = 300_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const done = await db().remediationAction.count({ where: { id: { in: ids }, status: { in: ["COMPLETED", "FAILED"] } } });
+    const done = await db().remediationAction.count({
+      where: { id: { in: ids }, status: { in: ["COMPLETED", "FAILED"] } },
+    });
     if (done === ids.length) return;
     await sleep(50);
   }
@@ -74,7 +82,7 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 }
 
-function actionData(organizationId: string, incidentId: string) {
+function actionData(organizationId: string, incidentId: string, n = 0) {
   return {
     id: randomUUID(),
     organizationId,
@@ -82,17 +90,20 @@ function actionData(organizationId: string, incidentId: string) {
     actionType: "restart-service",
     parameters: { service: "checkout" },
     serviceName: "checkout",
-    environment: "staging",
+    environment: `env-${n % ENVIRONMENTS}`,
     severity: "LOW" as const,
     status: "QUEUED" as const,
     performedBy: "measure",
   };
 }
 
-/** One action at a time, each committed with its job (the request/approve path), spaced out. */
+/**
+ * One action at a time, each committed with its job (the request/approve path), spaced out. The
+ * first few after a worker starts (cold connections, JIT) are run but not counted.
+ */
 async function measureLatency(organizationId: string, incidentId: string) {
   const ids: string[] = [];
-  for (let i = 0; i < LATENCY_ACTIONS; i++) {
+  for (let i = 0; i < WARM_UP_ACTIONS + LATENCY_ACTIONS; i++) {
     const id = await db().$transaction(async (tx) => {
       const action = await tx.remediationAction.create({ data: actionData(organizationId, incidentId) });
       await enqueueExecution(tx, { actionId: action.id, organizationId });
@@ -102,6 +113,7 @@ async function measureLatency(organizationId: string, incidentId: string) {
     await sleep(20);
   }
   await waitUntilFinished(ids);
+  ids.splice(0, WARM_UP_ACTIONS);
   const rows = await db().$queryRaw<{ ms: number }[]>`
     SELECT (EXTRACT(EPOCH FROM (e."createdAt" - a."createdAt")) * 1000)::float8 AS ms
     FROM remediation_actions a JOIN remediation_events e ON e."actionId" = a.id AND e.type = 'EXECUTION_STARTED'
@@ -114,7 +126,7 @@ async function measureLatency(organizationId: string, incidentId: string) {
 /** A burst committed at once (500 per transaction), drained by the workers. */
 async function measureThroughput(organizationId: string, incidentId: string) {
   const boss = await senderBoss();
-  const rows = Array.from({ length: BURST_ACTIONS }, () => actionData(organizationId, incidentId));
+  const rows = Array.from({ length: BURST_ACTIONS }, (_, n) => actionData(organizationId, incidentId, n));
   const started = Date.now();
   for (let i = 0; i < rows.length; i += 500) {
     const chunk = rows.slice(i, i + 500);

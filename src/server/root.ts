@@ -4,12 +4,14 @@ import { policyRouter } from "@/server/policy/router";
 import { remediationRouter } from "@/server/remediation/router";
 import { reportingRouter } from "@/server/reporting/router";
 import { type Context, createCallerFactory, type Meta, router } from "@/server/trpc";
+import { uiRouter } from "@/server/ui/router";
 
 export const appRouter = router({
   incidents: incidentsRouter,
   remediation: remediationRouter,
   policy: policyRouter,
   reporting: reportingRouter,
+  ui: uiRouter,
 });
 
 export type AppRouter = typeof appRouter;

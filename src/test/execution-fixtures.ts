@@ -1,4 +1,5 @@
 // Execution test helpers (not a test file): queued actions with their job, polling, job lookups.
+import { randomUUID } from "node:crypto";
 import type { Prisma } from "@/generated/prisma/client";
 import { db } from "@/server/db/client";
 import { senderBoss } from "@/server/jobs/boss";
@@ -54,6 +55,33 @@ export async function createAction(organizationId: string, incidentId: string, s
     if (enqueue) await enqueueExecution(tx, { actionId: action.id, organizationId });
     return action.id;
   });
+}
+
+/** `count` QUEUED actions and their jobs, committed in one transaction (a burst). */
+export async function createActions(organizationId: string, incidentId: string, count: number): Promise<string[]> {
+  await ensureExecuteQueue();
+  const ids = Array.from({ length: count }, () => randomUUID());
+  await db().$transaction(
+    async (tx) => {
+      await tx.remediationAction.createMany({
+        data: ids.map((id) => ({
+          id,
+          organizationId,
+          incidentId,
+          actionType: "restart-service",
+          parameters: { service: "checkout" },
+          serviceName: "checkout",
+          environment: "staging",
+          severity: "HIGH" as const,
+          status: "QUEUED" as const,
+          performedBy: "user-1",
+        })),
+      });
+      for (const id of ids) await enqueueExecution(tx, { actionId: id, organizationId });
+    },
+    { timeout: 30_000 },
+  );
+  return ids;
 }
 
 /** Polls `probe` until it returns a value other than undefined/null/false (no fixed sleeps). */

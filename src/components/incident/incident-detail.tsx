@@ -1,35 +1,63 @@
 "use client";
+import Link from "next/link";
+import { useState } from "react";
+import { Badge, SeverityBadge } from "@/components/ui/badge";
+import { Card } from "@/components/ui/card";
+import { formatDateTime } from "@/components/ui/format";
+import { ErrorState, LoadingState } from "@/components/ui/states";
 import { trpc } from "@/lib/trpc";
+import { HistoryTimeline } from "./history-timeline";
+import { SuggestionList } from "./suggestion-list";
 
+/** Incident investigation (contract §11): summary, suggestions to execute, remediation history. */
 export function IncidentDetail({ id }: { id: string }) {
-  const incident = trpc.incidents.get.useQuery({ id });
-  if (incident.isLoading) return <p className="text-sm text-slate-500">Loading incident…</p>;
-  if (incident.error)
-    return (
-      <p role="alert" className="text-sm text-red-700">
-        {incident.error.message}
-      </p>
-    );
+  const incident = trpc.incidents.get.useQuery({ id }, { retry: false });
+  // The action to highlight after a request: chosen from refetched history, never guessed locally.
+  const [highlightId, setHighlightId] = useState<string>();
+
+  if (!incident.data) {
+    if (incident.error) {
+      return (
+        <div className="space-y-4">
+          <Link href="/incidents" className="text-sm text-blue-700 hover:underline">
+            ← Incidents
+          </Link>
+          <ErrorState error={incident.error} onRetry={incident.error.data?.code === "NOT_FOUND" ? undefined : () => incident.refetch()} />
+        </div>
+      );
+    }
+    return <LoadingState label="Loading incident…" minHeight="12rem" />;
+  }
   const data = incident.data;
-  if (!data) return null;
   return (
-    <section aria-labelledby="incident-title" className="space-y-4">
-      <h1 id="incident-title" className="text-2xl font-semibold">
-        {data.title}
-      </h1>
-      <p className="text-sm text-slate-600">
-        {data.serviceName} · {data.environment} · {data.severity} · {data.status}
-      </p>
-      {data.summary && <p>{data.summary}</p>}
-      <h2 className="font-medium">Diagnosis suggestions</h2>
-      <ul className="space-y-2">
-        {data.suggestions.map((s) => (
-          <li key={s.id} className="rounded border border-slate-200 bg-white p-3 text-sm">
-            <span className="font-medium">{s.title}</span>{" "}
-            <span className="font-mono text-slate-500">{s.actionType}</span>
-          </li>
-        ))}
-      </ul>
-    </section>
+    <div className="space-y-5">
+      <div>
+        <Link href="/incidents" className="text-sm text-blue-700 hover:underline">
+          ← Incidents
+        </Link>
+        <h1 className="mt-1 text-2xl font-semibold">{data.title}</h1>
+        <div className="mt-2 flex flex-wrap items-center gap-2 text-sm text-slate-600">
+          <SeverityBadge severity={data.severity} />
+          <Badge tone={data.status === "OPEN" ? "amber" : "green"}>{data.status}</Badge>
+          <span>
+            Service <span className="font-medium text-slate-800">{data.serviceName}</span>
+          </span>
+          <span>
+            Environment <span className="font-mono text-slate-800">{data.environment}</span>
+          </span>
+          <span>Opened {formatDateTime(data.createdAt)}</span>
+          {data.externalId && <span className="font-mono">{data.externalId}</span>}
+        </div>
+        {data.summary && <p className="mt-3 max-w-3xl text-sm text-slate-700">{data.summary}</p>}
+      </div>
+      <div className="grid gap-5 xl:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]">
+        <Card title="Diagnosis suggestions" headingId="suggestions-title">
+          <SuggestionList incident={data} onRequested={setHighlightId} />
+        </Card>
+        <Card title="Remediation history" headingId="history-title">
+          <HistoryTimeline incidentId={data.id} highlightId={highlightId} />
+        </Card>
+      </div>
+    </div>
   );
 }

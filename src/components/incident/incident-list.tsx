@@ -1,33 +1,81 @@
 "use client";
 import Link from "next/link";
+import { useState } from "react";
+import { Badge, SeverityBadge } from "@/components/ui/badge";
+import { Card } from "@/components/ui/card";
+import { inputClass } from "@/components/ui/field";
+import { formatDateTime } from "@/components/ui/format";
+import { EmptyState, QueryState } from "@/components/ui/states";
+import { Table, Td, Th } from "@/components/ui/table";
 import { trpc } from "@/lib/trpc";
 
 export function IncidentList() {
-  const incidents = trpc.incidents.list.useQuery({ limit: 100 });
+  const [status, setStatus] = useState<"" | "OPEN" | "RESOLVED">("");
+  const incidents = trpc.incidents.list.useQuery(
+    { limit: 200, ...(status && { status }) },
+    { refetchInterval: 15_000, placeholderData: (prev) => prev },
+  );
   return (
-    <section aria-labelledby="incidents-title" className="space-y-4">
-      <h1 id="incidents-title" className="text-2xl font-semibold">
-        Incidents
-      </h1>
-      {incidents.isLoading && <p className="text-sm text-slate-500">Loading incidents…</p>}
-      {incidents.error && (
-        <p role="alert" className="text-sm text-red-700">
-          {incidents.error.message}
-        </p>
-      )}
-      {incidents.data?.length === 0 && <p className="text-sm text-slate-500">No incidents yet.</p>}
-      <ul className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white">
-        {incidents.data?.map((i) => (
-          <li key={i.id} className="px-4 py-3 text-sm">
-            <Link href={`/incidents/${i.id}`} className="font-medium text-blue-700 hover:underline">
-              {i.title}
-            </Link>{" "}
-            <span className="text-slate-500">
-              · {i.serviceName} · {i.environment} · {i.severity} · {i.status}
-            </span>
-          </li>
-        ))}
-      </ul>
-    </section>
+    <div className="space-y-5">
+      <h1 className="text-2xl font-semibold">Incidents</h1>
+      <Card
+        title="Incidents (newest first)"
+        headingId="incidents-title"
+        actions={
+          <select
+            aria-label="Incident status filter"
+            className={`${inputClass} w-40`}
+            value={status}
+            onChange={(e) => setStatus(e.target.value as typeof status)}
+          >
+            <option value="">All</option>
+            <option value="OPEN">Open</option>
+            <option value="RESOLVED">Resolved</option>
+          </select>
+        }
+      >
+        <QueryState
+          query={incidents}
+          loadingLabel="Loading incidents…"
+          isEmpty={(rows) => rows.length === 0}
+          empty={<EmptyState title="No incidents yet.">Incidents arrive through POST /incidents.</EmptyState>}
+        >
+          {(rows) => (
+            <Table label="Incidents">
+              <thead>
+                <tr>
+                  <Th>Title</Th>
+                  <Th>Service</Th>
+                  <Th>Environment</Th>
+                  <Th>Severity</Th>
+                  <Th>Status</Th>
+                  <Th>Opened</Th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((i) => (
+                  <tr key={i.id} data-testid="incident-row">
+                    <Td>
+                      <Link href={`/incidents/${i.id}`} className="font-medium text-blue-700 hover:underline">
+                        {i.title}
+                      </Link>
+                    </Td>
+                    <Td>{i.serviceName}</Td>
+                    <Td className="font-mono text-xs">{i.environment}</Td>
+                    <Td>
+                      <SeverityBadge severity={i.severity} />
+                    </Td>
+                    <Td>
+                      <Badge tone={i.status === "OPEN" ? "amber" : "green"}>{i.status}</Badge>
+                    </Td>
+                    <Td className="whitespace-nowrap text-xs text-slate-600">{formatDateTime(i.createdAt)}</Td>
+                  </tr>
+                ))}
+              </tbody>
+            </Table>
+          )}
+        </QueryState>
+      </Card>
+    </div>
   );
 }

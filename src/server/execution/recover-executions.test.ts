@@ -1,3 +1,4 @@
+import type { PgBoss } from "pg-boss";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/server/db/client";
 import { resetEnvCache } from "@/server/env";
@@ -15,6 +16,7 @@ import {
 import { scheduleExecution } from "./schedule-execution";
 
 let worker: RunningWorker;
+let boss: PgBoss;
 let org: string;
 let incident: string;
 const HOUR_AGO = new Date(Date.now() - 3_600_000);
@@ -28,6 +30,7 @@ beforeAll(async () => {
   resetEnvCache();
   await ensureExecuteQueue();
   worker = await startWorker([remediationExecuteJob]);
+  boss = await senderBoss();
   org = await createTestOrganization("recon");
   incident = await createIncident(org);
 });
@@ -44,12 +47,12 @@ async function abandoned(attempts: number, status: "EXECUTING" | "QUEUED" = "EXE
   return id;
 }
 
-const context = async () => ({ db: db(), boss: await senderBoss() });
+const context = () => ({ db: db(), boss });
 
 describe("reconciler: lost executions", () => {
   it("re-queues an abandoned EXECUTING action that has attempts left; it then runs as a new attempt", async () => {
     const id = await abandoned(1);
-    const result = await acrossOrganizationsRecoverLostExecutions(await context());
+    const result = await acrossOrganizationsRecoverLostExecutions(context());
     expect(result.requeued).toBeGreaterThanOrEqual(1);
 
     const action = await waitForTerminal(id);
@@ -61,7 +64,7 @@ describe("reconciler: lost executions", () => {
 
   it("fails an abandoned action with no attempts left: Execution lost", async () => {
     const id = await abandoned(3);
-    await acrossOrganizationsRecoverLostExecutions(await context());
+    await acrossOrganizationsRecoverLostExecutions(context());
 
     const action = await loadAction(id);
     expect(action.status).toBe("FAILED");
@@ -73,11 +76,11 @@ describe("reconciler: lost executions", () => {
   it("leaves alone an action that still has a job, or was touched recently", async () => {
     const withJob = await abandoned(1);
     await db().$transaction((tx) =>
-      scheduleExecution(remediationBoss, tx, { actionId: withJob, organizationId: org }, new Date(Date.now() + 3_600_000)),
+      scheduleExecution(boss, tx, { actionId: withJob, organizationId: org }, new Date(Date.now() + 3_600_000)),
     );
     const recent = await createAction(org, incident, { status: "EXECUTING", attempts: 1, enqueue: false });
 
-    await acrossOrganizationsRecoverLostExecutions(await context());
+    await acrossOrganizationsRecoverLostExecutions(context());
 
     for (const id of [withJob, recent]) {
       const action = await loadAction(id);
@@ -90,7 +93,7 @@ describe("reconciler: lost executions", () => {
 describe("reconciler: jobless QUEUED actions", () => {
   it("enqueues a QUEUED action left without a job, once", async () => {
     const id = await abandoned(0, "QUEUED");
-    const first = await acrossOrganizationsRequeueJoblessActions(await context());
+    const first = await acrossOrganizationsRequeueJoblessActions(context());
     expect(first.requeued).toBeGreaterThanOrEqual(1);
 
     const action = await waitForTerminal(id);
@@ -101,9 +104,9 @@ describe("reconciler: jobless QUEUED actions", () => {
   it("does not add a second job to a QUEUED action whose job is pending", async () => {
     const id = await abandoned(0, "QUEUED");
     await db().$transaction((tx) =>
-      scheduleExecution(remediationBoss, tx, { actionId: id, organizationId: org }, new Date(Date.now() + 3_600_000)),
+      scheduleExecution(boss, tx, { actionId: id, organizationId: org }, new Date(Date.now() + 3_600_000)),
     );
-    await acrossOrganizationsRequeueJoblessActions(await context());
+    await acrossOrganizationsRequeueJoblessActions(context());
     expect(await jobsFor(id)).toHaveLength(1);
     expect((await loadAction(id)).status).toBe("QUEUED");
   });
@@ -111,14 +114,9 @@ describe("reconciler: jobless QUEUED actions", () => {
   it("runs both scans from the scheduled job's handler", async () => {
     const lost = await abandoned(3);
     const jobless = await abandoned(0, "QUEUED");
-    await reconcileExecutionsJob.handle([], remediationBoss);
+    await reconcileExecutionsJob.handle([], boss);
 
     expect((await loadAction(lost)).status).toBe("FAILED");
     expect((await waitForTerminal(jobless)).status).toBe("COMPLETED");
   });
-});
-
-let remediationBoss: Awaited<ReturnType<typeof senderBoss>>;
-beforeAll(async () => {
-  remediationBoss = await senderBoss();
 });

@@ -92,7 +92,11 @@ async function attempt(executor: Executor, action: ClaimedAction, signal: AbortS
     // Lost the job (shutdown, heartbeat): leave the attempt to whoever gets the job next.
     if (signal.aborted) throw err;
     logger().error({ err, actionId: action.id }, "executor threw");
-    return { ok: false, error: `Executor failed: ${err instanceof Error ? err.message : String(err)}`, transient: true };
+    return {
+      ok: false,
+      error: `Executor failed: ${err instanceof Error ? err.message : String(err)}`,
+      transient: true,
+    };
   }
 }
 
@@ -107,7 +111,11 @@ async function record(
   let recorded: boolean;
   let result: ExecutionResult;
   if (outcome.ok) {
-    recorded = await completeAttempt(db, action, { executor, output: outcome.output, outputTruncated: outcome.outputTruncated });
+    recorded = await completeAttempt(db, action, {
+      executor,
+      output: outcome.output,
+      outputTruncated: outcome.outputTruncated,
+    });
     result = "completed";
   } else if (!outcome.transient || action.attempts >= maxAttempts) {
     recorded = await failAttempt(db, action, { executor, error: outcome.error });

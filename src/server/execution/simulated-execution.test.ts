@@ -18,7 +18,10 @@ beforeAll(async () => {
   await ensureExecuteQueue();
   // Polling pushed out to 30 s: every pickup in this file has to come from LISTEN/NOTIFY.
   worker = await startWorker([
-    { ...remediationExecuteJob, work: { ...remediationExecuteJob.work, pollingIntervalSeconds: 30, notifyPollingIntervalSeconds: 30 } },
+    {
+      ...remediationExecuteJob,
+      work: { ...remediationExecuteJob.work, pollingIntervalSeconds: 30, notifyPollingIntervalSeconds: 30 },
+    },
   ]);
   org = await createTestOrganization("sim");
   incident = await createIncident(org);

@@ -101,8 +101,14 @@ describe("webhook executor through the remediation-execute worker", () => {
 
     const details = action.details as Record<string, Record<string, unknown>>;
     expect(details.policy).toEqual({ outcome: "QUEUED", reasons: [] });
-    expect(details.execution).toMatchObject({ executor: "webhook", attempts: 1, output: { result: "restarted", attempt: 1 } });
-    expect(Date.parse(String(details.execution!.finishedAt))).toBeGreaterThanOrEqual(Date.parse(String(details.execution!.startedAt)));
+    expect(details.execution).toMatchObject({
+      executor: "webhook",
+      attempts: 1,
+      output: { result: "restarted", attempt: 1 },
+    });
+    expect(Date.parse(String(details.execution!.finishedAt))).toBeGreaterThanOrEqual(
+      Date.parse(String(details.execution!.startedAt)),
+    );
     expect(details.execution!.durationMs).toEqual(expect.any(Number));
     expect(types(action.events)).toEqual(["EXECUTION_STARTED", "EXECUTION_SUCCEEDED"]);
     expect(action.events.every((e) => e.actor === "system")).toBe(true);
@@ -141,7 +147,12 @@ describe("webhook executor through the remediation-execute worker", () => {
     ]);
     const retries = action.events.filter((e) => e.type === "EXECUTION_RETRY").map((e) => e.data);
     expect(retries).toEqual([
-      expect.objectContaining({ attempt: 1, nextAttempt: 2, nextDelayMs: 50, error: "Executor responded 503: upstream down" }),
+      expect.objectContaining({
+        attempt: 1,
+        nextAttempt: 2,
+        nextDelayMs: 50,
+        error: "Executor responded 503: upstream down",
+      }),
       expect.objectContaining({ attempt: 2, nextAttempt: 3, nextDelayMs: 100 }),
     ]);
   });
@@ -206,7 +217,11 @@ describe("webhook executor through the remediation-execute worker", () => {
       },
       { signal: new AbortController().signal },
     );
-    expect(outcome).toEqual({ ok: false, transient: true, error: expect.stringMatching(/^Executor unreachable: .*ECONNREFUSED/) });
+    expect(outcome).toEqual({
+      ok: false,
+      transient: true,
+      error: expect.stringMatching(/^Executor unreachable: .*ECONNREFUSED/),
+    });
   });
 });
 

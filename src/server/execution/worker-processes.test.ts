@@ -7,7 +7,7 @@ import { type RunningWorker, startWorker } from "@/server/jobs/worker";
 import { ensureExecuteQueue } from "@/server/remediation/enqueue-execution";
 import { createTestOrganization } from "@/test/db";
 import { spawnWorkerProcess, type WorkerProcess } from "@/test/execution-child";
-import { createAction, createIncident, waitFor, waitForTerminal } from "@/test/execution-fixtures";
+import { createAction, createActions, createIncident, waitFor, waitForTerminal } from "@/test/execution-fixtures";
 import { json, type Receiver, startReceiver } from "@/test/execution-receiver";
 
 // Real worker processes against this file's database. Short heartbeat (pg-boss's minimum, 10 s)
@@ -77,10 +77,7 @@ describe("worker processes", () => {
 
   it("runs 200 actions across two worker processes exactly once each", async () => {
     const workers = await Promise.all([spawnWorker(), spawnWorker()]);
-    const ids: string[] = [];
-    for (let i = 0; i < 200; i += 20) {
-      ids.push(...(await Promise.all(Array.from({ length: 20 }, () => createAction(org, incident)))));
-    }
+    const ids = await createActions(org, incident, 200);
     await waitFor(
       async () => (await db().remediationAction.count({ where: { id: { in: ids }, status: "COMPLETED" } })) === 200,
       { timeoutMs: 60_000, intervalMs: 100, what: "200 actions to complete" },
@@ -93,7 +90,11 @@ describe("worker processes", () => {
     }
     expect(perAction.size).toBe(200);
     expect([...perAction.values()].every((n) => n === 1)).toBe(true);
-    const attempts = await db().remediationAction.groupBy({ by: ["attempts"], where: { id: { in: ids } }, _count: true });
+    const attempts = await db().remediationAction.groupBy({
+      by: ["attempts"],
+      where: { id: { in: ids } },
+      _count: true,
+    });
     expect(attempts).toEqual([{ attempts: 1, _count: 200 }]);
 
     for (const w of workers) w.kill("SIGTERM");

@@ -13,6 +13,8 @@ export interface JobDefinition<T = unknown> {
   /** Cron expression (UTC) for a recurring job; the payload is `{}`. */
   cron?: string;
   handle(jobs: Job<T>[], boss: PgBoss): Promise<void>;
+  /** Recovery to run once when a worker starts (e.g. work a crashed process left half done). */
+  onWorkerStart?(): Promise<unknown>;
 }
 
 export function defineJob<T>(definition: JobDefinition<T>): JobDefinition<T> {

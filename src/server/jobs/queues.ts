@@ -41,7 +41,7 @@ function executeQueueOptions(): Omit<Queue, "name"> {
     retryBackoff: true,
     retryDelayMax: 60,
     // One attempt is bounded by the executor timeout; the margin covers the database writes.
-    expireInSeconds: Math.ceil(settings.timeoutMs / 1000) + 60,
+    expireInSeconds: Math.ceil(settings.attemptBoundMs / 1000) + 60,
     // A worker that dies mid-attempt stops touching its job; pg-boss re-delivers it after this.
     heartbeatSeconds: settings.heartbeatSeconds,
   };

@@ -6,9 +6,9 @@ import { runExecution } from "@/server/execution/run-execution";
 import { scheduleExecution } from "@/server/execution/schedule-execution";
 import { logger } from "@/server/logger";
 import type { ExecutePayload } from "@/server/remediation/enqueue-execution";
-import { bossExecutor } from "./tx-executor";
 import { defineJob } from "./definition";
 import { QUEUE_OPTIONS, REMEDIATION_EXECUTE_QUEUE } from "./queues";
+import { bossExecutor } from "./tx-executor";
 
 const payload = z.object({ actionId: z.string(), organizationId: z.string() });
 
@@ -62,7 +62,9 @@ async function executeOne(job: Job<ExecutePayload>, boss: PgBoss): Promise<void>
     logger().debug({ actionId, jobId: job.id, result }, "execution job handled");
   } catch (err) {
     // Re-delivered by pg-boss (retryLimit, backoff); the next delivery re-runs it as a new attempt.
-    logger().error({ err, actionId, jobId: job.id }, "execution job failed");
+    // An aborted job (shutdown grace spent, heartbeat lost) has already been handed back.
+    if (job.signal.aborted) logger().warn({ actionId, jobId: job.id }, "execution attempt abandoned");
+    else logger().error({ err, actionId, jobId: job.id }, "execution job failed");
     await boss
       .fail(REMEDIATION_EXECUTE_QUEUE, attempt, { message: err instanceof Error ? err.message : String(err) })
       .catch((failErr) => logger().error({ err: failErr, jobId: job.id }, "could not fail execution job"));

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { db } from "@/server/db/client";
 import { logger } from "@/server/logger";
+import { acrossOrganizationsRecoverInterruptedRuns } from "@/server/reporting/recover-interrupted-runs";
 import { acrossOrganizationsSendDueReports } from "@/server/reporting/send-due-reports";
 import { defineJob } from "./definition";
 
@@ -16,6 +17,7 @@ export const sendDueReportsJob = defineJob<Record<string, never>>({
   // A tick may send many organizations' reports; a missed tick is made up by the next one.
   queue: { expireInSeconds: 3600, retryLimit: 0 },
   cron: "*/15 * * * *",
+  onWorkerStart: () => acrossOrganizationsRecoverInterruptedRuns(db()),
   async handle() {
     const runs = await acrossOrganizationsSendDueReports(db());
     if (runs.length > 0) logger().info({ runs: runs.map((r) => r.id) }, "scheduled reports sent");

@@ -4,18 +4,22 @@ import { createBoss } from "./boss";
 import type { JobDefinition } from "./definition";
 import { JOBS } from "./registry";
 
+/** A job definition of any payload type: the worker validates each payload with the job's schema. */
+// biome-ignore lint/suspicious/noExplicitAny: payload types differ per job and are checked at runtime
+export type AnyJobDefinition = JobDefinition<any>;
+
 export interface RunningWorker {
   boss: PgBoss;
   stop(): Promise<void>;
 }
 
-async function register(boss: PgBoss, job: JobDefinition<never>): Promise<void> {
+async function register(boss: PgBoss, job: AnyJobDefinition): Promise<void> {
   const options = job.queue ?? {};
   await boss.createQueue(job.name, options);
   await applyQueueOptions(boss, job.name, options);
   await boss.work(job.name, job.work ?? {}, async (jobs) => {
     // A malformed payload fails its own job only; the rest of the batch runs.
-    const valid: Job<never>[] = [];
+    const valid: Job<unknown>[] = [];
     for (const j of jobs) {
       const parsed = job.payload.safeParse(j.data ?? {});
       if (parsed.success) valid.push({ ...j, data: parsed.data });
@@ -47,10 +51,11 @@ async function applyQueueOptions(boss: PgBoss, name: string, options: Omit<Queue
 }
 
 /** Starts pg-boss as a worker: queues, handlers and schedules from the one registry. */
-export async function startWorker(jobs: JobDefinition<never>[] = JOBS): Promise<RunningWorker> {
+export async function startWorker(jobs: readonly AnyJobDefinition[] = JOBS): Promise<RunningWorker> {
   const boss = createBoss({ worker: true });
   await boss.start();
   for (const job of jobs) await register(boss, job);
+  for (const job of jobs) await job.onWorkerStart?.();
   logger().info({ queues: jobs.map((j) => j.name) }, "worker started");
   let stopping: Promise<void> | undefined;
   return {

@@ -15,6 +15,11 @@ export async function evaluateActionPolicy(
   input: ActionRequest,
   now: Date = new Date(),
 ) {
-  const { outcome, reasons, violations, detail } = evaluatePolicy(input, await loadPolicy(db, scope), globalPolicy(), now);
+  const { outcome, reasons, violations, detail } = evaluatePolicy(
+    input,
+    await loadPolicy(db, scope),
+    globalPolicy(),
+    now,
+  );
   return { outcome, reasons, violations, detail };
 }

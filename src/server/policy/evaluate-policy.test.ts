@@ -5,7 +5,13 @@ import { DEFAULT_POLICY, type Policy } from "./policy-schema";
 const NO_GLOBAL = { blockedEnvironments: [], deniedActionTypes: [] };
 const NOW = new Date("2026-04-20T06:00:00.000Z");
 const policy = (overrides: Partial<Policy> = {}): Policy => ({ ...DEFAULT_POLICY, ...overrides });
-const request = (overrides: Partial<{ actionType: string; environment: string; severity: "LOW" | "MEDIUM" | "HIGH" | "CRITICAL" }> = {}) => ({
+const request = (
+  overrides: Partial<{
+    actionType: string;
+    environment: string;
+    severity: "LOW" | "MEDIUM" | "HIGH" | "CRITICAL";
+  }> = {},
+) => ({
   actionType: "restart-service",
   environment: "staging",
   severity: "HIGH" as const,
@@ -56,7 +62,12 @@ describe("evaluatePolicy with the default policy", () => {
 
 describe("denied action types", () => {
   it("blocks with the organization sentence", () => {
-    const result = evaluatePolicy(request({ actionType: "run-runbook" }), policy({ deniedActionTypes: ["run-runbook"] }), NO_GLOBAL, NOW);
+    const result = evaluatePolicy(
+      request({ actionType: "run-runbook" }),
+      policy({ deniedActionTypes: ["run-runbook"] }),
+      NO_GLOBAL,
+      NOW,
+    );
     expect(result.outcome).toBe("BLOCKED");
     expect(result.violations).toEqual(["Action type run-runbook is denied by policy."]);
     expect(result.detail).toBe(
@@ -69,7 +80,12 @@ describe("denied action types", () => {
     expect(evaluatePolicy(request({ actionType: "run-runbook" }), DEFAULT_POLICY, global, NOW).detail).toBe(
       "Action type run-runbook is denied by policy. Policy match: global deniedActionTypes includes run-runbook.",
     );
-    const both = evaluatePolicy(request({ actionType: "run-runbook" }), policy({ deniedActionTypes: ["run-runbook"] }), global, NOW);
+    const both = evaluatePolicy(
+      request({ actionType: "run-runbook" }),
+      policy({ deniedActionTypes: ["run-runbook"] }),
+      global,
+      NOW,
+    );
     expect(both.matchedRules).toEqual([
       "global deniedActionTypes includes run-runbook",
       "organization deniedActionTypes includes run-runbook",
@@ -147,11 +163,19 @@ describe("guardrails", () => {
       window("2026-04-19T00:00:00.000Z", NOW.toISOString()),
       window("2026-04-20T00:00:00.000Z", "2026-04-21T00:00:00.000Z", ["staging"]),
     ]) {
-      const result = evaluatePolicy(request({ environment: "production" }), policy({ freezeWindows: [w] }), NO_GLOBAL, NOW);
+      const result = evaluatePolicy(
+        request({ environment: "production" }),
+        policy({ freezeWindows: [w] }),
+        NO_GLOBAL,
+        NOW,
+      );
       expect(result.violations).toEqual([]);
     }
     const startsNow = window(NOW.toISOString(), "2026-04-21T00:00:00.000Z");
-    expect(evaluatePolicy(request({ environment: "production" }), policy({ freezeWindows: [startsNow] }), NO_GLOBAL, NOW).violations).toHaveLength(1);
+    expect(
+      evaluatePolicy(request({ environment: "production" }), policy({ freezeWindows: [startsNow] }), NO_GLOBAL, NOW)
+        .violations,
+    ).toHaveLength(1);
   });
 
   it("joins several violations with a space and their matches with '; '", () => {
@@ -173,6 +197,11 @@ describe("guardrails", () => {
 describe("policyDetail", () => {
   it("omits the match clause when nothing matched and de-duplicates matches", () => {
     expect(policyDetail([{ sentence: "A.", matches: [] }])).toBe("A.");
-    expect(policyDetail([{ sentence: "A.", matches: ["x"] }, { sentence: "B.", matches: ["x"] }])).toBe("A. B. Policy match: x.");
+    expect(
+      policyDetail([
+        { sentence: "A.", matches: ["x"] },
+        { sentence: "B.", matches: ["x"] },
+      ]),
+    ).toBe("A. B. Policy match: x.");
   });
 });

@@ -50,7 +50,12 @@ function unique(values: string[]): string[] {
 }
 
 /** Which of the global and organization lists hold `value`, global first (it applies on top). */
-function listMatches(value: string, list: string, global: readonly string[], organization: readonly string[]): string[] {
+function listMatches(
+  value: string,
+  list: string,
+  global: readonly string[],
+  organization: readonly string[],
+): string[] {
   const out: string[] = [];
   if (global.includes(value)) out.push(`global ${list} includes ${value}`);
   if (organization.includes(value)) out.push(`organization ${list} includes ${value}`);
@@ -68,7 +73,12 @@ export function activeFreezeWindows(policy: Policy, environment: string, now: Da
 function guardrailFindings(request: PolicyRequest, policy: Policy, global: GlobalPolicy, now: Date): Finding[] {
   const { environment } = request;
   const findings: Finding[] = [];
-  const blocked = listMatches(environment, "blockedEnvironments", global.blockedEnvironments, policy.blockedEnvironments);
+  const blocked = listMatches(
+    environment,
+    "blockedEnvironments",
+    global.blockedEnvironments,
+    policy.blockedEnvironments,
+  );
   if (blocked.length > 0) {
     findings.push({ sentence: `Environment ${environment} is blocked from automated remediation.`, matches: blocked });
   }
@@ -111,7 +121,12 @@ export function evaluatePolicy(
   global: GlobalPolicy,
   now: Date = new Date(),
 ): PolicyEvaluation {
-  const denied = listMatches(request.actionType, "deniedActionTypes", global.deniedActionTypes, policy.deniedActionTypes);
+  const denied = listMatches(
+    request.actionType,
+    "deniedActionTypes",
+    global.deniedActionTypes,
+    policy.deniedActionTypes,
+  );
   if (denied.length > 0) {
     const finding = { sentence: `Action type ${request.actionType} is denied by policy.`, matches: denied };
     return {

@@ -26,11 +26,18 @@ const stored = (id: string) => db().remediationAction.findUniqueOrThrow({ where:
 describe("approve", () => {
   it("no violations: QUEUED, details.approval, APPROVED event, one job", async () => {
     const { caller, action } = await pendingAction();
-    expect(await caller.remediation.approve({ id: action.id, reason: "Safe change window active" })).toEqual({ status: "QUEUED" });
+    expect(await caller.remediation.approve({ id: action.id, reason: "Safe change window active" })).toEqual({
+      status: "QUEUED",
+    });
     const row = await stored(action.id);
     expect(row.status).toBe("QUEUED");
     const approval = (row.details as { approval: Record<string, unknown> }).approval;
-    expect(approval).toMatchObject({ actor: "approver-1", reason: "Safe change window active", override: false, violations: [] });
+    expect(approval).toMatchObject({
+      actor: "approver-1",
+      reason: "Safe change window active",
+      override: false,
+      violations: [],
+    });
     expect(new Date(approval.at as string).toISOString()).toBe(approval.at);
     expect((row.details as { policy: unknown }).policy).toBeDefined();
     expect(await eventTypes(action.id)).toEqual(["REQUESTED", "APPROVED"]);
@@ -80,13 +87,37 @@ describe("approve", () => {
     });
   });
 
+  it("a type denied since the request blocks approval too (overridable with a reason)", async () => {
+    const { caller, action } = await pendingAction();
+    await caller.policy.update({ deniedActionTypes: ["restart-service"] });
+    expect(await caller.remediation.approve({ id: action.id })).toEqual({
+      status: "POLICY_VIOLATION",
+      violations: ["Action type restart-service is denied by policy."],
+      detail:
+        "Action type restart-service is denied by policy. Policy match: organization deniedActionTypes includes restart-service.",
+    });
+    expect(await caller.remediation.approve({ id: action.id, reason: "Manual sign-off by SRE lead" })).toEqual({
+      status: "QUEUED",
+    });
+    expect(await eventTypes(action.id)).toEqual(["REQUESTED", "APPROVAL_BLOCKED", "OVERRIDDEN"]);
+  });
+
   it("override with a reason: QUEUED, override recorded with reason and violations, OVERRIDDEN (not APPROVED)", async () => {
     const { caller, action } = await pendingAction();
     const end = new Date(Date.now() + 3600_000).toISOString();
     await caller.policy.update({
-      freezeWindows: [{ start: new Date(Date.now() - 60_000).toISOString(), end, environments: ["production"], reason: "Quarter close" }],
+      freezeWindows: [
+        {
+          start: new Date(Date.now() - 60_000).toISOString(),
+          end,
+          environments: ["production"],
+          reason: "Quarter close",
+        },
+      ],
     });
-    expect(await caller.remediation.approve({ id: action.id, reason: "Sev1: customer outage" })).toEqual({ status: "QUEUED" });
+    expect(await caller.remediation.approve({ id: action.id, reason: "Sev1: customer outage" })).toEqual({
+      status: "QUEUED",
+    });
     const approval = ((await stored(action.id)).details as { approval: Record<string, unknown> }).approval;
     expect(approval).toMatchObject({
       actor: "approver-1",

@@ -17,7 +17,13 @@ export type ActionEventType =
 /** Appends an immutable audit event; call it in the transaction of the transition it records. */
 export async function appendEvent(
   tx: Tx,
-  event: { organizationId: string; actionId: string; type: ActionEventType; actor: string; data?: Record<string, unknown> },
+  event: {
+    organizationId: string;
+    actionId: string;
+    type: ActionEventType;
+    actor: string;
+    data?: Record<string, unknown>;
+  },
 ): Promise<void> {
   await tx.remediationEvent.create({
     data: {

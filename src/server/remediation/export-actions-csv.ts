@@ -1,7 +1,7 @@
 import { Prisma } from "@/generated/prisma/client";
+import type { CsvRow } from "@/server/csv";
 import type { Db } from "@/server/db/client";
 import type { OrgScope } from "@/server/db/scoped";
-import type { CsvRow } from "@/server/csv";
 import { ACTION_COLUMNS, type RawActionRow } from "./action-row";
 import { type ActionFilters, actionFilterSql } from "./list-actions";
 import { CSV_COLUMNS } from "./schemas";

@@ -27,9 +27,15 @@ describe("GET /remediation/export/csv", () => {
       createdAt: T0,
       serviceName: null,
       details: { note: 'said "hi", then\nleft' },
-      error: "=HYPERLINK(\"http://evil\")",
+      error: '=HYPERLINK("http://evil")',
     });
-    await seedActions(id, { count: 1, status: "COMPLETED", incidentId, createdAt: new Date(T0.getTime() + 1000), error: "-1, +2\nnext" });
+    await seedActions(id, {
+      count: 1,
+      status: "COMPLETED",
+      incidentId,
+      createdAt: new Date(T0.getTime() + 1000),
+      error: "-1, +2\nnext",
+    });
 
     const res = await rest("GET", "/remediation/export/csv", { auth });
     expect(res.status).toBe(200);

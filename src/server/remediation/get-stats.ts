@@ -19,7 +19,9 @@ export function countByStatusQuery(scope: OrgScope, environment?: string): Prism
 }
 
 export async function countByStatus(db: Db, scope: OrgScope, environment?: string): Promise<StatusCounts> {
-  const rows = await db.$queryRaw<{ status: ActionRow["status"]; count: bigint }[]>(countByStatusQuery(scope, environment));
+  const rows = await db.$queryRaw<{ status: ActionRow["status"]; count: bigint }[]>(
+    countByStatusQuery(scope, environment),
+  );
   const counts: StatusCounts = { PENDING_APPROVAL: 0, QUEUED: 0, EXECUTING: 0, COMPLETED: 0, FAILED: 0, REJECTED: 0 };
   for (const row of rows) counts[row.status] = Number(row.count);
   return counts;
@@ -31,7 +33,10 @@ export function successRate(completed: number, total: number): number {
 }
 
 /** GET /remediation/stats?environment= */
-export async function getStats({ db, scope }: { db: Db; scope: OrgScope }, input: { environment?: string | undefined }) {
+export async function getStats(
+  { db, scope }: { db: Db; scope: OrgScope },
+  input: { environment?: string | undefined },
+) {
   const c = await countByStatus(db, scope, input.environment);
   const total = Object.values(c).reduce((a, b) => a + b, 0);
   return {

@@ -17,7 +17,11 @@ describe("computePrioritySignal", () => {
   });
 
   it("healthy below every threshold", () => {
-    expect(signal(2, 9, 2, 0)).toMatchObject({ level: "healthy", label: "Healthy", reason: "No remediation pressure." });
+    expect(signal(2, 9, 2, 0)).toMatchObject({
+      level: "healthy",
+      label: "Healthy",
+      reason: "No remediation pressure.",
+    });
     expect(signal(0, 0, 0, 50).reason).toBe("No remediation pressure.");
   });
 

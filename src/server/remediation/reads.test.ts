@@ -25,17 +25,39 @@ describe("GET /remediation/actions", () => {
     const { org, incidentId, caller } = await orgWithIncident();
     const other = await seedIncident(org);
     await seedActions(org, { count: 5, status: "COMPLETED", environment: "production", incidentId, createdAt: T0 });
-    await seedActions(org, { count: 3, status: "FAILED", environment: "staging", incidentId: other, createdAt: new Date(T0.getTime() + 500) });
+    await seedActions(org, {
+      count: 3,
+      status: "FAILED",
+      environment: "staging",
+      incidentId: other,
+      createdAt: new Date(T0.getTime() + 500),
+    });
     // Two rows with one createdAt: the id breaks the tie.
-    await seedActions(org, { count: 1, status: "QUEUED", environment: "staging", incidentId, createdAt: new Date(T0.getTime() + 10_000) });
-    await seedActions(org, { count: 1, status: "QUEUED", environment: "staging", incidentId, createdAt: new Date(T0.getTime() + 10_000) });
+    await seedActions(org, {
+      count: 1,
+      status: "QUEUED",
+      environment: "staging",
+      incidentId,
+      createdAt: new Date(T0.getTime() + 10_000),
+    });
+    await seedActions(org, {
+      count: 1,
+      status: "QUEUED",
+      environment: "staging",
+      incidentId,
+      createdAt: new Date(T0.getTime() + 10_000),
+    });
 
     const all = await caller.remediation.list();
     expect(all).toHaveLength(10);
     expect(isNewestFirst(all)).toBe(true);
     expect(all[0]!.id > all[1]!.id).toBe(true);
 
-    expect((await caller.remediation.list({ status: "FAILED" })).map((r) => r.status)).toEqual(["FAILED", "FAILED", "FAILED"]);
+    expect((await caller.remediation.list({ status: "FAILED" })).map((r) => r.status)).toEqual([
+      "FAILED",
+      "FAILED",
+      "FAILED",
+    ]);
     const staging = await caller.remediation.list({ environment: "staging" });
     expect(staging).toHaveLength(5);
     expect(isNewestFirst(staging)).toBe(true);
@@ -121,8 +143,15 @@ describe("GET /remediation/stats", () => {
       rejected: 0,
       successRate: 73.8,
     });
-    expect(await caller.remediation.stats({ environment: "staging" })).toMatchObject({ total: 5, completed: 0, successRate: 0 });
-    expect(await caller.remediation.stats({ environment: "production" })).toMatchObject({ total: 37, successRate: 83.8 });
+    expect(await caller.remediation.stats({ environment: "staging" })).toMatchObject({
+      total: 5,
+      completed: 0,
+      successRate: 0,
+    });
+    expect(await caller.remediation.stats({ environment: "production" })).toMatchObject({
+      total: 37,
+      successRate: 83.8,
+    });
 
     // Transitions move counts: 2 pending rejected by SQL, one completed row deleted.
     await db().$executeRaw`UPDATE remediation_actions SET status = 'REJECTED' WHERE id IN (
@@ -144,7 +173,14 @@ describe("GET /remediation/stats", () => {
   it("empty organization: zeros and successRate 0", async () => {
     const { caller } = await orgWithIncident();
     expect(await caller.remediation.stats()).toEqual({
-      total: 0, pending: 0, queued: 0, executing: 0, completed: 0, failed: 0, rejected: 0, successRate: 0,
+      total: 0,
+      pending: 0,
+      queued: 0,
+      executing: 0,
+      completed: 0,
+      failed: 0,
+      rejected: 0,
+      successRate: 0,
     });
   });
 });
@@ -173,14 +209,24 @@ describe("GET /remediation/priority-signal", () => {
 
   it("healthy, elevated failures, load, critical, and the environment filter", async () => {
     const { org, incidentId, caller } = await orgWithIncident();
-    expect(await caller.remediation.prioritySignal()).toMatchObject({ level: "healthy", label: "Healthy", reason: "No remediation pressure." });
+    expect(await caller.remediation.prioritySignal()).toMatchObject({
+      level: "healthy",
+      label: "Healthy",
+      reason: "No remediation pressure.",
+    });
 
     await seedActions(org, { count: 3, status: "FAILED", environment: "staging", incidentId, updatedAt: hoursAgo(1) });
     await seedActions(org, { count: 4, status: "FAILED", environment: "staging", incidentId, updatedAt: hoursAgo(25) });
-    expect(await caller.remediation.prioritySignal()).toMatchObject({ level: "warning", reason: "Failures elevated.", failedInLast24h: 3 });
+    expect(await caller.remediation.prioritySignal()).toMatchObject({
+      level: "warning",
+      reason: "Failures elevated.",
+      failedInLast24h: 3,
+    });
 
     await seedActions(org, { count: 10, status: "QUEUED", environment: "production", incidentId });
-    expect(await caller.remediation.prioritySignal()).toMatchObject({ reason: "Failures elevated and execution load high." });
+    expect(await caller.remediation.prioritySignal()).toMatchObject({
+      reason: "Failures elevated and execution load high.",
+    });
     expect(await caller.remediation.prioritySignal({ environment: "production" })).toMatchObject({
       level: "warning",
       reason: "Execution load high.",

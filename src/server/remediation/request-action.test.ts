@@ -36,7 +36,22 @@ describe("POST /remediation/request with the default policy", () => {
       error: null,
     });
     expect(Object.keys(action).sort()).toEqual(
-      ["id", "organizationId", "incidentId", "actionType", "parameters", "serviceName", "environment", "severity", "status", "performedBy", "details", "error", "createdAt", "updatedAt"].sort(),
+      [
+        "id",
+        "organizationId",
+        "incidentId",
+        "actionType",
+        "parameters",
+        "serviceName",
+        "environment",
+        "severity",
+        "status",
+        "performedBy",
+        "details",
+        "error",
+        "createdAt",
+        "updatedAt",
+      ].sort(),
     );
     expect(action.details.policy).toEqual({
       outcome: "QUEUED",
@@ -67,7 +82,10 @@ describe("POST /remediation/request with the default policy", () => {
   it("serviceName defaults to parameters.service, else null; an explicit one wins", async () => {
     const { incidentId, caller } = await setup();
     const flag = await caller.remediation.request(
-      requestBody(incidentId, { actionType: "toggle-feature-flag", parameters: { flag: "checkout-v2", enabled: false } }),
+      requestBody(incidentId, {
+        actionType: "toggle-feature-flag",
+        parameters: { flag: "checkout-v2", enabled: false },
+      }),
     );
     expect(flag.action.serviceName).toBeNull();
     const named = await caller.remediation.request(requestBody(incidentId, { serviceName: "edge-proxy" }));
@@ -79,15 +97,19 @@ describe("POST /remediation/request with the default policy", () => {
     const other = await createTestOrganization("other");
     const foreignIncident = await seedIncident(other);
     await expect(
-      caller.remediation.request(requestBody(foreignIncident, { actionType: "scale-service", parameters: { service: "api", replicas: 1001 } })),
+      caller.remediation.request(
+        requestBody(foreignIncident, { actionType: "scale-service", parameters: { service: "api", replicas: 1001 } }),
+      ),
     ).rejects.toMatchObject({ code: "BAD_REQUEST" });
     await expect(caller.remediation.request(requestBody(foreignIncident))).rejects.toMatchObject({
       code: "NOT_FOUND",
       message: "Incident not found",
     });
-    await expect(caller.remediation.request(requestBody("a0000000-0000-4000-8000-000000000001"))).rejects.toMatchObject({
-      code: "NOT_FOUND",
-    });
+    await expect(caller.remediation.request(requestBody("a0000000-0000-4000-8000-000000000001"))).rejects.toMatchObject(
+      {
+        code: "NOT_FOUND",
+      },
+    );
   });
 });
 
@@ -100,7 +122,8 @@ describe("denied action types → 422, nothing stored", () => {
     );
     await expect(attempt).rejects.toMatchObject({
       code: "UNPROCESSABLE_CONTENT",
-      message: "Action type run-runbook is denied by policy. Policy match: organization deniedActionTypes includes run-runbook.",
+      message:
+        "Action type run-runbook is denied by policy. Policy match: organization deniedActionTypes includes run-runbook.",
     });
     expect(await db().remediationAction.count({ where: { organizationId: org } })).toBe(0);
     expect(await db().remediationEvent.count({ where: { organizationId: org } })).toBe(0);
@@ -113,9 +136,12 @@ describe("denied action types → 422, nothing stored", () => {
     const incidentId = await seedIncident(org);
     const caller = callerFor(org, { headers: { "Idempotency-Key": "deny-1" } });
     await expect(
-      caller.remediation.request(requestBody(incidentId, { actionType: "clear-cache", parameters: { service: "api" } })),
+      caller.remediation.request(
+        requestBody(incidentId, { actionType: "clear-cache", parameters: { service: "api" } }),
+      ),
     ).rejects.toMatchObject({
-      message: "Action type clear-cache is denied by policy. Policy match: global deniedActionTypes includes clear-cache.",
+      message:
+        "Action type clear-cache is denied by policy. Policy match: global deniedActionTypes includes clear-cache.",
     });
     expect(await db().remediationAction.count({ where: { organizationId: org } })).toBe(0);
     expect(await db().idempotencyKey.count({ where: { organizationId: org } })).toBe(0);
@@ -155,7 +181,12 @@ describe("guardrails → PENDING_APPROVAL with violations", () => {
     await caller.policy.update({
       freezeWindows: [
         { start: new Date(Date.now() - hour).toISOString(), end, environments: ["staging"], reason: "Release freeze" },
-        { start: new Date(Date.now() - 3 * hour).toISOString(), end: new Date(Date.now() - 2 * hour).toISOString(), environments: ["qa"], reason: "Past" },
+        {
+          start: new Date(Date.now() - 3 * hour).toISOString(),
+          end: new Date(Date.now() - 2 * hour).toISOString(),
+          environments: ["qa"],
+          reason: "Past",
+        },
         { start: new Date(Date.now() - hour).toISOString(), end, environments: ["dev"], reason: "Dev freeze" },
       ],
     });
@@ -176,7 +207,9 @@ describe("Idempotency-Key", () => {
     const first = await caller.remediation.request(requestBody(incidentId));
     // Key order and defaults do not change the body's identity.
     const { severity, environment, ...rest } = requestBody(incidentId);
-    const second = await caller.remediation.request({ severity, environment, ...rest } as ReturnType<typeof requestBody>);
+    const second = await caller.remediation.request({ severity, environment, ...rest } as ReturnType<
+      typeof requestBody
+    >);
     expect(second.replayed).toBe(true);
     expect(second.action.id).toBe(first.action.id);
     expect(await db().remediationAction.count({ where: { organizationId: org } })).toBe(1);
@@ -201,7 +234,10 @@ describe("Idempotency-Key", () => {
     const { org, incidentId } = await setup();
     const caller = callerFor(org, { headers: { "Idempotency-Key": "k-3" } });
     const first = await caller.remediation.request(requestBody(incidentId));
-    await db().idempotencyKey.updateMany({ where: { organizationId: org }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    await db().idempotencyKey.updateMany({
+      where: { organizationId: org },
+      data: { expiresAt: new Date(Date.now() - 1000) },
+    });
     const second = await caller.remediation.request(requestBody(incidentId, { severity: "LOW" }));
     expect(second.replayed).toBe(false);
     expect(second.action.id).not.toBe(first.action.id);
@@ -213,7 +249,9 @@ describe("Idempotency-Key", () => {
   it("concurrent identical requests with one key create exactly one action", async () => {
     const { org, incidentId } = await setup();
     const caller = callerFor(org, { headers: { "Idempotency-Key": "k-burst" } });
-    const results = await Promise.all(Array.from({ length: 12 }, () => caller.remediation.request(requestBody(incidentId))));
+    const results = await Promise.all(
+      Array.from({ length: 12 }, () => caller.remediation.request(requestBody(incidentId))),
+    );
     expect(new Set(results.map((r) => r.action.id)).size).toBe(1);
     expect(results.filter((r) => !r.replayed)).toHaveLength(1);
     expect(await db().remediationAction.count({ where: { organizationId: org } })).toBe(1);

@@ -39,7 +39,13 @@ export async function requestAction(
     const actionId = randomUUID();
     if (key) {
       const hash = requestHash(input);
-      const claim = await claimIdempotencyKey(tx, { organizationId: scope.organizationId, key, requestHash: hash, actionId, now });
+      const claim = await claimIdempotencyKey(tx, {
+        organizationId: scope.organizationId,
+        key,
+        requestHash: hash,
+        actionId,
+        now,
+      });
       if (!claim.claimed) {
         if (claim.requestHash !== hash) {
           throw new AppError("CONFLICT", "Idempotency-Key was already used with a different request body");

@@ -38,21 +38,35 @@ describe("authentication and permissions", () => {
     const noAuth = await rest(method, path, { body: method === "GET" ? undefined : {} });
     expect(noAuth.status).toBe(401);
     expect(await noAuth.json()).toMatchObject({ statusCode: 401, error: "Unauthorized" });
-    const lacking = await bearer(organizationId, ALL_PERMISSIONS.filter((p) => p !== permission));
+    const lacking = await bearer(
+      organizationId,
+      ALL_PERMISSIONS.filter((p) => p !== permission),
+    );
     const forbidden = await rest(method, path, { auth: lacking, body: method === "GET" ? undefined : {} });
     expect(forbidden.status).toBe(403);
-    expect(await forbidden.json()).toEqual({ statusCode: 403, error: "Forbidden", message: `Missing permission: ${permission}` });
+    expect(await forbidden.json()).toEqual({
+      statusCode: 403,
+      error: "Forbidden",
+      message: `Missing permission: ${permission}`,
+    });
   });
 });
 
 describe("route table", () => {
   it("literal paths are never taken for /remediation/:id", async () => {
     const { auth } = await org();
-    for (const path of ["/remediation/actions", "/remediation/stats", "/remediation/priority-signal", "/remediation/policy"]) {
+    for (const path of [
+      "/remediation/actions",
+      "/remediation/stats",
+      "/remediation/priority-signal",
+      "/remediation/policy",
+    ]) {
       const res = await rest("GET", path, { auth });
       expect(res.status, path).toBe(200);
     }
-    expect((await rest("GET", "/remediation/export/csv", { auth })).headers.get("content-type")).toBe("text/csv; charset=utf-8");
+    expect((await rest("GET", "/remediation/export/csv", { auth })).headers.get("content-type")).toBe(
+      "text/csv; charset=utf-8",
+    );
     expect((await rest("GET", "/remediation/not-a-route", { auth })).status).toBe(404);
   });
 });
@@ -65,7 +79,13 @@ describe("POST /remediation/request", () => {
     expect(first.status).toBe(201);
     expect(first.headers.get("idempotent-replayed")).toBeNull();
     const row = await first.json();
-    expect(row).toMatchObject({ organizationId: id, incidentId, status: "QUEUED", serviceName: "api-gateway", error: null });
+    expect(row).toMatchObject({
+      organizationId: id,
+      incidentId,
+      status: "QUEUED",
+      serviceName: "api-gateway",
+      error: null,
+    });
     expect(row.createdAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
 
     const replay = await rest("POST", "/remediation/request", { auth, headers, body: requestBody(incidentId) });
@@ -73,7 +93,11 @@ describe("POST /remediation/request", () => {
     expect(replay.headers.get("idempotent-replayed")).toBe("true");
     expect((await replay.json()).id).toBe(row.id);
 
-    const conflict = await rest("POST", "/remediation/request", { auth, headers, body: requestBody(incidentId, { severity: "LOW" }) });
+    const conflict = await rest("POST", "/remediation/request", {
+      auth,
+      headers,
+      body: requestBody(incidentId, { severity: "LOW" }),
+    });
     expect(conflict.status).toBe(409);
     expect(await conflict.json()).toMatchObject({ statusCode: 409, error: "Conflict" });
     expect(await db().remediationAction.count({ where: { organizationId: id } })).toBe(1);
@@ -87,13 +111,21 @@ describe("POST /remediation/request", () => {
       body: requestBody(incidentId, { actionType: "scale-service", parameters: { service: "api", replicas: 5000 } }),
     });
     expect(invalid.status).toBe(400);
-    expect((await invalid.json()).issues).toEqual([{ path: "parameters.replicas", message: "replicas must be between 0 and 1000" }]);
+    expect((await invalid.json()).issues).toEqual([
+      { path: "parameters.replicas", message: "replicas must be between 0 and 1000" },
+    ]);
 
-    const unknownType = await rest("POST", "/remediation/request", { auth, body: requestBody(incidentId, { actionType: "reboot" }) });
+    const unknownType = await rest("POST", "/remediation/request", {
+      auth,
+      body: requestBody(incidentId, { actionType: "reboot" }),
+    });
     expect(unknownType.status).toBe(400);
     expect((await unknownType.json()).issues[0].path).toBe("actionType");
 
-    const extraKey = await rest("POST", "/remediation/request", { auth, body: requestBody(incidentId, { surprise: 1 }) });
+    const extraKey = await rest("POST", "/remediation/request", {
+      auth,
+      body: requestBody(incidentId, { surprise: 1 }),
+    });
     expect(extraKey.status).toBe(400);
     const badId = await rest("POST", "/remediation/request", { auth, body: requestBody("nope") });
     expect((await badId.json()).issues).toEqual([{ path: "incidentId", message: "incidentId must be a UUID" }]);
@@ -103,13 +135,17 @@ describe("POST /remediation/request", () => {
     await rest("PUT", "/remediation/policy", { auth, body: { deniedActionTypes: ["run-runbook"] } });
     const denied = await rest("POST", "/remediation/request", {
       auth,
-      body: requestBody(incidentId, { actionType: "run-runbook", parameters: { runbook: "drain", args: { force: true } } }),
+      body: requestBody(incidentId, {
+        actionType: "run-runbook",
+        parameters: { runbook: "drain", args: { force: true } },
+      }),
     });
     expect(denied.status).toBe(422);
     expect(await denied.json()).toEqual({
       statusCode: 422,
       error: "Unprocessable Entity",
-      message: "Action type run-runbook is denied by policy. Policy match: organization deniedActionTypes includes run-runbook.",
+      message:
+        "Action type run-runbook is denied by policy. Policy match: organization deniedActionTypes includes run-runbook.",
       violations: ["Action type run-runbook is denied by policy."],
     });
   });
@@ -125,7 +161,9 @@ describe("approve / reject over REST", () => {
     const approved = await rest("POST", `/remediation/${created.id}/approve`, { auth });
     expect(approved.status).toBe(200);
     expect(await approved.json()).toEqual({ status: "QUEUED" });
-    expect(await (await rest("POST", `/remediation/${created.id}/approve`, { auth, body: {} })).json()).toEqual({ status: "QUEUED" });
+    expect(await (await rest("POST", `/remediation/${created.id}/approve`, { auth, body: {} })).json()).toEqual({
+      status: "QUEUED",
+    });
     const reject = await rest("POST", `/remediation/${created.id}/reject`, { auth, body: { reason: "late" } });
     expect(reject.status).toBe(400);
     expect(await reject.json()).toEqual({
@@ -144,9 +182,12 @@ describe("approve / reject over REST", () => {
     expect(await blocked.json()).toEqual({
       status: "POLICY_VIOLATION",
       violations: ["Environment staging is blocked from automated remediation."],
-      detail: "Environment staging is blocked from automated remediation. Policy match: organization blockedEnvironments includes staging.",
+      detail:
+        "Environment staging is blocked from automated remediation. Policy match: organization blockedEnvironments includes staging.",
     });
-    expect((await rest("POST", `/remediation/${created.id}/reject`, { auth, body: { reason: "x".repeat(1001) } })).status).toBe(400);
+    expect(
+      (await rest("POST", `/remediation/${created.id}/reject`, { auth, body: { reason: "x".repeat(1001) } })).status,
+    ).toBe(400);
     const rejected = await rest("POST", `/remediation/${created.id}/reject`, { auth, body: { reason: "no" } });
     expect(rejected.status).toBe(200);
     expect(await rejected.json()).toEqual({ status: "REJECTED" });
@@ -167,7 +208,11 @@ describe("reads over REST", () => {
     const empty = await rest("GET", "/remediation/actions?status=&environment=&incidentId=&limit=", { auth });
     expect(empty.status).toBe(200);
     expect(await empty.json()).toHaveLength(3);
-    const filtered = await (await rest("GET", `/remediation/actions?status=FAILED&environment=staging&incidentId=${incidentId}&limit=2`, { auth })).json();
+    const filtered = await (
+      await rest("GET", `/remediation/actions?status=FAILED&environment=staging&incidentId=${incidentId}&limit=2`, {
+        auth,
+      })
+    ).json();
     expect(filtered).toHaveLength(2);
   });
 
@@ -181,17 +226,35 @@ describe("reads over REST", () => {
 
     const single = await (await rest("GET", `/remediation/${created.id}`, { auth })).json();
     expect(single.events).toEqual([
-      { id: expect.any(String), type: "REQUESTED", actor: "user-1", data: expect.any(Object), createdAt: expect.stringMatching(/Z$/) },
+      {
+        id: expect.any(String),
+        type: "REQUESTED",
+        actor: "user-1",
+        data: expect.any(Object),
+        createdAt: expect.stringMatching(/Z$/),
+      },
     ]);
     expect((await rest("GET", "/remediation/garbage", { auth })).status).toBe(404);
     const stranger = await bearer(await createTestOrganization("stranger"));
     expect((await rest("GET", `/remediation/${created.id}`, { auth: stranger })).status).toBe(404);
 
     expect(await (await rest("GET", "/remediation/stats?environment=staging", { auth })).json()).toEqual({
-      total: 1, pending: 0, queued: 1, executing: 0, completed: 0, failed: 0, rejected: 0, successRate: 0,
+      total: 1,
+      pending: 0,
+      queued: 1,
+      executing: 0,
+      completed: 0,
+      failed: 0,
+      rejected: 0,
+      successRate: 0,
     });
     expect(await (await rest("GET", "/remediation/priority-signal", { auth })).json()).toEqual({
-      level: "healthy", label: "Healthy", reason: "No remediation pressure.", pendingApprovals: 0, activeExecutions: 1, failedInLast24h: 0,
+      level: "healthy",
+      label: "Healthy",
+      reason: "No remediation pressure.",
+      pendingApprovals: 0,
+      activeExecutions: 1,
+      failedInLast24h: 0,
     });
     expect((await rest("GET", "/remediation/stats?environment=NOT VALID", { auth })).status).toBe(400);
   });
@@ -210,11 +273,19 @@ describe("policy over REST", () => {
     });
     const badWindow = await rest("PUT", "/remediation/policy", {
       auth,
-      body: { freezeWindows: [{ start: "2026-05-02T00:00:00Z", end: "2026-05-01T00:00:00Z", environments: ["production"], reason: "x" }] },
+      body: {
+        freezeWindows: [
+          { start: "2026-05-02T00:00:00Z", end: "2026-05-01T00:00:00Z", environments: ["production"], reason: "x" },
+        ],
+      },
     });
     expect(badWindow.status).toBe(400);
-    expect((await badWindow.json()).issues).toEqual([{ path: "freezeWindows.0.end", message: "end must be after start" }]);
-    expect((await rest("PUT", "/remediation/policy", { auth, body: { deniedActionTypes: ["nope"] } })).status).toBe(400);
+    expect((await badWindow.json()).issues).toEqual([
+      { path: "freezeWindows.0.end", message: "end must be after start" },
+    ]);
+    expect((await rest("PUT", "/remediation/policy", { auth, body: { deniedActionTypes: ["nope"] } })).status).toBe(
+      400,
+    );
     expect((await rest("PUT", "/remediation/policy", { auth, body: { unknown: [] } })).status).toBe(400);
 
     const put = await rest("PUT", "/remediation/policy", {
@@ -233,13 +304,17 @@ describe("policy over REST", () => {
     expect(await put.json()).toEqual(saved);
     expect(await (await rest("GET", "/remediation/policy", { auth })).json()).toEqual(saved);
 
-    const evaluate = await rest("POST", "/remediation/policy/evaluate", { auth, body: requestBody(incidentId, { environment: "dr" }) });
+    const evaluate = await rest("POST", "/remediation/policy/evaluate", {
+      auth,
+      body: requestBody(incidentId, { environment: "dr" }),
+    });
     expect(evaluate.status).toBe(200);
     expect(await evaluate.json()).toEqual({
       outcome: "PENDING_APPROVAL",
       reasons: ["Environment dr is blocked from automated remediation."],
       violations: ["Environment dr is blocked from automated remediation."],
-      detail: "Environment dr is blocked from automated remediation. Policy match: organization blockedEnvironments includes dr.",
+      detail:
+        "Environment dr is blocked from automated remediation. Policy match: organization blockedEnvironments includes dr.",
     });
     expect(await db().remediationAction.count({ where: { organizationId: id } })).toBe(0);
     expect((await rest("POST", "/remediation/policy/evaluate", { auth, body: { actionType: "x" } })).status).toBe(400);

@@ -1,7 +1,7 @@
 // Test helpers for the remediation tests (not a test file itself): principals, callers, REST
 // requests with real bearer tokens, seeded incidents/actions and pg-boss job counts.
 import type { z } from "zod";
-import { type Permission, PERMISSIONS } from "@/lib/permissions";
+import { PERMISSIONS, type Permission } from "@/lib/permissions";
 import { signToken } from "@/server/auth/bearer";
 import type { Principal } from "@/server/auth/principal-types";
 import { db } from "@/server/db/client";
@@ -11,7 +11,11 @@ import type { actionRequestInput } from "./schemas";
 
 export const ALL_PERMISSIONS: Permission[] = [...PERMISSIONS];
 
-export function principalFor(organizationId: string, permissions: readonly string[] = ALL_PERMISSIONS, userId = "user-1"): Principal {
+export function principalFor(
+  organizationId: string,
+  permissions: readonly string[] = ALL_PERMISSIONS,
+  userId = "user-1",
+): Principal {
   return { userId, organizationId, permissions: [...permissions], via: "token" };
 }
 
@@ -102,7 +106,10 @@ export async function rest(
 }
 
 /** A valid request body (staging, no approval needed); overrides may be invalid on purpose. */
-export function requestBody(incidentId: string, overrides: Record<string, unknown> = {}): z.input<typeof actionRequestInput> {
+export function requestBody(
+  incidentId: string,
+  overrides: Record<string, unknown> = {},
+): z.input<typeof actionRequestInput> {
   return {
     incidentId,
     actionType: "restart-service",

@@ -16,7 +16,11 @@ export const createSimulatedExecutor: ExecutorFactory = (config) => {
       if (parameters.simulate === "fail") return { ok: false, error: "Simulated failure", transient: false };
       return {
         ok: true,
-        output: { simulated: true, actionType: request.actionType, message: `Simulated ${request.actionType} completed` },
+        output: {
+          simulated: true,
+          actionType: request.actionType,
+          message: `Simulated ${request.actionType} completed`,
+        },
       };
     },
   };

@@ -34,7 +34,8 @@ export const createWebhookExecutor: ExecutorFactory = (config) => {
         "X-Remediation-Id": request.actionId,
         "Idempotency-Key": request.actionId,
       };
-      if (secret) headers["X-Remediation-Signature"] = `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
+      if (secret)
+        headers["X-Remediation-Signature"] = `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
       // One deadline for the whole attempt: connecting, waiting and reading the body.
       const timeout = AbortSignal.timeout(timeoutMs);
       const attemptSignal = AbortSignal.any([signal, timeout]);

@@ -1,0 +1,138 @@
+"use client";
+import Link from "next/link";
+import { useState } from "react";
+import { ActionLabel } from "@/components/remediation/action-label";
+import { useMemberNames } from "@/components/remediation/use-members";
+import { SeverityBadge, StatusPill } from "@/components/ui/badge";
+import { buttonClass } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import { inputClass } from "@/components/ui/field";
+import { formatDateTime } from "@/components/ui/format";
+import { EmptyState, QueryState } from "@/components/ui/states";
+import { Table, Td, Th } from "@/components/ui/table";
+import { ACTION_STATUSES, type ActionStatus, environmentSchema } from "@/lib/schemas";
+import { trpc } from "@/lib/trpc";
+import { POLLING } from "./poll";
+
+const LIMIT = 50;
+
+/** `/remediation/export/csv` with the table's filters; the REST adapter accepts the session cookie. */
+export function exportCsvHref(status: string, environment: string): string {
+  const params = new URLSearchParams();
+  if (status) params.set("status", status);
+  if (environment) params.set("environment", environment);
+  const query = params.toString();
+  return `/remediation/export/csv${query ? `?${query}` : ""}`;
+}
+
+export function ActionsTable() {
+  const [status, setStatus] = useState<ActionStatus | "">("");
+  const [environmentText, setEnvironmentText] = useState("");
+  const environment = environmentText.trim();
+  // An unfinished slug is not sent (the API would answer 400); the hint says why.
+  const environmentValid = environment === "" || environmentSchema.safeParse(environment).success;
+  const filters = {
+    limit: LIMIT,
+    ...(status && { status }),
+    ...(environment && environmentValid && { environment }),
+  };
+  const actions = trpc.remediation.list.useQuery(filters, { ...POLLING, placeholderData: (prev) => prev });
+  const nameOf = useMemberNames();
+
+  return (
+    <Card
+      title="Remediation actions"
+      headingId="actions-title"
+      actions={
+        <a
+          href={exportCsvHref(status, environmentValid ? environment : "")}
+          download
+          className={buttonClass("secondary", "sm")}
+        >
+          Export CSV
+        </a>
+      }
+    >
+      <form role="search" aria-label="Filter actions" className="mb-3 flex flex-wrap gap-3" onSubmit={(e) => e.preventDefault()}>
+        <label className="text-sm">
+          <span className="block text-xs font-medium text-slate-600">Status</span>
+          <select
+            aria-label="Status filter"
+            className={`${inputClass} mt-1 w-48`}
+            value={status}
+            onChange={(e) => setStatus(e.target.value as ActionStatus | "")}
+          >
+            <option value="">All statuses</option>
+            {ACTION_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="text-sm">
+          <span className="block text-xs font-medium text-slate-600">Environment</span>
+          <input
+            aria-label="Environment filter"
+            className={`${inputClass} mt-1 w-48`}
+            placeholder="any"
+            value={environmentText}
+            onChange={(e) => setEnvironmentText(e.target.value)}
+            aria-invalid={!environmentValid || undefined}
+          />
+          {!environmentValid && <span className="mt-1 block text-xs text-red-700">Lowercase slug, e.g. production</span>}
+        </label>
+      </form>
+      <QueryState
+        query={actions}
+        loadingLabel="Loading actions…"
+        isEmpty={(rows) => rows.length === 0}
+        empty={<EmptyState title="No actions match these filters." />}
+      >
+        {(rows) => (
+          <Table label="Remediation actions">
+            <thead>
+              <tr>
+                <Th>Created</Th>
+                <Th>Incident</Th>
+                <Th>Action</Th>
+                <Th>Environment</Th>
+                <Th>Severity</Th>
+                <Th>Status</Th>
+                <Th>Requested by</Th>
+                <Th>Error</Th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((a) => (
+                <tr key={a.id} data-testid="action-row" data-action-id={a.id} data-status={a.status}>
+                  <Td className="whitespace-nowrap text-xs text-slate-600">{formatDateTime(a.createdAt)}</Td>
+                  <Td>
+                    <Link href={`/incidents/${a.incidentId}`} className="font-mono text-xs text-blue-700 hover:underline">
+                      {a.incidentId.slice(0, 8)}
+                    </Link>
+                  </Td>
+                  <Td className="max-w-64">
+                    <ActionLabel actionType={a.actionType} parameters={a.parameters} />
+                  </Td>
+                  <Td className="font-mono text-xs">{a.environment}</Td>
+                  <Td>
+                    <SeverityBadge severity={a.severity} />
+                  </Td>
+                  <Td>
+                    <StatusPill status={a.status} />
+                  </Td>
+                  <Td className="text-xs">{nameOf(a.performedBy)}</Td>
+                  <Td className="max-w-64 text-xs text-red-700">{a.error ?? ""}</Td>
+                </tr>
+              ))}
+            </tbody>
+          </Table>
+        )}
+      </QueryState>
+      {actions.data && actions.data.length >= LIMIT && (
+        <p className="mt-2 text-xs text-slate-500">Showing the newest {LIMIT}; export the CSV for more.</p>
+      )}
+    </Card>
+  );
+}

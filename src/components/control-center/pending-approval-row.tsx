@@ -1,0 +1,74 @@
+import Link from "next/link";
+import { ActionLabel } from "@/components/remediation/action-label";
+import { PolicyVerdict } from "@/components/remediation/policy-verdict";
+import { type Action, recordedPolicy } from "@/components/remediation/types";
+import { SeverityBadge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { formatAge, formatDateTime } from "@/components/ui/format";
+
+export interface PendingApprovalRowProps {
+  action: Action;
+  /** Optimistically hidden: kept in the layout (invisible) so nothing below jumps. */
+  hidden: boolean;
+  incidentTitle: string | undefined;
+  requester: string;
+  now: number;
+  liveViolations: string[] | undefined;
+  needsOverride: boolean;
+  onApprove: (() => void) | undefined;
+  onReject: (() => void) | undefined;
+}
+
+export function PendingApprovalRow({
+  action,
+  hidden,
+  incidentTitle,
+  requester,
+  now,
+  liveViolations,
+  needsOverride,
+  onApprove,
+  onReject,
+}: PendingApprovalRowProps) {
+  return (
+    <li
+      data-testid="pending-row"
+      data-action-id={action.id}
+      aria-hidden={hidden || undefined}
+      inert={hidden || undefined}
+      className={`grid gap-3 rounded-md border border-slate-200 p-3 lg:grid-cols-[minmax(0,1.3fr)_minmax(0,1.2fr)_auto_minmax(0,1.6fr)_auto] lg:items-start ${hidden ? "invisible" : ""}`}
+    >
+      <div className="min-w-0">
+        <Link href={`/incidents/${action.incidentId}`} className="block truncate text-sm font-medium text-blue-700 hover:underline">
+          {incidentTitle ?? `Incident ${action.incidentId.slice(0, 8)}`}
+        </Link>
+        <p className="text-xs text-slate-500">
+          Requested by <span data-testid="requester">{requester}</span> ·{" "}
+          <time dateTime={action.createdAt.toISOString()} title={formatDateTime(action.createdAt)}>
+            {formatAge(action.createdAt, now)}
+          </time>
+        </p>
+      </div>
+      <ActionLabel actionType={action.actionType} parameters={action.parameters} />
+      <div className="flex flex-wrap items-center gap-1.5 text-xs">
+        <span className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-slate-700">{action.environment}</span>
+        <SeverityBadge severity={action.severity} />
+      </div>
+      <PolicyVerdict policy={recordedPolicy(action.details)} liveViolations={liveViolations} />
+      {(onApprove || onReject) && (
+        <div className="flex gap-2 lg:justify-end">
+          {onApprove && (
+            <Button size="sm" variant={needsOverride ? "secondary" : "primary"} onClick={onApprove}>
+              {needsOverride ? "Review override…" : "Approve"}
+            </Button>
+          )}
+          {onReject && (
+            <Button size="sm" variant="danger" onClick={onReject}>
+              Reject
+            </Button>
+          )}
+        </div>
+      )}
+    </li>
+  );
+}

@@ -1,0 +1,90 @@
+"use client";
+import { ApproveDialog } from "@/components/remediation/approve-dialog";
+import type { Action } from "@/components/remediation/types";
+import { useMemberNames } from "@/components/remediation/use-members";
+import { useShellUser } from "@/components/shell/principal-context";
+import { Card } from "@/components/ui/card";
+import { EmptyState, QueryState } from "@/components/ui/states";
+import { useNow } from "@/components/ui/use-now";
+import { hasPermission } from "@/lib/permissions";
+import { trpc } from "@/lib/trpc";
+import { PendingApprovalRow } from "./pending-approval-row";
+import { POLLING } from "./poll";
+import { useInlineDecisions } from "./use-inline-decisions";
+
+export const PENDING_LIMIT = 100;
+
+/** Incident titles for the rows' links (cached; one batched request for all distinct incidents). */
+function useIncidentTitles(actions: Action[] | undefined): (id: string) => string | undefined {
+  const ids = [...new Set((actions ?? []).map((a) => a.incidentId))].slice(0, 50);
+  const queries = trpc.useQueries((t) => ids.map((id) => t.incidents.get({ id }, { staleTime: 60_000, retry: false })));
+  const titles = new Map(ids.map((id, i) => [id, queries[i]?.data?.title]));
+  return (id) => titles.get(id);
+}
+
+export function PendingApprovals() {
+  const user = useShellUser();
+  const canApprove = hasPermission(user.permissions, "remediation:approve");
+  const canReject = hasPermission(user.permissions, "remediation:reject");
+  const pending = trpc.remediation.list.useQuery({ status: "PENDING_APPROVAL", limit: PENDING_LIMIT }, POLLING);
+  const decisions = useInlineDecisions();
+  const nameOf = useMemberNames();
+  const titleOf = useIncidentTitles(pending.data);
+  const now = useNow();
+  const visibleCount = pending.data?.filter((a) => !decisions.hidden.has(a.id)).length;
+
+  return (
+    <Card
+      title={
+        <>
+          Pending approvals{" "}
+          {visibleCount !== undefined && (
+            <span data-testid="pending-count" className="ml-1 rounded-full bg-slate-100 px-2 py-0.5 text-xs text-slate-700">
+              {visibleCount}
+            </span>
+          )}
+        </>
+      }
+      headingId="pending-title"
+    >
+      <QueryState
+        query={pending}
+        loadingLabel="Loading pending approvals…"
+        isEmpty={(rows) => rows.length === 0}
+        empty={<EmptyState title="No actions are waiting for approval." />}
+      >
+        {(rows) => (
+          <ul aria-label="Pending approvals" className="space-y-2">
+            {rows.map((action) => (
+              <PendingApprovalRow
+                key={action.id}
+                action={action}
+                hidden={decisions.hidden.has(action.id)}
+                incidentTitle={titleOf(action.incidentId)}
+                requester={nameOf(action.performedBy)}
+                now={now}
+                liveViolations={decisions.violationsById[action.id]?.violations}
+                needsOverride={decisions.knownViolations(action).length > 0}
+                onApprove={canApprove ? () => decisions.approveInline(action) : undefined}
+                onReject={canReject ? () => decisions.rejectInline(action) : undefined}
+              />
+            ))}
+          </ul>
+        )}
+      </QueryState>
+      {pending.data && pending.data.length >= PENDING_LIMIT && (
+        <p className="mt-2 text-xs text-slate-500">Showing the newest {PENDING_LIMIT} pending actions.</p>
+      )}
+      <ApproveDialog
+        open={decisions.prompt !== null}
+        onOpenChange={(open) => !open && decisions.closePrompt()}
+        action={decisions.prompt?.action ?? null}
+        violations={decisions.prompt?.violations ?? []}
+        detail={decisions.prompt?.detail}
+        busy={decisions.overrideBusy}
+        error={decisions.promptError}
+        onSubmit={decisions.submitOverride}
+      />
+    </Card>
+  );
+}

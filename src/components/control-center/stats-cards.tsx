@@ -1,0 +1,34 @@
+"use client";
+import { formatPercent } from "@/components/ui/format";
+import { ErrorState } from "@/components/ui/states";
+import { trpc } from "@/lib/trpc";
+import { POLLING } from "./poll";
+
+/** Totals by status and the success rate (completed / total, computed by the server). */
+export function StatsCards() {
+  const stats = trpc.remediation.stats.useQuery(undefined, POLLING);
+  if (stats.error && !stats.data) return <ErrorState error={stats.error} onRetry={() => stats.refetch()} />;
+  const s = stats.data;
+  const cards = [
+    { label: "Success rate", value: s ? formatPercent(s.successRate) : "…", testId: "stat-success-rate", wide: true },
+    { label: "Total", value: s?.total, testId: "stat-total" },
+    { label: "Pending", value: s?.pending, testId: "stat-pending" },
+    { label: "Queued", value: s?.queued, testId: "stat-queued" },
+    { label: "Executing", value: s?.executing, testId: "stat-executing" },
+    { label: "Completed", value: s?.completed, testId: "stat-completed" },
+    { label: "Failed", value: s?.failed, testId: "stat-failed" },
+    { label: "Rejected", value: s?.rejected, testId: "stat-rejected" },
+  ];
+  return (
+    <section aria-label="Remediation stats" aria-busy={!s} className="grid grid-cols-2 gap-3 sm:grid-cols-4 xl:grid-cols-8">
+      {cards.map((c) => (
+        <div key={c.label} className="rounded-lg border border-slate-200 bg-white px-4 py-3 shadow-sm">
+          <p className="text-xs font-medium text-slate-500">{c.label}</p>
+          <p data-testid={c.testId} className="mt-1 text-2xl font-semibold text-slate-900 tabular-nums">
+            {c.value ?? "…"}
+          </p>
+        </div>
+      ))}
+    </section>
+  );
+}

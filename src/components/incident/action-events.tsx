@@ -1,0 +1,57 @@
+"use client";
+import { useEffect } from "react";
+import type { ActionEvent } from "@/components/remediation/types";
+import { formatDateTime } from "@/components/ui/format";
+import { trpc } from "@/lib/trpc";
+
+const EVENT_LABELS: Record<string, string> = {
+  REQUESTED: "Requested",
+  APPROVAL_BLOCKED: "Approval blocked by policy",
+  APPROVED: "Approved",
+  OVERRIDDEN: "Approved with policy override",
+  REJECTED: "Rejected",
+  EXECUTION_STARTED: "Execution started",
+  EXECUTION_RETRY: "Execution retry",
+  EXECUTION_SUCCEEDED: "Execution succeeded",
+  EXECUTION_FAILED: "Execution failed",
+};
+
+function eventNote(event: ActionEvent): string | undefined {
+  const { reason, detail, error } = event.data as { reason?: unknown; detail?: unknown; error?: unknown };
+  const parts = [
+    typeof reason === "string" && reason ? `Reason: ${reason}` : undefined,
+    typeof detail === "string" && detail ? detail : undefined,
+    typeof error === "string" && error ? error : undefined,
+  ].filter(Boolean);
+  return parts.length > 0 ? parts.join(" — ") : undefined;
+}
+
+/** An action's immutable events, oldest first; refetched whenever the action row changes. */
+export function ActionEvents({ actionId, updatedAt, nameOf }: { actionId: string; updatedAt: Date; nameOf: (id: string) => string }) {
+  const action = trpc.remediation.get.useQuery({ id: actionId }, { staleTime: 60_000 });
+  const { refetch } = action;
+  const version = updatedAt.getTime();
+  useEffect(() => {
+    if (version) void refetch();
+  }, [version, refetch]);
+
+  if (!action.data) {
+    return <p className="text-xs text-slate-500">{action.error ? action.error.message : "Loading events…"}</p>;
+  }
+  return (
+    <ol aria-label="Events" className="mt-2 space-y-1 border-l-2 border-slate-200 pl-3">
+      {action.data.events.map((e) => {
+        const note = eventNote(e);
+        return (
+          <li key={e.id} data-testid="action-event" data-event-type={e.type} className="text-xs text-slate-700">
+            <span className="font-medium">{EVENT_LABELS[e.type] ?? e.type}</span>{" "}
+            <span className="text-slate-500">
+              by {nameOf(e.actor)} · {formatDateTime(e.createdAt)}
+            </span>
+            {note && <p className="text-slate-600">{note}</p>}
+          </li>
+        );
+      })}
+    </ol>
+  );
+}

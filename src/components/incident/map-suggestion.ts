@@ -1,0 +1,30 @@
+import { type ActionType, mapSuggestionToAction } from "@/lib/action-catalog";
+import type { Incident, Suggestion } from "@/components/remediation/types";
+
+export interface RemediationRequestBody {
+  incidentId: string;
+  actionType: ActionType;
+  parameters: Record<string, unknown>;
+  serviceName: string;
+  environment: string;
+  severity: Incident["severity"];
+}
+
+/**
+ * A diagnosis suggestion → the body of `remediation.request`, or undefined when the action
+ * catalog cannot execute it (unknown type or parameters outside their schema). The incident
+ * supplies where and how urgent; the service is the one the parameters name, else the incident's.
+ */
+export function suggestionToRequest(incident: Incident, suggestion: Suggestion): RemediationRequestBody | undefined {
+  const mapped = mapSuggestionToAction(suggestion);
+  if (!mapped) return undefined;
+  const service = mapped.parameters.service;
+  return {
+    incidentId: incident.id,
+    actionType: mapped.actionType,
+    parameters: mapped.parameters,
+    serviceName: typeof service === "string" ? service : incident.serviceName,
+    environment: incident.environment,
+    severity: incident.severity,
+  };
+}

@@ -1,0 +1,103 @@
+import type { FieldErrors, Resolver } from "react-hook-form";
+import type { z } from "zod";
+import { type Policy, updatePolicyInput } from "@/server/policy/policy-schema";
+
+/** What the editor's inputs hold: lists as free text, instants as `datetime-local` values. */
+export interface PolicyFormValues {
+  requireApprovalEnvironments: string;
+  requireApprovalSeverities: string[];
+  requireApprovalActionTypes: string[];
+  blockedEnvironments: string;
+  deniedActionTypes: string[];
+  freezeWindows: { start: string; end: string; environments: string; reason: string }[];
+}
+
+export type PolicyUpdate = z.output<typeof updatePolicyInput>;
+
+const splitList = (text: string) => text.split(/[\s,]+/).filter(Boolean);
+
+const pad = (n: number) => String(n).padStart(2, "0");
+
+/** ISO instant → `datetime-local` value in the browser's time zone. */
+export function toLocalInput(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return "";
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** `datetime-local` value (browser time zone) → ISO instant; anything else is passed on for the schema to refuse. */
+export function fromLocalInput(value: string): string {
+  const d = new Date(value);
+  return value && !Number.isNaN(d.getTime()) ? d.toISOString() : value;
+}
+
+export function policyToForm(policy: Policy): PolicyFormValues {
+  return {
+    requireApprovalEnvironments: policy.requireApprovalEnvironments.join(", "),
+    requireApprovalSeverities: [...policy.requireApprovalSeverities],
+    requireApprovalActionTypes: [...policy.requireApprovalActionTypes],
+    blockedEnvironments: policy.blockedEnvironments.join(", "),
+    deniedActionTypes: [...policy.deniedActionTypes],
+    freezeWindows: policy.freezeWindows.map((w) => ({
+      start: toLocalInput(w.start),
+      end: toLocalInput(w.end),
+      environments: w.environments.join(", "),
+      reason: w.reason,
+    })),
+  };
+}
+
+export function formToPolicyInput(values: PolicyFormValues): z.input<typeof updatePolicyInput> {
+  return {
+    requireApprovalEnvironments: splitList(values.requireApprovalEnvironments),
+    requireApprovalSeverities: values.requireApprovalSeverities as Policy["requireApprovalSeverities"],
+    requireApprovalActionTypes: values.requireApprovalActionTypes as never[],
+    blockedEnvironments: splitList(values.blockedEnvironments),
+    deniedActionTypes: values.deniedActionTypes as never[],
+    freezeWindows: values.freezeWindows.map((w) => ({
+      start: fromLocalInput(w.start),
+      end: fromLocalInput(w.end),
+      environments: splitList(w.environments),
+      reason: w.reason,
+    })),
+  };
+}
+
+/** API issue path (`blockedEnvironments.2`, `freezeWindows.0.end`) → the form field showing it. */
+export function formFieldOf(path: string): string {
+  const [head, index, field] = path.split(".");
+  if (head === "freezeWindows" && index !== undefined && field) return `freezeWindows.${index}.${field}`;
+  if (head === "freezeWindows") return "root";
+  return head && head in emptyErrorsShape ? head : "root";
+}
+
+const emptyErrorsShape = {
+  requireApprovalEnvironments: 1,
+  requireApprovalSeverities: 1,
+  requireApprovalActionTypes: 1,
+  blockedEnvironments: 1,
+  deniedActionTypes: 1,
+};
+
+function setPath(target: Record<string, unknown>, path: string, message: string): void {
+  const keys = path.split(".");
+  let node = target;
+  for (let i = 0; i < keys.length - 1; i++) {
+    const key = keys[i] as string;
+    node[key] ??= /^\d+$/.test(keys[i + 1] ?? "") ? [] : {};
+    node = node[key] as Record<string, unknown>;
+  }
+  // The first message per field wins: it is the one the API would list first.
+  node[keys.at(-1) as string] ??= { type: "validate", message };
+}
+
+/** Validates with the API's own schema (policy-schema.ts), so the editor shows the API's messages. */
+export const policyResolver: Resolver<PolicyFormValues, unknown, PolicyUpdate> = async (values) => {
+  const parsed = updatePolicyInput.safeParse(formToPolicyInput(values));
+  if (parsed.success) return { values: parsed.data, errors: {} };
+  const errors: Record<string, unknown> = {};
+  for (const issue of parsed.error.issues) {
+    setPath(errors, formFieldOf(issue.path.map(String).join(".")), issue.message);
+  }
+  return { values: {}, errors: errors as FieldErrors<PolicyFormValues> };
+};

@@ -1,0 +1,57 @@
+import type { ReactNode } from "react";
+import type { ActionStatus, Severity } from "@/lib/schemas";
+
+export type Tone = "slate" | "blue" | "amber" | "green" | "red" | "violet";
+
+const TONES: Record<Tone, string> = {
+  slate: "bg-slate-100 text-slate-700 ring-slate-200",
+  blue: "bg-blue-50 text-blue-700 ring-blue-200",
+  amber: "bg-amber-50 text-amber-800 ring-amber-200",
+  green: "bg-emerald-50 text-emerald-700 ring-emerald-200",
+  red: "bg-red-50 text-red-700 ring-red-200",
+  violet: "bg-violet-50 text-violet-700 ring-violet-200",
+};
+
+export function Badge({ tone = "slate", children, testId }: { tone?: Tone; children: ReactNode; testId?: string }) {
+  return (
+    <span
+      data-testid={testId}
+      className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium whitespace-nowrap ring-1 ring-inset ${TONES[tone]}`}
+    >
+      {children}
+    </span>
+  );
+}
+
+const STATUS_TONES: Record<ActionStatus, Tone> = {
+  PENDING_APPROVAL: "amber",
+  QUEUED: "blue",
+  EXECUTING: "violet",
+  COMPLETED: "green",
+  FAILED: "red",
+  REJECTED: "slate",
+};
+
+/** The action's status exactly as the API spells it, coloured by its meaning. */
+export function StatusPill({ status }: { status: ActionStatus }) {
+  return (
+    <Badge tone={STATUS_TONES[status]} testId="action-status">
+      {status}
+    </Badge>
+  );
+}
+
+const SEVERITY_TONES: Record<Severity, Tone> = { LOW: "slate", MEDIUM: "blue", HIGH: "amber", CRITICAL: "red" };
+
+export function SeverityBadge({ severity }: { severity: Severity }) {
+  return <Badge tone={SEVERITY_TONES[severity]}>{severity}</Badge>;
+}
+
+export const STATUS_COLORS: Record<ActionStatus, string> = {
+  PENDING_APPROVAL: "#f59e0b",
+  QUEUED: "#3b82f6",
+  EXECUTING: "#8b5cf6",
+  COMPLETED: "#10b981",
+  FAILED: "#ef4444",
+  REJECTED: "#94a3b8",
+};

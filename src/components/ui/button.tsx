@@ -1,0 +1,50 @@
+import type { ButtonHTMLAttributes } from "react";
+
+export type ButtonVariant = "primary" | "secondary" | "danger" | "ghost";
+export type ButtonSize = "sm" | "md";
+
+const VARIANTS: Record<ButtonVariant, string> = {
+  primary: "bg-blue-600 text-white hover:bg-blue-700 border border-blue-600",
+  secondary: "bg-white text-slate-800 hover:bg-slate-50 border border-slate-300",
+  danger: "bg-white text-red-700 hover:bg-red-50 border border-red-300",
+  ghost: "text-slate-700 hover:bg-slate-100 border border-transparent",
+};
+
+const SIZES: Record<ButtonSize, string> = {
+  sm: "px-2.5 py-1 text-xs",
+  md: "px-3.5 py-2 text-sm",
+};
+
+/** Shared classes so links that look like buttons (CSV downloads) match real buttons. */
+export function buttonClass(variant: ButtonVariant = "secondary", size: ButtonSize = "md", extra = ""): string {
+  return [
+    "inline-flex items-center justify-center gap-1.5 whitespace-nowrap rounded-md font-medium shadow-sm transition-colors",
+    "focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-blue-600/50 focus-visible:ring-offset-1",
+    "disabled:cursor-not-allowed disabled:opacity-50",
+    VARIANTS[variant],
+    SIZES[size],
+    extra,
+  ].join(" ");
+}
+
+export interface ButtonProps extends ButtonHTMLAttributes<HTMLButtonElement> {
+  variant?: ButtonVariant;
+  size?: ButtonSize;
+  /** Shows a busy state and disables the button while a request is in flight. */
+  busy?: boolean;
+}
+
+export function Button({ variant, size, busy = false, className = "", type = "button", disabled, children, ...rest }: ButtonProps) {
+  return (
+    <button
+      type={type}
+      disabled={disabled || busy}
+      aria-busy={busy || undefined}
+      className={buttonClass(variant, size, className)}
+      {...rest}
+    >
+      {busy && <span aria-hidden className="size-3 animate-spin rounded-full border-2 border-current border-t-transparent" />}
+      {children}
+    </button>
+  );
+}

@@ -1,0 +1,37 @@
+/** Display helpers only (no rules): timestamps, ages and parameter objects for tables. */
+
+const dateTime = new Intl.DateTimeFormat("en-GB", {
+  year: "numeric",
+  month: "short",
+  day: "2-digit",
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+  timeZone: "UTC",
+  timeZoneName: "short",
+});
+
+export function formatDateTime(value: Date | string | null | undefined): string {
+  if (!value) return "—";
+  return dateTime.format(typeof value === "string" ? new Date(value) : value);
+}
+
+export function formatAge(value: Date, now: number): string {
+  const seconds = Math.max(0, Math.round((now - value.getTime()) / 1000));
+  if (seconds < 60) return `${seconds}s ago`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${hours} h ago`;
+  return `${Math.floor(hours / 24)} d ago`;
+}
+
+export function formatParameters(parameters: Record<string, unknown>): string {
+  const entries = Object.entries(parameters);
+  if (entries.length === 0) return "—";
+  return entries.map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`).join(", ");
+}
+
+export function formatPercent(value: number): string {
+  return `${value.toFixed(1)}%`;
+}
