@@ -6,7 +6,9 @@ test("an anonymous visitor is sent to sign-in", async ({ page }) => {
   await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
 });
 
-test("wrong password is refused with a message", async ({ page }) => {
+test("wrong password is refused with a message", async ({ page, consoleErrors }) => {
+  // next-auth answers the refused credentials with a 401, which Chromium logs.
+  consoleErrors.allow(/status of 401 .*\/api\/auth\/callback\/credentials/);
   await page.goto("/signin");
   await page.getByLabel("Email").fill("operator@demo.local");
   await page.getByLabel("Password").fill("not-the-password");

@@ -40,3 +40,6 @@ export const reasonSchema = z
   .optional()
   .nullable()
   .transform((v) => (v && v.trim() !== "" ? v.trim() : undefined));
+
+/** Query strings send `?status=` for "no filter": an empty value is an absent one. */
+export const queryField = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === "" ? undefined : v), schema);

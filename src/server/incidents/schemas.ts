@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { environmentSchema, incidentStatusSchema, limitSchema, severitySchema } from "@/lib/schemas";
+import { environmentSchema, incidentStatusSchema, limitSchema, queryField, severitySchema } from "@/lib/schemas";
 
 export const suggestionSchema = z.object({
   id: z.string(),
@@ -28,14 +28,11 @@ export const incidentWithSuggestionsSchema = incidentSchema.extend({
   suggestions: z.array(suggestionSchema),
 });
 
-/** Query strings send `?status=` for "no filter" (contract §10 spells the query that way). */
-const emptyAsAbsent = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === "" ? undefined : v), schema);
-
 export const listIncidentsInput = z
   .object({
-    status: emptyAsAbsent(incidentStatusSchema.optional()),
-    environment: emptyAsAbsent(environmentSchema.optional()),
-    limit: emptyAsAbsent(limitSchema(50, 500)),
+    status: queryField(incidentStatusSchema.optional()),
+    environment: queryField(environmentSchema.optional()),
+    limit: queryField(limitSchema(50, 500)),
   })
   .optional()
   .transform((v) => v ?? { limit: 50 });

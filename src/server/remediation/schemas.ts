@@ -1,6 +1,13 @@
 import { z } from "zod";
 import { ACTION_PARAMETER_SCHEMAS, actionTypeSchema } from "@/lib/action-catalog";
-import { actionStatusSchema, environmentSchema, limitSchema, reasonSchema, severitySchema } from "@/lib/schemas";
+import {
+  actionStatusSchema,
+  environmentSchema,
+  limitSchema,
+  queryField,
+  reasonSchema,
+  severitySchema,
+} from "@/lib/schemas";
 
 /** One remediation action as the API returns it (contract §5). */
 export const actionSchema = z.object({
@@ -33,10 +40,6 @@ export const actionWithEventsSchema = actionSchema.extend({ events: z.array(even
 
 /** Ids in a body or query: malformed → 400 (§12). Any 8-4-4-4-12 hex, like the uuid column. */
 export const uuidField = (field: string) => z.guid({ message: `${field} must be a UUID` });
-
-/** Query strings send `?status=` for "no filter": an empty value is an absent one. */
-const emptyAsAbsent = (v: unknown) => (v === "" ? undefined : v);
-export const queryField = <T extends z.ZodType>(schema: T) => z.preprocess(emptyAsAbsent, schema);
 
 /**
  * POST /remediation/request and POST /remediation/policy/evaluate. Parameters are validated by

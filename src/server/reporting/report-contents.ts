@@ -1,22 +1,11 @@
 import type { Db } from "@/server/db/client";
 import type { OrgScope } from "@/server/db/scoped";
 
-/** The audit export's columns, exactly as GET /remediation/export/csv (contract §7). */
-export const AUDIT_CSV_COLUMNS = [
-  "id",
-  "incidentId",
-  "actionType",
-  "status",
-  "performedBy",
-  "serviceName",
-  "environment",
-  "createdAt",
-  "updatedAt",
-  "details",
-  "error",
-] as const;
+import { CSV_COLUMNS, CSV_FILENAME } from "@/server/remediation/schemas";
 
-export const AUDIT_ATTACHMENT_FILENAME = "remediation-audit-export.csv";
+/** The attachment is the audit export of the period: same columns and name (contract §7). */
+export const AUDIT_CSV_COLUMNS = CSV_COLUMNS;
+export const AUDIT_ATTACHMENT_FILENAME = CSV_FILENAME;
 /** Keeps one email (and the outbox row) to a few MB; the email says when it was capped. */
 export const AUDIT_ATTACHMENT_MAX_ROWS = 10_000;
 

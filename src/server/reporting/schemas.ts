@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { REPORT_CADENCES } from "@/lib/reporting-settings";
-import { limitSchema } from "@/lib/schemas";
+import { limitSchema, queryField } from "@/lib/schemas";
 
 export const REPORT_RUN_STATUSES = ["running", "success", "failed"] as const;
 export const REPORT_TRIGGERS = ["schedule", "manual", "retry"] as const;
@@ -42,7 +42,6 @@ export const reportRunSchema = z.object({
 export type ReportRunView = z.infer<typeof reportRunSchema>;
 
 /** Query strings send `status=` for "any": an empty value is the same as an absent one. */
-const blankAsAbsent = (v: unknown) => (v === "" ? undefined : v);
 
 const DAY_MS = 86_400_000;
 
@@ -61,13 +60,10 @@ function isoBound(bound: "from" | "to") {
 
 export const listReportRunsInput = z
   .object({
-    status: z.preprocess(
-      blankAsAbsent,
-      z.enum(REPORT_RUN_STATUSES, { error: "status must be running, success or failed" }).optional(),
-    ),
-    from: z.preprocess(blankAsAbsent, isoBound("from").optional()),
-    to: z.preprocess(blankAsAbsent, isoBound("to").optional()),
-    limit: z.preprocess(blankAsAbsent, limitSchema(50, 500)),
+    status: queryField(z.enum(REPORT_RUN_STATUSES, { error: "status must be running, success or failed" }).optional()),
+    from: queryField(isoBound("from").optional()),
+    to: queryField(isoBound("to").optional()),
+    limit: queryField(limitSchema(50, 500)),
   })
   .superRefine((v, ctx) => {
     if (v.from && v.to && v.from > v.to) {
