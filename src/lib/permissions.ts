@@ -19,6 +19,16 @@ export const ROLE_PERMISSIONS: Record<RoleName, readonly Permission[]> = {
   admin: PERMISSIONS,
 };
 
+/** The signed-in operator as the browser session carries it (server components and the UI shell). */
+export interface SessionUser {
+  userId: string;
+  organizationId: string;
+  role: RoleName;
+  permissions: string[];
+  email?: string | null;
+  name?: string | null;
+}
+
 export function hasPermission(granted: readonly string[], needed: Permission): boolean {
   return granted.includes(needed);
 }

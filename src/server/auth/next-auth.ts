@@ -2,7 +2,7 @@
 // lifetime rules live in session-token.ts, shared with resolvePrincipal.
 import type { AuthOptions, DefaultSession } from "next-auth";
 import CredentialsImport from "next-auth/providers/credentials";
-import { ROLE_PERMISSIONS, ROLES, type RoleName } from "@/lib/permissions";
+import { ROLE_PERMISSIONS, ROLES, type RoleName, type SessionUser } from "@/lib/permissions";
 import { db } from "@/server/db/client";
 import { logger } from "@/server/logger";
 import { verifyPassword } from "./password";
@@ -13,16 +13,6 @@ import { nowSeconds, SESSION_MAX_AGE_SECONDS, sessionExpired } from "./session-t
 // externals) the whole exports object. Accept both so this module loads outside Next too.
 const CredentialsProvider =
   (CredentialsImport as unknown as { default?: typeof CredentialsImport }).default ?? CredentialsImport;
-
-/** What the browser session carries: the same principal a bearer token yields. */
-export interface SessionUser {
-  userId: string;
-  organizationId: string;
-  role: RoleName;
-  permissions: string[];
-  email: string;
-  name: string;
-}
 
 declare module "next-auth" {
   interface User {

@@ -1,15 +1,7 @@
-import { getServerSession } from "next-auth";
 import { redirect } from "next/navigation";
+import { getServerSession } from "next-auth";
+import type { SessionUser } from "@/lib/permissions";
 import { getAuthOptions } from "@/server/auth/next-auth";
-
-export interface SessionUser {
-  userId: string;
-  organizationId: string;
-  role: string;
-  permissions: string[];
-  email?: string | null;
-  name?: string | null;
-}
 
 /** The signed-in operator for server components; anonymous visitors go to /signin. */
 export async function requireSessionUser(callbackUrl: string): Promise<SessionUser> {

@@ -1,6 +1,7 @@
 import { Prisma } from "@/generated/prisma/client";
 import type { Db, Tx } from "@/server/db/client";
 import type { OrgScope } from "@/server/db/scoped";
+import type { RawActionRow } from "@/server/remediation/action-row";
 import type { ActionEventType } from "@/server/remediation/events";
 import { SYSTEM_ACTOR } from "@/server/remediation/events";
 
@@ -13,15 +14,11 @@ import { SYSTEM_ACTOR } from "@/server/remediation/events";
  * transaction (they are shared by every action of an organization and environment).
  */
 
-export interface ClaimedAction {
-  id: string;
-  organizationId: string;
-  incidentId: string;
-  actionType: string;
-  parameters: unknown;
-  serviceName: string | null;
-  environment: string;
-  severity: string;
+export interface ClaimedAction
+  extends Pick<
+    RawActionRow,
+    "id" | "organizationId" | "incidentId" | "actionType" | "parameters" | "serviceName" | "environment" | "severity"
+  > {
   attempts: number;
   startedAt: string;
 }
