@@ -20,11 +20,14 @@ async function main(): Promise<void> {
   mkdirSync(path.join(root, ".data"), { recursive: true });
   writeFileSync(path.join(root, ".data", "e2e-database-url"), url);
 
-  const child = spawn("npx", ["tsx", "scripts/start.ts"], {
+  // Node itself (not npx) so SIGTERM reaches the app, which shuts down before the database stops.
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
     cwd: root,
     stdio: "inherit",
     env: {
       ...process.env,
+      // A declared production deployment (AUTH_SECRET is set above).
+      NODE_ENV: "production",
       DATABASE_URL: url,
       PORT: process.env.E2E_PORT ?? "3103",
       AUTH_SECRET: E2E_AUTH_SECRET,

@@ -8,12 +8,19 @@ const pendingRow = (page: Page, id: string) => page.locator(`[data-testid="pendi
 const actionRow = (page: Page, id: string) => page.locator(`[data-testid="action-row"][data-action-id="${id}"]`);
 const toasts = (page: Page) => page.locator("[data-sonner-toaster]");
 
-test("hero, stats, chart and pending approvals show the server's figures and verdicts", async ({ page, org }, testInfo) => {
+test("hero, stats, chart and pending approvals show the server's figures and verdicts", async ({
+  page,
+  org,
+}, testInfo) => {
   await org.updatePolicy({ blockedEnvironments: ["qa"] });
   const needsApproval = await org.requestAction("production");
   const blocked = await org.requestAction("staging", { environment: "qa" });
   const queued = await org.requestAction("staging");
-  expect([needsApproval.status, blocked.status, queued.status]).toEqual(["PENDING_APPROVAL", "PENDING_APPROVAL", "QUEUED"]);
+  expect([needsApproval.status, blocked.status, queued.status]).toEqual([
+    "PENDING_APPROVAL",
+    "PENDING_APPROVAL",
+    "QUEUED",
+  ]);
 
   await signInAs(page, org, "operator");
   await expect(page.getByTestId("signal-label")).toHaveText("Healthy");
@@ -36,7 +43,9 @@ test("hero, stats, chart and pending approvals show the server's figures and ver
   await expect(row.getByTestId("policy-verdict")).toContainText("Environment production requires approval.");
   const blockedRow = pendingRow(page, blocked.id);
   await expect(blockedRow.getByTestId("policy-verdict")).toHaveAttribute("data-verdict", "violation");
-  await expect(blockedRow.getByTestId("policy-verdict")).toContainText("Environment qa is blocked from automated remediation.");
+  await expect(blockedRow.getByTestId("policy-verdict")).toContainText(
+    "Environment qa is blocked from automated remediation.",
+  );
   await expect(blockedRow.getByRole("button", { name: "Review override…" })).toBeVisible();
   await saveScreenshot(page, testInfo, "control-center");
 
@@ -64,37 +73,58 @@ test("inline approve hides the row, then the refetched table shows QUEUED → CO
   expect(stored?.details.approval).toMatchObject({ reason: APPROVE_REASON, override: false });
 });
 
-test("approve on a newly blocked environment restores the row and requires a typed override reason", async ({ page, org }) => {
+test("approve on a newly blocked environment restores the row and requires a typed override reason", async ({
+  page,
+  org,
+}) => {
   const action = await org.requestAction("production");
   await signInAs(page, org, "operator");
   const row = pendingRow(page, action.id);
   await expect(row.getByRole("button", { name: "Approve" })).toBeVisible();
-  // The guardrail appears after the page loaded: only the server's answer can reveal it.
+  // The guardrail appears after the page loaded: only the server can reveal it.
   await org.updatePolicy({ blockedEnvironments: ["production"] });
+  const approvals = recordProcedureCalls(page, "remediation.approve");
 
   await row.getByRole("button", { name: "Approve" }).click();
   const dialog = page.getByRole("dialog", { name: "Override policy violations" });
   await expect(dialog).toBeVisible();
   await expect(row).toBeVisible();
-  await expect(dialog.getByTestId("override-violations")).toContainText("Environment production is blocked from automated remediation.");
+  await expect(toasts(page).getByText("Approval blocked by policy")).toBeVisible();
+  await expect(dialog.getByTestId("override-violations")).toContainText(
+    "Environment production is blocked from automated remediation.",
+  );
   await expect(dialog).toContainText("Policy match: organization blockedEnvironments includes production.");
-  await expect(row.getByRole("button", { name: "Review override…" })).toBeVisible();
+  // The one-click approve (default reason, override: false) was refused: nothing was queued.
+  expect(approvals).toHaveLength(1);
+  const [pending] = await org.query<{ status: string }>("SELECT status FROM remediation_actions WHERE id = $1", [
+    action.id,
+  ]);
+  expect(pending?.status).toBe("PENDING_APPROVAL");
 
   await dialog.getByRole("button", { name: "Override and approve" }).click();
   await expect(dialog.getByText("Type a reason to override the policy violations.")).toBeVisible();
+  expect(approvals).toHaveLength(1);
   await dialog.getByLabel("Override reason (required)").fill("Customer outage, approved by the incident commander");
   await dialog.getByRole("button", { name: "Override and approve" }).click();
   await expect(dialog).toBeHidden();
   await expect(toasts(page).getByText("Override approved restart-service: QUEUED")).toBeVisible();
   await expect(row).toHaveCount(0);
+  await expect(row.getByRole("button", { name: "Review override…" })).toHaveCount(0);
 
   await page.goto(`/incidents/${action.incidentId}`);
   const history = page.locator(`[data-testid="history-row"][data-action-id="${action.id}"]`);
   await expect(history.getByTestId("action-status")).toHaveText(/QUEUED|EXECUTING|COMPLETED/);
-  await expect(history.locator('[data-event-type="APPROVAL_BLOCKED"]')).toBeVisible();
   await expect(history.locator('[data-event-type="OVERRIDDEN"]')).toContainText(
     "Reason: Customer outage, approved by the incident commander",
   );
+  const [stored] = await org.query<{ details: { approval: { override: boolean; violations: string[] } } }>(
+    "SELECT details FROM remediation_actions WHERE id = $1",
+    [action.id],
+  );
+  expect(stored?.details.approval).toMatchObject({
+    override: true,
+    violations: ["Environment production is blocked from automated remediation."],
+  });
 });
 
 test("a row with recorded violations opens the override prompt without sending an approval", async ({ page, org }) => {
@@ -137,11 +167,43 @@ test("a failed decision restores the row with the backend message", async ({ pag
   await expect(toasts(page).getByText("Authentication required")).toBeVisible();
   await expect(row).toBeVisible();
   await expect(row.getByRole("button", { name: "Approve" })).toBeEnabled();
-  const [stored] = await org.query<{ status: string }>("SELECT status::text AS status FROM remediation_actions WHERE id = $1", [action.id]);
+  const [stored] = await org.query<{ status: string }>(
+    "SELECT status::text AS status FROM remediation_actions WHERE id = $1",
+    [action.id],
+  );
   expect(stored?.status).toBe("PENDING_APPROVAL");
 });
 
-test("rejecting an action someone else already decided shows the backend message", async ({ page, org, consoleErrors }) => {
+test("an operator demoted after the page loaded gets the row back with the 403 message", async ({
+  page,
+  org,
+  consoleErrors,
+}) => {
+  consoleErrors.allow(/status of 403/);
+  const action = await org.requestAction("production");
+  await signInAs(page, org, "operator");
+  const row = pendingRow(page, action.id);
+  await expect(row.getByRole("button", { name: "Approve" })).toBeVisible();
+  // The permission is removed on the server; the page still shows the operator's buttons.
+  await org.query(`UPDATE memberships SET role = 'viewer' WHERE "userId" = $1 AND "organizationId" = $2`, [
+    org.users.operator.id,
+    org.id,
+  ]);
+  await row.getByRole("button", { name: "Approve" }).click();
+  await expect(toasts(page).getByText("Missing permission: remediation:approve")).toBeVisible();
+  await expect(row).toBeVisible();
+  const [stored] = await org.query<{ status: string }>(
+    "SELECT status::text AS status FROM remediation_actions WHERE id = $1",
+    [action.id],
+  );
+  expect(stored?.status).toBe("PENDING_APPROVAL");
+});
+
+test("rejecting an action someone else already decided shows the backend message", async ({
+  page,
+  org,
+  consoleErrors,
+}) => {
   consoleErrors.allow(/status of 400/);
   const action = await org.requestAction("production");
   await signInAs(page, org, "operator");
@@ -149,11 +211,18 @@ test("rejecting an action someone else already decided shows the backend message
   await expect(row.getByRole("button", { name: "Reject" })).toBeVisible();
   // Right after a poll, so the next one (5 s later) cannot remove the row before the click.
   await page.waitForResponse((r) => r.url().includes("remediation.list") && r.ok());
-  const decided = await org.api("POST", `/remediation/${action.id}/reject`, { reason: "decided elsewhere" }, "operator");
+  const decided = await org.api(
+    "POST",
+    `/remediation/${action.id}/reject`,
+    { reason: "decided elsewhere" },
+    "operator",
+  );
   expect(decided.status).toBe(200);
   await row.getByRole("button", { name: "Reject" }).click();
   await expect(
-    toasts(page).getByText('Cannot reject action in "REJECTED" status — only PENDING_APPROVAL actions can be rejected.'),
+    toasts(page).getByText(
+      'Cannot reject action in "REJECTED" status — only PENDING_APPROVAL actions can be rejected.',
+    ),
   ).toBeVisible();
   // The refetch after the failure is the truth: the row is gone and the table says REJECTED.
   await expect(row).toHaveCount(0);
@@ -183,7 +252,10 @@ test("actions table filters by status and environment and exports the CSV", asyn
   await expect(actionRow(page, pending.id)).toHaveCount(0);
   await expect(actionRow(page, queued.id)).toBeVisible();
   await page.getByLabel("Environment filter").fill("");
-  await page.getByRole("link", { name: queued.incidentId.slice(0, 8) }).first().click();
+  await page
+    .getByRole("link", { name: queued.incidentId.slice(0, 8) })
+    .first()
+    .click();
   await expect(page).toHaveURL(new RegExp(`/incidents/${queued.incidentId}$`));
   await page.goBack();
 
@@ -193,7 +265,9 @@ test("actions table filters by status and environment and exports the CSV", asyn
   expect(download.suggestedFilename()).toBe("remediation-audit-export.csv");
   const csv = readFileSync(await download.path(), "utf8");
   const lines = csv.split("\r\n");
-  expect(lines[0]).toBe("id,incidentId,actionType,status,performedBy,serviceName,environment,createdAt,updatedAt,details,error");
+  expect(lines[0]).toBe(
+    "id,incidentId,actionType,status,performedBy,serviceName,environment,createdAt,updatedAt,details,error",
+  );
   expect(csv).toContain(pending.id);
   expect(csv).toContain(queued.id);
 });

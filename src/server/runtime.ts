@@ -15,10 +15,17 @@ export interface Runtime {
  * What every entry point (npm start, npm run worker) does first: database (embedded when
  * DATABASE_URL is unset), auth secret, migrations, configuration check, demo data.
  */
-export async function prepareRuntime({ seed }: { seed: boolean }): Promise<Runtime> {
+export async function prepareRuntime({
+  seed,
+  production = process.env.NODE_ENV === "production",
+}: {
+  seed: boolean;
+  /** The operator declared a production deployment: AUTH_SECRET is then mandatory. */
+  production?: boolean;
+}): Promise<Runtime> {
   const database = await resolveDatabase();
   try {
-    resolveAuthSecret();
+    resolveAuthSecret({ production });
     const config = env();
     const { applied } = await migrateDatabase(database.url);
     if (applied.length > 0) logger().info({ applied }, "migrations applied");

@@ -1,16 +1,16 @@
 "use client";
 import Link from "next/link";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { ActionLabel } from "@/components/remediation/action-label";
 import { useMemberNames } from "@/components/remediation/use-members";
-import { SeverityBadge, StatusPill } from "@/components/ui/badge";
+import { ACTION_STATUS_LIST, SeverityBadge, StatusPill } from "@/components/ui/badge";
 import { buttonClass } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { inputClass } from "@/components/ui/field";
 import { formatDateTime } from "@/components/ui/format";
 import { EmptyState, QueryState } from "@/components/ui/states";
 import { Table, Td, Th } from "@/components/ui/table";
-import { ACTION_STATUSES, type ActionStatus, environmentSchema } from "@/lib/schemas";
+import type { ActionStatus } from "@/lib/schemas";
 import { trpc } from "@/lib/trpc";
 import { POLLING } from "./poll";
 
@@ -25,17 +25,40 @@ export function exportCsvHref(status: string, environment: string): string {
   return `/remediation/export/csv${query ? `?${query}` : ""}`;
 }
 
+/**
+ * The environment filter, checked with the API's own slug schema before it is sent (no 400s while
+ * typing). The schema module is loaded on first use: zod stays out of the page's first load.
+ */
+function useEnvironmentFilter(text: string): { environment: string; environmentError: string | undefined } {
+  const [checked, setChecked] = useState<{ environment: string; environmentError: string | undefined }>({
+    environment: "",
+    environmentError: undefined,
+  });
+  useEffect(() => {
+    const value = text.trim();
+    if (value === "") return setChecked({ environment: "", environmentError: undefined });
+    let current = true;
+    void import("@/lib/schemas").then(({ environmentSchema }) => {
+      if (!current) return;
+      const result = environmentSchema.safeParse(value);
+      setChecked((prev) =>
+        result.success
+          ? { environment: value, environmentError: undefined }
+          : { environment: prev.environment, environmentError: result.error.issues[0]?.message },
+      );
+    });
+    return () => {
+      current = false;
+    };
+  }, [text]);
+  return checked;
+}
+
 export function ActionsTable() {
   const [status, setStatus] = useState<ActionStatus | "">("");
   const [environmentText, setEnvironmentText] = useState("");
-  const environment = environmentText.trim();
-  // An unfinished slug is not sent (the API would answer 400); the hint says why.
-  const environmentValid = environment === "" || environmentSchema.safeParse(environment).success;
-  const filters = {
-    limit: LIMIT,
-    ...(status && { status }),
-    ...(environment && environmentValid && { environment }),
-  };
+  const { environment, environmentError } = useEnvironmentFilter(environmentText);
+  const filters = { limit: LIMIT, ...(status && { status }), ...(environment && { environment }) };
   const actions = trpc.remediation.list.useQuery(filters, { ...POLLING, placeholderData: (prev) => prev });
   const nameOf = useMemberNames();
 
@@ -45,15 +68,21 @@ export function ActionsTable() {
       headingId="actions-title"
       actions={
         <a
-          href={exportCsvHref(status, environmentValid ? environment : "")}
+          href={exportCsvHref(status, environment)}
           download
-          className={buttonClass("secondary", "sm")}
+          aria-disabled={environmentError ? true : undefined}
+          className={buttonClass("secondary", "sm", environmentError ? "pointer-events-none opacity-50" : "")}
         >
           Export CSV
         </a>
       }
     >
-      <form role="search" aria-label="Filter actions" className="mb-3 flex flex-wrap gap-3" onSubmit={(e) => e.preventDefault()}>
+      <form
+        role="search"
+        aria-label="Filter actions"
+        className="mb-3 flex flex-wrap gap-3"
+        onSubmit={(e) => e.preventDefault()}
+      >
         <label className="text-sm">
           <span className="block text-xs font-medium text-slate-600">Status</span>
           <select
@@ -63,7 +92,7 @@ export function ActionsTable() {
             onChange={(e) => setStatus(e.target.value as ActionStatus | "")}
           >
             <option value="">All statuses</option>
-            {ACTION_STATUSES.map((s) => (
+            {ACTION_STATUS_LIST.map((s) => (
               <option key={s} value={s}>
                 {s}
               </option>
@@ -78,9 +107,13 @@ export function ActionsTable() {
             placeholder="any"
             value={environmentText}
             onChange={(e) => setEnvironmentText(e.target.value)}
-            aria-invalid={!environmentValid || undefined}
+            aria-invalid={environmentError ? true : undefined}
           />
-          {!environmentValid && <span className="mt-1 block text-xs text-red-700">Lowercase slug, e.g. production</span>}
+          {environmentError && (
+            <span role="alert" className="mt-1 block max-w-xs text-xs text-red-700">
+              {environmentError}
+            </span>
+          )}
         </label>
       </form>
       <QueryState
@@ -108,7 +141,10 @@ export function ActionsTable() {
                 <tr key={a.id} data-testid="action-row" data-action-id={a.id} data-status={a.status}>
                   <Td className="whitespace-nowrap text-xs text-slate-600">{formatDateTime(a.createdAt)}</Td>
                   <Td>
-                    <Link href={`/incidents/${a.incidentId}`} className="font-mono text-xs text-blue-700 hover:underline">
+                    <Link
+                      href={`/incidents/${a.incidentId}`}
+                      className="font-mono text-xs text-blue-700 hover:underline"
+                    >
                       {a.incidentId.slice(0, 8)}
                     </Link>
                   </Td>

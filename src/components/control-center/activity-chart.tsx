@@ -1,25 +1,30 @@
 "use client";
 import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from "recharts";
-import { STATUS_COLORS } from "@/components/ui/badge";
-import { ACTION_STATUSES } from "@/lib/schemas";
+import { ACTION_STATUS_LIST, STATUS_COLORS } from "@/components/ui/badge";
+import type { ActionStatus } from "@/lib/schemas";
 
 export interface ActivityPoint {
   day: string;
   total: number;
-  counts: Record<(typeof ACTION_STATUSES)[number], number>;
+  counts: Record<ActionStatus, number>;
 }
 
 /** Stacked bars: actions created per day, split by their current status. Loaded lazily (recharts is large). */
 export default function ActivityChart({ days }: { days: ActivityPoint[] }) {
   const data = days.map((d) => ({ day: d.day.slice(5), ...d.counts }));
   return (
-    <BarChart responsive data={data} style={{ width: "100%", height: 240 }} margin={{ top: 8, right: 8, bottom: 0, left: -16 }}>
+    <BarChart
+      responsive
+      data={data}
+      style={{ width: "100%", height: 240 }}
+      margin={{ top: 8, right: 8, bottom: 0, left: -16 }}
+    >
       <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e2e8f0" />
       <XAxis dataKey="day" tick={{ fontSize: 11 }} interval="preserveStartEnd" />
       <YAxis allowDecimals={false} tick={{ fontSize: 11 }} />
       <Tooltip />
       <Legend wrapperStyle={{ fontSize: 11 }} />
-      {ACTION_STATUSES.map((status) => (
+      {ACTION_STATUS_LIST.map((status) => (
         <Bar key={status} dataKey={status} stackId="status" fill={STATUS_COLORS[status]} isAnimationActive={false} />
       ))}
     </BarChart>

@@ -19,7 +19,9 @@ export function ActivityPanel() {
       <div data-testid="activity-chart" className="h-[240px]">
         {activity.data ? (
           total === 0 ? (
-            <p className="flex h-full items-center justify-center text-sm text-slate-500">No actions in the last 14 days.</p>
+            <p className="flex h-full items-center justify-center text-sm text-slate-500">
+              No actions in the last 14 days.
+            </p>
           ) : (
             <ActivityChart days={activity.data} />
           )

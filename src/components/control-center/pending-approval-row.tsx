@@ -36,27 +36,31 @@ export function PendingApprovalRow({
       data-action-id={action.id}
       aria-hidden={hidden || undefined}
       inert={hidden || undefined}
-      className={`grid gap-3 rounded-md border border-slate-200 p-3 lg:grid-cols-[minmax(0,1.3fr)_minmax(0,1.2fr)_auto_minmax(0,1.6fr)_auto] lg:items-start ${hidden ? "invisible" : ""}`}
+      className={`grid gap-3 rounded-md border border-slate-200 p-3 md:grid-cols-[minmax(0,1fr)_minmax(0,1fr)_auto] md:items-start ${hidden ? "invisible" : ""}`}
     >
-      <div className="min-w-0">
-        <Link href={`/incidents/${action.incidentId}`} className="block truncate text-sm font-medium text-blue-700 hover:underline">
+      <div className="min-w-0 space-y-1">
+        <Link
+          href={`/incidents/${action.incidentId}`}
+          className="block truncate text-sm font-medium text-blue-700 hover:underline"
+          title={incidentTitle}
+        >
           {incidentTitle ?? `Incident ${action.incidentId.slice(0, 8)}`}
         </Link>
-        <p className="text-xs text-slate-500">
-          Requested by <span data-testid="requester">{requester}</span> ·{" "}
-          <time dateTime={action.createdAt.toISOString()} title={formatDateTime(action.createdAt)}>
-            {formatAge(action.createdAt, now)}
-          </time>
-        </p>
-      </div>
-      <ActionLabel actionType={action.actionType} parameters={action.parameters} />
-      <div className="flex flex-wrap items-center gap-1.5 text-xs">
-        <span className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-slate-700">{action.environment}</span>
-        <SeverityBadge severity={action.severity} />
+        <ActionLabel actionType={action.actionType} parameters={action.parameters} />
+        <div className="flex flex-wrap items-center gap-1.5 text-xs text-slate-500">
+          <span className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-slate-700">{action.environment}</span>
+          <SeverityBadge severity={action.severity} />
+          <span>
+            by <span data-testid="requester">{requester}</span> ·{" "}
+            <time dateTime={action.createdAt.toISOString()} title={formatDateTime(action.createdAt)}>
+              {formatAge(action.createdAt, now)}
+            </time>
+          </span>
+        </div>
       </div>
       <PolicyVerdict policy={recordedPolicy(action.details)} liveViolations={liveViolations} />
       {(onApprove || onReject) && (
-        <div className="flex gap-2 lg:justify-end">
+        <div className="flex gap-2 md:flex-col md:items-stretch">
           {onApprove && (
             <Button size="sm" variant={needsOverride ? "secondary" : "primary"} onClick={onApprove}>
               {needsOverride ? "Review override…" : "Approve"}

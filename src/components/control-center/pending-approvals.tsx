@@ -39,7 +39,10 @@ export function PendingApprovals() {
         <>
           Pending approvals{" "}
           {visibleCount !== undefined && (
-            <span data-testid="pending-count" className="ml-1 rounded-full bg-slate-100 px-2 py-0.5 text-xs text-slate-700">
+            <span
+              data-testid="pending-count"
+              className="ml-1 rounded-full bg-slate-100 px-2 py-0.5 text-xs text-slate-700"
+            >
               {visibleCount}
             </span>
           )}

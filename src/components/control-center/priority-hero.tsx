@@ -15,7 +15,11 @@ export function PriorityHero() {
   if (!signal.data) {
     return (
       <section aria-label="Priority signal" className="min-h-32 rounded-lg border border-slate-200 bg-white">
-        {signal.error ? <ErrorState error={signal.error} onRetry={() => signal.refetch()} /> : <LoadingState minHeight="8rem" />}
+        {signal.error ? (
+          <ErrorState error={signal.error} onRetry={() => signal.refetch()} />
+        ) : (
+          <LoadingState minHeight="8rem" />
+        )}
       </section>
     );
   }

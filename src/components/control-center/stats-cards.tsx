@@ -20,7 +20,11 @@ export function StatsCards() {
     { label: "Rejected", value: s?.rejected, testId: "stat-rejected" },
   ];
   return (
-    <section aria-label="Remediation stats" aria-busy={!s} className="grid grid-cols-2 gap-3 sm:grid-cols-4 xl:grid-cols-8">
+    <section
+      aria-label="Remediation stats"
+      aria-busy={!s}
+      className="grid grid-cols-2 gap-3 sm:grid-cols-4 xl:grid-cols-8"
+    >
       {cards.map((c) => (
         <div key={c.label} className="rounded-lg border border-slate-200 bg-white px-4 py-3 shadow-sm">
           <p className="text-xs font-medium text-slate-500">{c.label}</p>

@@ -21,6 +21,8 @@ const messageOf = (error: unknown) => (error instanceof Error && error.message ?
  * Inline approve/reject for the pending list (contract §11): the row hides at once, comes back on
  * POLICY_VIOLATION (with the override prompt) or on any error (with the backend message), and
  * every outcome ends in a refetch — the row only disappears for good when the server says so.
+ * The one-click approve sends `override: false`, so its default reason never silently overrides a
+ * guardrail that appeared since the page loaded: the server answers POLICY_VIOLATION instead.
  */
 export function useInlineDecisions() {
   const [hidden, setHidden] = useState<ReadonlySet<string>>(new Set());
@@ -64,18 +66,30 @@ export function useInlineDecisions() {
     [knownViolations, violationsById],
   );
 
+  /** The server found violations: bring the row back and ask for an override reason. */
+  const blocked = useCallback(
+    (action: Action, violations: string[], detail: string) => {
+      restore(action.id);
+      setViolationsById((m) => ({ ...m, [action.id]: { violations, detail } }));
+      setPromptError(undefined);
+      setPrompt({ action, violations, detail });
+      toast.error("Approval blocked by policy", { description: detail });
+    },
+    [restore],
+  );
+
   const approveInline = useCallback(
     async (action: Action) => {
       if (knownViolations(action).length > 0) return openPrompt(action);
       hide(action.id);
       try {
-        const result = await approve.mutateAsync({ id: action.id, reason: CONTROL_CENTER_APPROVE_REASON });
+        const result = await approve.mutateAsync({
+          id: action.id,
+          reason: CONTROL_CENTER_APPROVE_REASON,
+          override: false,
+        });
         if (result.status === "POLICY_VIOLATION") {
-          restore(action.id);
-          setViolationsById((m) => ({ ...m, [action.id]: { violations: result.violations, detail: result.detail } }));
-          setPromptError(undefined);
-          setPrompt({ action, violations: result.violations, detail: result.detail });
-          toast.error("Approval blocked by policy", { description: result.detail });
+          blocked(action, result.violations, result.detail);
           void refresh();
           return;
         }
@@ -88,7 +102,7 @@ export function useInlineDecisions() {
         void refresh();
       }
     },
-    [approve, hide, knownViolations, openPrompt, refresh, restore, settle],
+    [approve, blocked, hide, knownViolations, openPrompt, refresh, restore, settle],
   );
 
   const submitOverride = useCallback(
@@ -98,7 +112,7 @@ export function useInlineDecisions() {
       hide(action.id);
       setPromptError(undefined);
       try {
-        const result = await approve.mutateAsync({ id: action.id, reason });
+        const result = await approve.mutateAsync({ id: action.id, reason, override: true });
         if (result.status === "POLICY_VIOLATION") {
           restore(action.id);
           setPrompt({ action, violations: result.violations, detail: result.detail });

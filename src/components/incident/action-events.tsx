@@ -27,7 +27,15 @@ function eventNote(event: ActionEvent): string | undefined {
 }
 
 /** An action's immutable events, oldest first; refetched whenever the action row changes. */
-export function ActionEvents({ actionId, updatedAt, nameOf }: { actionId: string; updatedAt: Date; nameOf: (id: string) => string }) {
+export function ActionEvents({
+  actionId,
+  updatedAt,
+  nameOf,
+}: {
+  actionId: string;
+  updatedAt: Date;
+  nameOf: (id: string) => string;
+}) {
   const action = trpc.remediation.get.useQuery({ id: actionId }, { staleTime: 60_000 });
   const { refetch } = action;
   const version = updatedAt.getTime();

@@ -11,7 +11,11 @@ import { UNMAPPABLE_SUGGESTION_MESSAGE } from "@/lib/action-catalog";
 import { trpc } from "@/lib/trpc";
 import { suggestionToRequest } from "./map-suggestion";
 
-const OUTCOME_TEXT = { QUEUED: "Will be queued for execution", PENDING_APPROVAL: "Will wait for approval", BLOCKED: "Denied by policy" } as const;
+const OUTCOME_TEXT = {
+  QUEUED: "Will be queued for execution",
+  PENDING_APPROVAL: "Will wait for approval",
+  BLOCKED: "Denied by policy",
+} as const;
 const OUTCOME_TONE = { QUEUED: "green", PENDING_APPROVAL: "amber", BLOCKED: "red" } as const;
 
 /**
@@ -35,7 +39,10 @@ export function ExecuteDialog({
   const preview = trpc.policy.evaluate.useMutation();
   const utils = trpc.useUtils();
   const refresh = useRefreshRemediation();
-  const body = useMemo(() => (suggestion ? suggestionToRequest(incident, suggestion) : undefined), [incident, suggestion]);
+  const body = useMemo(
+    () => (suggestion ? suggestionToRequest(incident, suggestion) : undefined),
+    [incident, suggestion],
+  );
 
   const { mutate: evaluate, reset: resetPreview } = preview;
   const { reset: resetRequest } = request;

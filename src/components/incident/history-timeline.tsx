@@ -4,6 +4,7 @@ import { toast } from "sonner";
 import { ApproveDialog } from "@/components/remediation/approve-dialog";
 import { type Action, recordedPolicy } from "@/components/remediation/types";
 import { useMemberNames } from "@/components/remediation/use-members";
+import { usePolicyCheck } from "@/components/remediation/use-policy-check";
 import { useRefreshRemediation } from "@/components/remediation/use-refresh";
 import { useCan } from "@/components/shell/principal-context";
 import { Button } from "@/components/ui/button";
@@ -31,21 +32,34 @@ export function HistoryTimeline({ incidentId, highlightId }: { incidentId: strin
   const refresh = useRefreshRemediation();
   const approve = trpc.remediation.approve.useMutation();
   const reject = trpc.remediation.reject.useMutation();
+  const checkPolicy = usePolicyCheck();
   const [target, setTarget] = useState<ApproveTarget | null>(null);
   const [dialogError, setDialogError] = useState<string>();
   const [rejecting, setRejecting] = useState<string>();
   const [showAll, setShowAll] = useState(false);
 
+  /** Opens with the recorded verdict, then switches to override mode if the current policy objects. */
   function openApprove(action: Action) {
     setDialogError(undefined);
     setTarget({ action, violations: recordedPolicy(action.details).violations });
+    checkPolicy(action)
+      .then((check) => {
+        if (check.violations.length > 0) {
+          setTarget((t) =>
+            t?.action.id === action.id ? { action, violations: check.violations, detail: check.detail } : t,
+          );
+        }
+      })
+      .catch(() => undefined);
   }
 
   async function submitApprove(reason: string | undefined) {
     if (!target) return;
     setDialogError(undefined);
     try {
-      const result = await approve.mutateAsync({ id: target.action.id, reason });
+      // Only the override form (violations shown to the operator) may override guardrails.
+      const override = target.violations.length > 0;
+      const result = await approve.mutateAsync({ id: target.action.id, reason, override });
       if (result.status === "POLICY_VIOLATION") {
         // Stay open in override mode: the operator now has to type a reason.
         setTarget({ ...target, violations: result.violations, detail: result.detail });

@@ -22,7 +22,10 @@ export function IncidentDetail({ id }: { id: string }) {
           <Link href="/incidents" className="text-sm text-blue-700 hover:underline">
             ← Incidents
           </Link>
-          <ErrorState error={incident.error} onRetry={incident.error.data?.code === "NOT_FOUND" ? undefined : () => incident.refetch()} />
+          <ErrorState
+            error={incident.error}
+            onRetry={incident.error.data?.code === "NOT_FOUND" ? undefined : () => incident.refetch()}
+          />
         </div>
       );
     }

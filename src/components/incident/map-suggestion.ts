@@ -1,5 +1,5 @@
-import { type ActionType, mapSuggestionToAction } from "@/lib/action-catalog";
 import type { Incident, Suggestion } from "@/components/remediation/types";
+import { type ActionType, mapSuggestionToAction } from "@/lib/action-catalog";
 
 export interface RemediationRequestBody {
   incidentId: string;

@@ -3,11 +3,17 @@ import { useState } from "react";
 import type { Incident, Suggestion } from "@/components/remediation/types";
 import { useCan } from "@/components/shell/principal-context";
 import { Button } from "@/components/ui/button";
-import { EmptyState } from "@/components/ui/states";
 import { formatParameters } from "@/components/ui/format";
+import { EmptyState } from "@/components/ui/states";
 import { ExecuteDialog } from "./execute-dialog";
 
-export function SuggestionList({ incident, onRequested }: { incident: Incident; onRequested: (actionId: string | undefined) => void }) {
+export function SuggestionList({
+  incident,
+  onRequested,
+}: {
+  incident: Incident;
+  onRequested: (actionId: string | undefined) => void;
+}) {
   const canRequest = useCan("remediation:request");
   const [selected, setSelected] = useState<Suggestion | null>(null);
   if (incident.suggestions.length === 0) return <EmptyState title="No diagnosis suggestions for this incident." />;
@@ -15,7 +21,11 @@ export function SuggestionList({ incident, onRequested }: { incident: Incident; 
     <>
       <ul aria-label="Diagnosis suggestions" className="space-y-2">
         {incident.suggestions.map((s) => (
-          <li key={s.id} data-testid="suggestion" className="flex flex-wrap items-start justify-between gap-3 rounded-md border border-slate-200 p-3">
+          <li
+            key={s.id}
+            data-testid="suggestion"
+            className="flex flex-wrap items-start justify-between gap-3 rounded-md border border-slate-200 p-3"
+          >
             <div className="min-w-0 flex-1">
               <p className="text-sm font-medium text-slate-900">{s.title}</p>
               {s.description && <p className="mt-0.5 text-sm text-slate-600">{s.description}</p>}

@@ -1,8 +1,6 @@
 "use client";
-import { zodResolver } from "@hookform/resolvers/zod";
-import { useEffect, useMemo } from "react";
+import { useEffect } from "react";
 import { useForm } from "react-hook-form";
-import { z } from "zod";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { Field, inputClass, invalidProps } from "@/components/ui/field";
@@ -26,19 +24,19 @@ export interface ApproveDialogProps {
  * Approval with an optional reason, or — when the policy reports violations — an override that
  * cannot be sent without a typed reason (the server would answer POLICY_VIOLATION otherwise).
  */
-export function ApproveDialog({ open, onOpenChange, action, violations, detail, busy, error, onSubmit }: ApproveDialogProps) {
+export function ApproveDialog({
+  open,
+  onOpenChange,
+  action,
+  violations,
+  detail,
+  busy,
+  error,
+  onSubmit,
+}: ApproveDialogProps) {
   const override = violations.length > 0;
-  const schema = useMemo(
-    () =>
-      z.object({
-        reason: z
-          .string()
-          .max(1000, "reason must be at most 1000 characters")
-          .refine((v) => !override || v.trim() !== "", OVERRIDE_REASON_REQUIRED),
-      }),
-    [override],
-  );
-  const form = useForm<{ reason: string }>({ resolver: zodResolver(schema), defaultValues: { reason: "" } });
+  // Plain react-hook-form rules: this dialog is on the Control Center's first load, zod is not.
+  const form = useForm<{ reason: string }>({ defaultValues: { reason: "" } });
   const reasonError = form.formState.errors.reason?.message;
 
   useEffect(() => {
@@ -53,7 +51,9 @@ export function ApproveDialog({ open, onOpenChange, action, violations, detail, 
       onOpenChange={onOpenChange}
       title={override ? "Override policy violations" : "Approve remediation"}
       description={
-        action ? `${action.actionType} (${formatParameters(action.parameters)}) in ${action.environment}, severity ${action.severity}.` : undefined
+        action
+          ? `${action.actionType} (${formatParameters(action.parameters)}) in ${action.environment}, severity ${action.severity}.`
+          : undefined
       }
       footer={
         <>
@@ -66,7 +66,11 @@ export function ApproveDialog({ open, onOpenChange, action, violations, detail, 
     >
       <form id="approve-form" onSubmit={submit} className="space-y-3" noValidate>
         {override && (
-          <div role="alert" data-testid="override-violations" className="rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800">
+          <div
+            role="alert"
+            data-testid="override-violations"
+            className="rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800"
+          >
             <p className="font-semibold">The policy blocks this approval:</p>
             <ul className="mt-1 list-disc pl-5">
               {violations.map((v) => (
@@ -87,7 +91,10 @@ export function ApproveDialog({ open, onOpenChange, action, violations, detail, 
             rows={3}
             className={inputClass}
             {...invalidProps("approve-reason", reasonError)}
-            {...form.register("reason")}
+            {...form.register("reason", {
+              maxLength: { value: 1000, message: "reason must be at most 1000 characters" },
+              validate: (value) => !override || value.trim() !== "" || OVERRIDE_REASON_REQUIRED,
+            })}
           />
         </Field>
         {error && (

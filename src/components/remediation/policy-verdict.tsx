@@ -8,7 +8,11 @@ export function PolicyVerdict({ policy, liveViolations }: { policy: RecordedPoli
   const violations = liveViolations && liveViolations.length > 0 ? liveViolations : policy.violations;
   if (violations.length > 0) {
     return (
-      <div data-testid="policy-verdict" data-verdict="violation" className="rounded-md bg-red-50 px-2.5 py-1.5 text-xs text-red-800">
+      <div
+        data-testid="policy-verdict"
+        data-verdict="violation"
+        className="rounded-md bg-red-50 px-2.5 py-1.5 text-xs text-red-800"
+      >
         <p className="font-semibold">Policy violation — override needs a reason</p>
         <ul className="mt-0.5 list-disc pl-4">
           {violations.map((v) => (
@@ -20,7 +24,11 @@ export function PolicyVerdict({ policy, liveViolations }: { policy: RecordedPoli
   }
   const reasons = policy.reasons.length > 0 ? policy.reasons : ["Approval required by policy."];
   return (
-    <div data-testid="policy-verdict" data-verdict="approval" className="rounded-md bg-amber-50 px-2.5 py-1.5 text-xs text-amber-900">
+    <div
+      data-testid="policy-verdict"
+      data-verdict="approval"
+      className="rounded-md bg-amber-50 px-2.5 py-1.5 text-xs text-amber-900"
+    >
       <p className="font-semibold">Needs approval</p>
       <ul className="mt-0.5 list-disc pl-4">
         {reasons.map((r) => (

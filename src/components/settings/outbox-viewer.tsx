@@ -12,7 +12,12 @@ export function OutboxViewer() {
       <p className="mb-3 text-sm text-slate-600">
         Used when neither Resend nor SMTP is configured: every report email is recorded here instead of being sent.
       </p>
-      <QueryState query={outbox} loadingLabel="Loading outbox…" isEmpty={(rows) => rows.length === 0} empty={<EmptyState title="The outbox is empty." />}>
+      <QueryState
+        query={outbox}
+        loadingLabel="Loading outbox…"
+        isEmpty={(rows) => rows.length === 0}
+        empty={<EmptyState title="The outbox is empty." />}
+      >
         {(rows) => (
           <ul aria-label="Outbox emails" className="divide-y divide-slate-100 rounded-md border border-slate-200">
             {rows.map((email) => (
@@ -21,12 +26,15 @@ export function OutboxViewer() {
                   <summary className="cursor-pointer list-none">
                     <span className="block text-sm font-medium text-slate-900">{email.subject}</span>
                     <span className="block text-xs text-slate-500">
-                      To <span data-testid="outbox-to">{email.to}</span> · from {email.from} · {formatDateTime(email.createdAt)}
+                      To <span data-testid="outbox-to">{email.to}</span> · from {email.from} ·{" "}
+                      {formatDateTime(email.createdAt)}
                       {email.attachments.length > 0 &&
                         ` · ${email.attachments.map((a) => `${a.filename} (${Math.ceil(a.bytes / 1024)} KiB)`).join(", ")}`}
                     </span>
                   </summary>
-                  <pre className="mt-2 max-h-80 overflow-auto rounded bg-slate-50 p-3 text-xs whitespace-pre-wrap">{email.text}</pre>
+                  <pre className="mt-2 max-h-80 overflow-auto rounded bg-slate-50 p-3 text-xs whitespace-pre-wrap">
+                    {email.text}
+                  </pre>
                 </details>
               </li>
             ))}

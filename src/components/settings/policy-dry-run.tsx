@@ -32,7 +32,13 @@ export function PolicyDryRun() {
       setJsonError("Parameters must be a JSON object");
       return;
     }
-    evaluate.mutate({ incidentId: DRY_RUN_INCIDENT_ID, actionType, parameters, environment: environment.trim(), severity });
+    evaluate.mutate({
+      incidentId: DRY_RUN_INCIDENT_ID,
+      actionType,
+      parameters,
+      environment: environment.trim(),
+      severity,
+    });
   }
 
   const issues = serverIssues(evaluate.error);
@@ -41,24 +47,44 @@ export function PolicyDryRun() {
     <Card title="Policy dry run" headingId="dry-run-title">
       <form onSubmit={run} aria-label="Policy dry run" className="grid gap-3 sm:grid-cols-2">
         <Field id="dry-action-type" label="Action type">
-          <select id="dry-action-type" className={inputClass} value={actionType} onChange={(e) => setActionType(e.target.value as ActionType)}>
+          <select
+            id="dry-action-type"
+            className={inputClass}
+            value={actionType}
+            onChange={(e) => setActionType(e.target.value as ActionType)}
+          >
             {ACTION_TYPES.map((t) => (
               <option key={t}>{t}</option>
             ))}
           </select>
         </Field>
         <Field id="dry-severity" label="Severity">
-          <select id="dry-severity" className={inputClass} value={severity} onChange={(e) => setSeverity(e.target.value as Severity)}>
+          <select
+            id="dry-severity"
+            className={inputClass}
+            value={severity}
+            onChange={(e) => setSeverity(e.target.value as Severity)}
+          >
             {SEVERITIES.map((s) => (
               <option key={s}>{s}</option>
             ))}
           </select>
         </Field>
         <Field id="dry-environment" label="Environment">
-          <input id="dry-environment" className={inputClass} value={environment} onChange={(e) => setEnvironment(e.target.value)} />
+          <input
+            id="dry-environment"
+            className={inputClass}
+            value={environment}
+            onChange={(e) => setEnvironment(e.target.value)}
+          />
         </Field>
         <Field id="dry-parameters" label="Parameters (JSON)" error={jsonError}>
-          <input id="dry-parameters" className={`${inputClass} font-mono`} value={parametersText} onChange={(e) => setParametersText(e.target.value)} />
+          <input
+            id="dry-parameters"
+            className={`${inputClass} font-mono`}
+            value={parametersText}
+            onChange={(e) => setParametersText(e.target.value)}
+          />
         </Field>
         <div className="sm:col-span-2">
           <Button type="submit" busy={evaluate.isPending}>
@@ -68,7 +94,11 @@ export function PolicyDryRun() {
       </form>
       <div aria-live="polite" className="mt-3">
         {result && (
-          <div data-testid="dry-run-result" data-outcome={result.outcome} className="space-y-2 rounded-md border border-slate-200 bg-slate-50 p-3 text-sm">
+          <div
+            data-testid="dry-run-result"
+            data-outcome={result.outcome}
+            className="space-y-2 rounded-md border border-slate-200 bg-slate-50 p-3 text-sm"
+          >
             <p>
               Outcome <Badge tone={OUTCOME_TONE[result.outcome]}>{result.outcome}</Badge>
             </p>

@@ -14,7 +14,17 @@ import { FreezeWindowFields } from "./freeze-window-fields";
 import { formFieldOf, type PolicyFormValues, type PolicyUpdate, policyResolver, policyToForm } from "./policy-form";
 import { messageOf, serverIssues } from "./server-issues";
 
-function CheckboxGroup({ legend, name, options, form }: { legend: string; name: "requireApprovalSeverities" | "requireApprovalActionTypes" | "deniedActionTypes"; options: readonly string[]; form: ReturnType<typeof useForm<PolicyFormValues, unknown, PolicyUpdate>> }) {
+function CheckboxGroup({
+  legend,
+  name,
+  options,
+  form,
+}: {
+  legend: string;
+  name: "requireApprovalSeverities" | "requireApprovalActionTypes" | "deniedActionTypes";
+  options: readonly string[];
+  form: ReturnType<typeof useForm<PolicyFormValues, unknown, PolicyUpdate>>;
+}) {
   const error = form.formState.errors[name]?.message;
   return (
     <fieldset>
@@ -27,7 +37,11 @@ function CheckboxGroup({ legend, name, options, form }: { legend: string; name: 
           </label>
         ))}
       </div>
-      {error && <p role="alert" className="mt-1 text-xs text-red-700">{error}</p>}
+      {error && (
+        <p role="alert" className="mt-1 text-xs text-red-700">
+          {error}
+        </p>
+      )}
     </fieldset>
   );
 }
@@ -66,19 +80,58 @@ export function PolicyEditor() {
           <form onSubmit={submit} noValidate aria-label="Policy" className="space-y-4">
             <fieldset disabled={!canEdit || update.isPending} className="space-y-4">
               <div className="grid gap-4 md:grid-cols-2">
-                <Field id="requireApprovalEnvironments" label="Environments that require approval" hint="Comma-separated slugs." error={errors.requireApprovalEnvironments?.message}>
-                  <input id="requireApprovalEnvironments" className={inputClass} {...invalidProps("requireApprovalEnvironments", errors.requireApprovalEnvironments?.message)} {...form.register("requireApprovalEnvironments")} />
+                <Field
+                  id="requireApprovalEnvironments"
+                  label="Environments that require approval"
+                  hint="Comma-separated slugs."
+                  error={errors.requireApprovalEnvironments?.message}
+                >
+                  <input
+                    id="requireApprovalEnvironments"
+                    className={inputClass}
+                    {...invalidProps("requireApprovalEnvironments", errors.requireApprovalEnvironments?.message)}
+                    {...form.register("requireApprovalEnvironments")}
+                  />
                 </Field>
-                <Field id="blockedEnvironments" label="Blocked environments (guardrail)" hint="Approvals need an override reason." error={errors.blockedEnvironments?.message}>
-                  <input id="blockedEnvironments" className={inputClass} {...invalidProps("blockedEnvironments", errors.blockedEnvironments?.message)} {...form.register("blockedEnvironments")} />
+                <Field
+                  id="blockedEnvironments"
+                  label="Blocked environments (guardrail)"
+                  hint="Approvals need an override reason."
+                  error={errors.blockedEnvironments?.message}
+                >
+                  <input
+                    id="blockedEnvironments"
+                    className={inputClass}
+                    {...invalidProps("blockedEnvironments", errors.blockedEnvironments?.message)}
+                    {...form.register("blockedEnvironments")}
+                  />
                 </Field>
               </div>
-              <CheckboxGroup legend="Severities that require approval" name="requireApprovalSeverities" options={SEVERITIES} form={form} />
-              <CheckboxGroup legend="Action types that require approval" name="requireApprovalActionTypes" options={ACTION_TYPES} form={form} />
-              <CheckboxGroup legend="Denied action types (refused with 422)" name="deniedActionTypes" options={ACTION_TYPES} form={form} />
+              <CheckboxGroup
+                legend="Severities that require approval"
+                name="requireApprovalSeverities"
+                options={SEVERITIES}
+                form={form}
+              />
+              <CheckboxGroup
+                legend="Action types that require approval"
+                name="requireApprovalActionTypes"
+                options={ACTION_TYPES}
+                form={form}
+              />
+              <CheckboxGroup
+                legend="Denied action types (refused with 422)"
+                name="deniedActionTypes"
+                options={ACTION_TYPES}
+                form={form}
+              />
               <FreezeWindowFields form={form} windows={windows} />
             </fieldset>
-            {errors.root?.message && <p role="alert" className="text-sm text-red-700">{errors.root.message}</p>}
+            {errors.root?.message && (
+              <p role="alert" className="text-sm text-red-700">
+                {errors.root.message}
+              </p>
+            )}
             {canEdit && (
               <Button type="submit" variant="primary" busy={update.isPending}>
                 Save policy

@@ -24,9 +24,18 @@ export function runsCsvHref(filters: { status: RunStatus; from: string; to: stri
 /** Report runs with status/date filters, retry, CSV export and "send now" (contract §9, §11). */
 export function ReportRuns() {
   const canManage = useCan("policy:update");
-  const [filters, setFilters] = useState<{ status: RunStatus; from: string; to: string }>({ status: "", from: "", to: "" });
+  const [filters, setFilters] = useState<{ status: RunStatus; from: string; to: string }>({
+    status: "",
+    from: "",
+    to: "",
+  });
   const runs = trpc.reporting.listRuns.useQuery(
-    { limit: 50, ...(filters.status && { status: filters.status }), ...(filters.from && { from: filters.from }), ...(filters.to && { to: filters.to }) },
+    {
+      limit: 50,
+      ...(filters.status && { status: filters.status }),
+      ...(filters.from && { from: filters.from }),
+      ...(filters.to && { to: filters.to }),
+    },
     { refetchInterval: 10_000, placeholderData: (prev) => prev },
   );
   const utils = trpc.useUtils();
@@ -34,7 +43,12 @@ export function ReportRuns() {
   const retry = trpc.reporting.retryRun.useMutation();
   const [retrying, setRetrying] = useState<string>();
 
-  const refresh = () => Promise.all([utils.reporting.listRuns.invalidate(), utils.reporting.outbox.invalidate(), utils.reporting.getSettings.invalidate()]);
+  const refresh = () =>
+    Promise.all([
+      utils.reporting.listRuns.invalidate(),
+      utils.reporting.outbox.invalidate(),
+      utils.reporting.getSettings.invalidate(),
+    ]);
 
   async function send() {
     try {
@@ -94,14 +108,31 @@ export function ReportRuns() {
         </label>
         <label className="text-xs font-medium text-slate-600">
           From
-          <input type="date" aria-label="From date" className={`${inputClass} mt-1`} value={filters.from} onChange={(e) => setFilters({ ...filters, from: e.target.value })} />
+          <input
+            type="date"
+            aria-label="From date"
+            className={`${inputClass} mt-1`}
+            value={filters.from}
+            onChange={(e) => setFilters({ ...filters, from: e.target.value })}
+          />
         </label>
         <label className="text-xs font-medium text-slate-600">
           To
-          <input type="date" aria-label="To date" className={`${inputClass} mt-1`} value={filters.to} onChange={(e) => setFilters({ ...filters, to: e.target.value })} />
+          <input
+            type="date"
+            aria-label="To date"
+            className={`${inputClass} mt-1`}
+            value={filters.to}
+            onChange={(e) => setFilters({ ...filters, to: e.target.value })}
+          />
         </label>
       </form>
-      <QueryState query={runs} loadingLabel="Loading report runs…" isEmpty={(rows) => rows.length === 0} empty={<EmptyState title="No report runs match these filters." />}>
+      <QueryState
+        query={runs}
+        loadingLabel="Loading report runs…"
+        isEmpty={(rows) => rows.length === 0}
+        empty={<EmptyState title="No report runs match these filters." />}
+      >
         {(rows) => (
           <Table label="Report runs">
             <thead>
@@ -114,12 +145,22 @@ export function ReportRuns() {
                 <Th>Actions (failed)</Th>
                 <Th>Deleted</Th>
                 <Th>Error</Th>
-                {canManage && <Th className="sr-only">Retry</Th>}
+                {canManage && (
+                  <Th>
+                    <span className="sr-only">Retry</span>
+                  </Th>
+                )}
               </tr>
             </thead>
             <tbody>
               {rows.map((run) => (
-                <tr key={run.id} data-testid="run-row" data-run-id={run.id} data-status={run.status} data-trigger={run.trigger}>
+                <tr
+                  key={run.id}
+                  data-testid="run-row"
+                  data-run-id={run.id}
+                  data-status={run.status}
+                  data-trigger={run.trigger}
+                >
                   <Td className="whitespace-nowrap text-xs">{formatDateTime(run.startedAt)}</Td>
                   <Td className="text-xs">
                     {run.trigger} · {run.cadence}
@@ -135,10 +176,22 @@ export function ReportRuns() {
                     {run.totalActions} ({run.failedActions})
                   </Td>
                   <Td className="text-xs tabular-nums">{run.deletedCount}</Td>
-                  <Td className="max-w-64 text-xs text-red-700">{run.error ?? ""}</Td>
+                  <Td className="max-w-64 text-xs text-red-700">
+                    {run.error ?? ""}
+                    {run.deliveryFailures.map((f) => (
+                      <span key={f.recipient} className="block text-red-600">
+                        {f.recipient}: {f.error}
+                      </span>
+                    ))}
+                  </Td>
                   {canManage && (
                     <Td>
-                      <Button size="sm" onClick={() => retryRun(run.id)} busy={retrying === run.id} disabled={run.status === "running"}>
+                      <Button
+                        size="sm"
+                        onClick={() => retryRun(run.id)}
+                        busy={retrying === run.id}
+                        disabled={run.status === "running"}
+                      >
                         Retry
                       </Button>
                     </Td>

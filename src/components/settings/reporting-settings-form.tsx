@@ -33,10 +33,14 @@ const formSchema = z
   .superRefine((values, ctx) => {
     const recipients = reportRecipientsSchema.safeParse(splitRecipients(values.recipientsText));
     if (!recipients.success) {
-      for (const issue of recipients.error.issues) ctx.addIssue({ code: "custom", path: ["recipientsText"], message: issue.message });
+      for (const issue of recipients.error.issues)
+        ctx.addIssue({ code: "custom", path: ["recipientsText"], message: issue.message });
       return;
     }
-    const issue = scheduleRecipientsIssue({ scheduledReportEnabled: values.scheduledReportEnabled, reportRecipients: recipients.data });
+    const issue = scheduleRecipientsIssue({
+      scheduledReportEnabled: values.scheduledReportEnabled,
+      reportRecipients: recipients.data,
+    });
     if (issue) ctx.addIssue({ code: "custom", path: ["recipientsText"], message: issue.message });
   });
 type FormValues = z.input<typeof formSchema>;
@@ -92,9 +96,19 @@ export function ReportingSettingsForm() {
     <Card title="Compliance reporting" headingId="reporting-settings-title">
       <QueryState query={settings} loadingLabel="Loading settings…">
         {(data) => (
-          <form onSubmit={submit} noValidate aria-label="Reporting settings" className="grid max-w-2xl gap-4 sm:grid-cols-2">
+          <form
+            onSubmit={submit}
+            noValidate
+            aria-label="Reporting settings"
+            className="grid max-w-2xl gap-4 sm:grid-cols-2"
+          >
             <fieldset disabled={!canEdit || update.isPending} className="contents">
-              <Field id="retentionDays" label="Retention (days)" hint="7 to 3650 days." error={errors.retentionDays?.message}>
+              <Field
+                id="retentionDays"
+                label="Retention (days)"
+                hint="7 to 3650 days."
+                error={errors.retentionDays?.message}
+              >
                 <input
                   id="retentionDays"
                   type="number"

@@ -35,8 +35,8 @@ export function RetentionPanel() {
   return (
     <Card title="Data retention" headingId="retention-title">
       <p className="text-sm text-slate-600">
-        Completed, failed and rejected actions older than the retention period are deleted with their events every day at
-        03:00 UTC. Pending, queued and executing actions are never deleted.
+        Completed, failed and rejected actions older than the retention period are deleted with their events every day
+        at 03:00 UTC. Pending, queued and executing actions are never deleted.
       </p>
       {canManage && (
         <Button className="mt-3" variant="danger" onClick={() => setOpen(true)}>
@@ -66,7 +66,9 @@ export function RetentionPanel() {
               {formatDateTime(preview.data.cutoff)}
             </dd>
             <dt className="text-slate-500">Will delete</dt>
-            <dd data-testid="retention-eligible">{preview.data.eligibleCount} terminal action(s) created before the cutoff</dd>
+            <dd data-testid="retention-eligible">
+              {preview.data.eligibleCount} terminal action(s) created before the cutoff
+            </dd>
           </dl>
         ) : preview.error ? (
           <ErrorState error={preview.error} onRetry={() => preview.refetch()} />

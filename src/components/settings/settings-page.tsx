@@ -18,7 +18,10 @@ export function SettingsPage() {
     <div className="space-y-5">
       <h1 className="text-2xl font-semibold">Settings</h1>
       <Tabs.Root defaultValue="reporting" className="space-y-4">
-        <Tabs.List aria-label="Settings sections" className="flex flex-wrap gap-1 rounded-lg border border-slate-200 bg-white p-1">
+        <Tabs.List
+          aria-label="Settings sections"
+          className="flex flex-wrap gap-1 rounded-lg border border-slate-200 bg-white p-1"
+        >
           <Tabs.Trigger value="reporting" className={triggerClass}>
             Reporting
           </Tabs.Trigger>

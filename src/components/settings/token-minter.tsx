@@ -46,8 +46,8 @@ export function TokenMinter() {
   return (
     <Card title="API tokens" headingId="tokens-title">
       <p className="text-sm text-slate-600">
-        Bearer tokens act as you ({user.email ?? user.userId}) in <span className="font-mono">{user.organizationId}</span>, with the
-        permissions you choose (at most your own).
+        Bearer tokens act as you ({user.email ?? user.userId}) in{" "}
+        <span className="font-mono">{user.organizationId}</span>, with the permissions you choose (at most your own).
       </p>
       <div className="mt-3 grid gap-4 sm:grid-cols-2">
         <fieldset>
@@ -65,7 +65,12 @@ export function TokenMinter() {
           ))}
         </fieldset>
         <Field id="token-ttl" label="Lifetime">
-          <select id="token-ttl" className={inputClass} value={ttlSeconds} onChange={(e) => setTtlSeconds(Number(e.target.value))}>
+          <select
+            id="token-ttl"
+            className={inputClass}
+            value={ttlSeconds}
+            onChange={(e) => setTtlSeconds(Number(e.target.value))}
+          >
             {LIFETIMES.map((l) => (
               <option key={l.seconds} value={l.seconds}>
                 {l.label}
@@ -80,7 +85,14 @@ export function TokenMinter() {
       {minted && (
         <div data-testid="minted-token" className="mt-4 space-y-2 rounded-md border border-amber-200 bg-amber-50 p-3">
           <p className="text-sm font-medium text-amber-900">Copy this token now: it will not be shown again.</p>
-          <textarea aria-label="API token" readOnly rows={3} className={`${inputClass} font-mono text-xs`} value={minted.token} onFocus={(e) => e.currentTarget.select()} />
+          <textarea
+            aria-label="API token"
+            readOnly
+            rows={3}
+            className={`${inputClass} font-mono text-xs`}
+            value={minted.token}
+            onFocus={(e) => e.currentTarget.select()}
+          />
           <p className="text-xs text-amber-900">
             Expires {formatDateTime(minted.expiresAt)} · {minted.permissions.join(", ")}
           </p>

@@ -1,15 +1,8 @@
 "use client";
 import { createContext, type ReactNode, useContext } from "react";
-import { hasPermission, type Permission } from "@/lib/permissions";
+import { hasPermission, type Permission, type SessionUser } from "@/lib/permissions";
 
-export interface ShellUser {
-  userId: string;
-  organizationId: string;
-  role: string;
-  permissions: string[];
-  email?: string | null;
-  name?: string | null;
-}
+export type ShellUser = SessionUser;
 
 const PrincipalContext = createContext<ShellUser | null>(null);
 

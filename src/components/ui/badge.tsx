@@ -32,6 +32,12 @@ const STATUS_TONES: Record<ActionStatus, Tone> = {
   REJECTED: "slate",
 };
 
+/**
+ * Every action status, in lifecycle order. Derived from the typed map above (exhaustive by
+ * construction) so client bundles do not pull zod in just for the list.
+ */
+export const ACTION_STATUS_LIST = Object.keys(STATUS_TONES) as ActionStatus[];
+
 /** The action's status exactly as the API spells it, coloured by its meaning. */
 export function StatusPill({ status }: { status: ActionStatus }) {
   return (

@@ -14,7 +14,10 @@ export function Card({
   headingId?: string;
 }) {
   return (
-    <section aria-labelledby={headingId} className={`rounded-lg border border-slate-200 bg-white shadow-sm ${className}`}>
+    <section
+      aria-labelledby={headingId}
+      className={`rounded-lg border border-slate-200 bg-white shadow-sm ${className}`}
+    >
       {(title || actions) && (
         <div className="flex flex-wrap items-center justify-between gap-2 border-b border-slate-100 px-4 py-3">
           {title && (

@@ -26,22 +26,23 @@ export function Dialog({ open, onOpenChange, title, description, children, foote
           {...(description ? {} : { "aria-describedby": undefined })}
           className={`fixed top-1/2 left-1/2 z-50 flex max-h-[90vh] w-[calc(100vw-2rem)] -translate-x-1/2 -translate-y-1/2 flex-col rounded-lg border border-slate-200 bg-white shadow-xl focus:outline-none ${size === "lg" ? "max-w-2xl" : "max-w-lg"}`}
         >
-          <div className="flex items-start justify-between gap-4 border-b border-slate-100 px-5 py-4">
-            <div>
-              <RadixDialog.Title className="text-base font-semibold text-slate-900">{title}</RadixDialog.Title>
-              {description && (
-                <RadixDialog.Description className="mt-1 text-sm text-slate-600">{description}</RadixDialog.Description>
-              )}
-            </div>
-            <RadixDialog.Close
-              aria-label="Close"
-              className="rounded p-1 text-slate-500 hover:bg-slate-100 focus-visible:ring-2 focus-visible:ring-blue-600/50 focus-visible:outline-none"
-            >
-              <span aria-hidden>✕</span>
-            </RadixDialog.Close>
+          <div className="border-b border-slate-100 py-4 pr-12 pl-5">
+            <RadixDialog.Title className="text-base font-semibold text-slate-900">{title}</RadixDialog.Title>
+            {description && (
+              <RadixDialog.Description className="mt-1 text-sm text-slate-600">{description}</RadixDialog.Description>
+            )}
           </div>
           <div className="overflow-y-auto px-5 py-4">{children}</div>
-          {footer && <div className="flex flex-wrap justify-end gap-2 border-t border-slate-100 px-5 py-3">{footer}</div>}
+          {footer && (
+            <div className="flex flex-wrap justify-end gap-2 border-t border-slate-100 px-5 py-3">{footer}</div>
+          )}
+          {/* Last in tab order: focus lands on the dialog's first field or button, not on ✕. */}
+          <RadixDialog.Close
+            aria-label="Close"
+            className="absolute top-3 right-3 rounded p-1 text-slate-500 hover:bg-slate-100 focus-visible:ring-2 focus-visible:ring-blue-600/50 focus-visible:outline-none"
+          >
+            <span aria-hidden>✕</span>
+          </RadixDialog.Close>
         </RadixDialog.Content>
       </RadixDialog.Portal>
     </RadixDialog.Root>

@@ -4,7 +4,12 @@ import { Button } from "./button";
 /** Placeholder with a fixed minimum height so content does not jump when data arrives. */
 export function LoadingState({ label = "Loading…", minHeight = "6rem" }: { label?: string; minHeight?: string }) {
   return (
-    <div role="status" aria-live="polite" style={{ minHeight }} className="flex items-center justify-center gap-2 text-sm text-slate-500">
+    <div
+      role="status"
+      aria-live="polite"
+      style={{ minHeight }}
+      className="flex items-center justify-center gap-2 text-sm text-slate-500"
+    >
       <span aria-hidden className="size-3 animate-spin rounded-full border-2 border-slate-400 border-t-transparent" />
       {label}
     </div>
@@ -21,9 +26,18 @@ export function EmptyState({ title, children }: { title: string; children?: Reac
 }
 
 /** A failed read: the backend message and a retry. */
-export function ErrorState({ error, onRetry }: { error: { message: string } | null | undefined; onRetry?: () => void }) {
+export function ErrorState({
+  error,
+  onRetry,
+}: {
+  error: { message: string } | null | undefined;
+  onRetry?: () => void;
+}) {
   return (
-    <div role="alert" className="flex flex-wrap items-center justify-between gap-3 rounded-md border border-red-200 bg-red-50 px-4 py-3">
+    <div
+      role="alert"
+      className="flex flex-wrap items-center justify-between gap-3 rounded-md border border-red-200 bg-red-50 px-4 py-3"
+    >
       <p className="text-sm text-red-800">{error?.message ?? "Something went wrong."}</p>
       {onRetry && (
         <Button size="sm" onClick={onRetry}>

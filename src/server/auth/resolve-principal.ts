@@ -1,5 +1,6 @@
 import { RequestCookies } from "next/dist/server/web/spec-extension/cookies";
 import { getToken } from "next-auth/jwt";
+import { ROLE_PERMISSIONS } from "@/lib/permissions";
 import { db } from "@/server/db/client";
 import { AppError } from "@/server/errors";
 import { verifyBearerToken } from "./bearer";
@@ -49,7 +50,22 @@ async function sessionPrincipal(headers: Headers): Promise<Principal | null> {
     secret: authSecret(),
     secureCookie,
   });
-  return principalFromSessionToken(token);
+  const principal = principalFromSessionToken(token);
+  return principal && withCurrentRole(principal);
+}
+
+/**
+ * The session cookie carries the role from sign-in; the membership is read again on every
+ * request (one primary-key lookup) so a demoted or removed operator loses access at once,
+ * not when the 12 h session ends.
+ */
+async function withCurrentRole(principal: Principal): Promise<Principal | null> {
+  const membership = await db().membership.findUnique({
+    where: { userId_organizationId: { userId: principal.userId, organizationId: principal.organizationId } },
+    select: { role: true },
+  });
+  if (!membership) return null;
+  return { ...principal, role: membership.role, permissions: [...ROLE_PERMISSIONS[membership.role]] };
 }
 
 // Organizations already known to exist in this process: the hot path skips the DB. A row

@@ -195,10 +195,10 @@ export function isProcessAlive(pid: number): boolean {
  * AUTH_SECRET from the environment; in development a per-checkout secret kept in
  * .data/auth-secret (created once, 0600) so sessions and tokens survive restarts.
  */
-export function resolveAuthSecret(options: { dataDir?: string } = {}): string {
+export function resolveAuthSecret(options: { dataDir?: string; production?: boolean } = {}): string {
   const configured = process.env.AUTH_SECRET?.trim();
   if (configured) return configured;
-  if (process.env.NODE_ENV === "production") {
+  if (options.production ?? process.env.NODE_ENV === "production") {
     throw new Error("AUTH_SECRET must be set in production (a random string of at least 32 characters)");
   }
   const dataDir = options.dataDir ?? path.join(findRepoRoot(), ".data");

@@ -17,13 +17,13 @@ export type ApproveResult =
 /**
  * POST /remediation/:id/approve (contract §6). Guardrails are re-evaluated with the current
  * policy (a type denied since the request counts as a violation too). Violations without a
- * reason → POLICY_VIOLATION + APPROVAL_BLOCKED; with a reason → operator override. The
- * transition is one conditional UPDATE: of concurrent approvals exactly one wins and enqueues
- * one job; the others answer the status they find.
+ * reason (or with `override: false`) → POLICY_VIOLATION + APPROVAL_BLOCKED; with a reason →
+ * operator override. The transition is one conditional UPDATE: of concurrent approvals exactly
+ * one wins and enqueues one job; the others answer the status they find.
  */
 export async function approveAction(
   { db, scope, principal }: { db: Db; scope: OrgScope; principal: Principal },
-  input: { id: string; reason?: string | undefined },
+  input: { id: string; reason?: string | undefined; override?: boolean | undefined },
   now: Date = new Date(),
 ): Promise<ApproveResult> {
   const action = await findAction(db, scope, input.id);
@@ -34,7 +34,7 @@ export async function approveAction(
   const { violations, detail } = evaluation;
   const reason = input.reason ?? null;
 
-  if (violations.length > 0 && reason === null) {
+  if (violations.length > 0 && (reason === null || input.override === false)) {
     return db.$transaction(async (tx) => {
       // Locks the row so the event is never written for an action another caller just decided.
       const current = await findAction(tx, scope, action.id, true);

@@ -102,6 +102,21 @@ describe("approve", () => {
     expect(await eventTypes(action.id)).toEqual(["REQUESTED", "APPROVAL_BLOCKED", "OVERRIDDEN"]);
   });
 
+  it("override: false never overrides, even with a reason; no violations → normal approval", async () => {
+    const { caller, action } = await pendingAction();
+    await caller.policy.update({ blockedEnvironments: ["production"] });
+    const oneClick = { id: action.id, reason: "Approved from remediation control center.", override: false };
+    expect(await caller.remediation.approve(oneClick)).toMatchObject({ status: "POLICY_VIOLATION" });
+    expect((await stored(action.id)).status).toBe("PENDING_APPROVAL");
+    expect(await jobCount(action.id)).toBe(0);
+
+    await caller.policy.update({ blockedEnvironments: [] });
+    expect(await caller.remediation.approve(oneClick)).toEqual({ status: "QUEUED" });
+    const approval = ((await stored(action.id)).details as { approval: Record<string, unknown> }).approval;
+    expect(approval).toMatchObject({ override: false, reason: "Approved from remediation control center." });
+    expect(await eventTypes(action.id)).toEqual(["REQUESTED", "APPROVAL_BLOCKED", "APPROVED"]);
+  });
+
   it("override with a reason: QUEUED, override recorded with reason and violations, OVERRIDDEN (not APPROVED)", async () => {
     const { caller, action } = await pendingAction();
     const end = new Date(Date.now() + 3600_000).toISOString();

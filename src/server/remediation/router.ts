@@ -15,6 +15,7 @@ import {
   actionRequestInput,
   actionSchema,
   actionWithEventsSchema,
+  approveInput,
   approveOutput,
   decisionInput,
   environmentFilterInput,
@@ -37,7 +38,7 @@ export const remediationRouter = router({
     .output(requestActionOutput)
     .mutation(({ ctx, input }) => requestAction(ctx, input)),
   approve: requires("remediation:approve")
-    .input(decisionInput)
+    .input(approveInput)
     .output(approveOutput)
     .mutation(({ ctx, input }) => approveAction(ctx, input)),
   reject: requires("remediation:reject")

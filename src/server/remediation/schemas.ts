@@ -75,6 +75,13 @@ export const actionIdInput = z.object({ id: z.string() });
 
 export const decisionInput = z.strictObject({ id: z.string(), reason: reasonSchema });
 
+/**
+ * `override` absent: the contract's rule, a reason overrides violations. `false`: a plain
+ * approval that must not override (the Control Center's one-click approve sends its default
+ * reason, which must not silently override a guardrail added since the page loaded).
+ */
+export const approveInput = decisionInput.extend({ override: z.boolean().optional() });
+
 export const approveOutput = z.union([
   z.object({
     status: z.literal("POLICY_VIOLATION"),

@@ -4,8 +4,8 @@ import { verifyBearerToken } from "@/server/auth/bearer";
 import type { Principal } from "@/server/auth/principal-types";
 import { db } from "@/server/db/client";
 import { orgScope } from "@/server/db/scoped";
-import { enforceRetention } from "@/server/reporting/enforce-retention";
 import { seedActions, seedIncident } from "@/server/remediation/test-support";
+import { enforceRetention } from "@/server/reporting/enforce-retention";
 import { createCaller } from "@/server/root";
 import { createTestOrganization } from "@/test/db";
 import { ACTIVITY_DAYS, activityByDay } from "./activity-by-day";
@@ -26,11 +26,32 @@ describe("activityByDay", () => {
     const other = await createTestOrganization("ui-activity-other");
     const incident = await seedIncident(org);
     const now = new Date("2026-11-28T12:00:00.000Z");
-    await seedActions(org, { count: 3, status: "COMPLETED", incidentId: incident, createdAt: new Date("2026-11-28T10:00:00Z") });
-    await seedActions(org, { count: 2, status: "FAILED", incidentId: incident, createdAt: new Date("2026-11-28T00:00:01Z") });
-    await seedActions(org, { count: 1, status: "PENDING_APPROVAL", incidentId: incident, createdAt: new Date("2026-11-20T23:59:59Z"), environment: "staging" });
+    await seedActions(org, {
+      count: 3,
+      status: "COMPLETED",
+      incidentId: incident,
+      createdAt: new Date("2026-11-28T10:00:00Z"),
+    });
+    await seedActions(org, {
+      count: 2,
+      status: "FAILED",
+      incidentId: incident,
+      createdAt: new Date("2026-11-28T00:00:01Z"),
+    });
+    await seedActions(org, {
+      count: 1,
+      status: "PENDING_APPROVAL",
+      incidentId: incident,
+      createdAt: new Date("2026-11-20T23:59:59Z"),
+      environment: "staging",
+    });
     // Outside the window (day 15) and another organization's rows: not counted.
-    await seedActions(org, { count: 4, status: "COMPLETED", incidentId: incident, createdAt: new Date("2026-11-14T23:00:00Z") });
+    await seedActions(org, {
+      count: 4,
+      status: "COMPLETED",
+      incidentId: incident,
+      createdAt: new Date("2026-11-14T23:00:00Z"),
+    });
     await seedActions(other, { count: 5, status: "COMPLETED", incidentId: await seedIncident(other), createdAt: now });
 
     const days = await activityByDay({ db: db(), scope: orgScope(org) }, {}, now);
@@ -70,19 +91,30 @@ describe("ui.mintToken", () => {
     const adminWithoutIncidents = PERMISSIONS.filter((p) => p !== "incident:write");
     await expect(
       sessionCaller(org, adminWithoutIncidents).ui.mintToken({ permissions: ["incident:write"], ttlSeconds: 600 }),
-    ).rejects.toMatchObject({ code: "FORBIDDEN", message: "You cannot grant permissions you do not hold: incident:write" });
+    ).rejects.toMatchObject({
+      code: "FORBIDDEN",
+      message: "You cannot grant permissions you do not hold: incident:write",
+    });
     await expect(
-      sessionCaller(org, ROLE_PERMISSIONS.operator).ui.mintToken({ permissions: ["remediation:view"], ttlSeconds: 600 }),
+      sessionCaller(org, ROLE_PERMISSIONS.operator).ui.mintToken({
+        permissions: ["remediation:view"],
+        ttlSeconds: 600,
+      }),
     ).rejects.toMatchObject({ code: "FORBIDDEN" });
     await expect(
       sessionCaller(org, PERMISSIONS, "token").ui.mintToken({ permissions: ["remediation:view"], ttlSeconds: 600 }),
-    ).rejects.toMatchObject({ code: "FORBIDDEN", message: "API tokens can only be minted from a signed-in browser session" });
+    ).rejects.toMatchObject({
+      code: "FORBIDDEN",
+      message: "API tokens can only be minted from a signed-in browser session",
+    });
     for (const ttlSeconds of [59, 30 * 86_400 + 1, 1.5]) {
       await expect(
         sessionCaller(org, PERMISSIONS).ui.mintToken({ permissions: ["remediation:view"], ttlSeconds }),
       ).rejects.toMatchObject({ code: "BAD_REQUEST" });
     }
-    await expect(sessionCaller(org, PERMISSIONS).ui.mintToken({ permissions: [], ttlSeconds: 600 })).rejects.toMatchObject({
+    await expect(
+      sessionCaller(org, PERMISSIONS).ui.mintToken({ permissions: [], ttlSeconds: 600 }),
+    ).rejects.toMatchObject({
       code: "BAD_REQUEST",
     });
   });
@@ -115,12 +147,24 @@ describe("ui.members", () => {
     const other = await createTestOrganization("ui-members-other");
     const suffix = org.slice(-8);
     await db().user.create({
-      data: { email: `m-${suffix}@x.test`, name: "Mia Member", passwordHash: "x", memberships: { create: { organizationId: org, role: "operator" } } },
+      data: {
+        email: `m-${suffix}@x.test`,
+        name: "Mia Member",
+        passwordHash: "x",
+        memberships: { create: { organizationId: org, role: "operator" } },
+      },
     });
     await db().user.create({
-      data: { email: `o-${suffix}@x.test`, name: "Otto Other", passwordHash: "x", memberships: { create: { organizationId: other, role: "admin" } } },
+      data: {
+        email: `o-${suffix}@x.test`,
+        name: "Otto Other",
+        passwordHash: "x",
+        memberships: { create: { organizationId: other, role: "admin" } },
+      },
     });
     const members = await sessionCaller(org, ROLE_PERMISSIONS.viewer).ui.members();
-    expect(members).toEqual([expect.objectContaining({ name: "Mia Member", email: `m-${suffix}@x.test`, role: "operator" })]);
+    expect(members).toEqual([
+      expect.objectContaining({ name: "Mia Member", email: `m-${suffix}@x.test`, role: "operator" }),
+    ]);
   });
 });

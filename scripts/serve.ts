@@ -1,0 +1,54 @@
+import { createServer } from "node:http";
+import next from "next";
+import { env } from "@/server/env";
+import { startWorker } from "@/server/jobs/worker";
+import { logger } from "@/server/logger";
+import { onShutdown, prepareRuntime, type Runtime } from "@/server/runtime";
+import { buildApp } from "./build";
+import { buildIsCurrent } from "./build-stamp";
+
+// What `npm start` runs (through scripts/start.ts): database (embedded when DATABASE_URL is
+// unset) → migrations → demo data → production build when missing or stale → Next.js on PORT,
+// with the worker in-process unless RUN_WORKER=false. One process: SIGTERM stops it all in order.
+export async function serve({ declaredProduction }: { declaredProduction: boolean }): Promise<void> {
+  const runtime = await prepareRuntime({ seed: true, production: declaredProduction });
+  try {
+    await listen(runtime);
+  } catch (error) {
+    await runtime.stop();
+    throw error;
+  }
+}
+
+async function listen(runtime: Runtime): Promise<void> {
+  const config = env();
+
+  if (!buildIsCurrent()) {
+    logger().info("building the app (first start or sources changed)…");
+    buildApp();
+  }
+
+  const worker = config.RUN_WORKER ? await startWorker() : undefined;
+  const app = next({ dev: false, dir: process.cwd(), hostname: "127.0.0.1", port: config.PORT });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err) => {
+      logger().error({ err }, "request failed");
+      res.statusCode = 500;
+      res.end();
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve) => server.listen(config.PORT, resolve));
+  logger().info({ url: `http://localhost:${config.PORT}`, embeddedDatabase: runtime.embedded }, "ready");
+  console.log(`Remediation Control Center ready on http://localhost:${config.PORT}`);
+
+  onShutdown(async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeAllConnections();
+    await worker?.stop();
+    await app.close();
+    await runtime.stop();
+  });
+}
