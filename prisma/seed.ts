@@ -1,5 +1,8 @@
 import type { PrismaClient } from "../src/generated/prisma/client";
 import { hashPassword } from "../src/server/auth/password";
+import { orgScope } from "../src/server/db/scoped";
+import { stopSenderBoss } from "../src/server/jobs/boss";
+import { requestAction } from "../src/server/remediation/request-action";
 
 export const DEMO_ORGANIZATION_ID = "org_demo";
 /** Documented in the README; the demo database is local-only (never seeded in production unless asked). */
@@ -84,10 +87,11 @@ const INCIDENTS = [
 export async function seedDemo(db: PrismaClient): Promise<boolean> {
   if ((await db.organization.count()) > 0) return false;
   const passwordHash = await hashPassword(DEMO_PASSWORD);
-  await db.$transaction(async (tx) => {
+  const requesterId = await db.$transaction(async (tx) => {
+    let operatorId = "";
     await tx.organization.create({ data: { id: DEMO_ORGANIZATION_ID, name: "Demo Organization" } });
     for (const u of DEMO_USERS) {
-      await tx.user.create({
+      const user = await tx.user.create({
         data: {
           email: u.email,
           name: u.name,
@@ -95,6 +99,7 @@ export async function seedDemo(db: PrismaClient): Promise<boolean> {
           memberships: { create: { organizationId: DEMO_ORGANIZATION_ID, role: u.role } },
         },
       });
+      if (u.role === "operator") operatorId = user.id;
     }
     for (const { suggestions, ...incident } of INCIDENTS) {
       await tx.incident.create({
@@ -107,6 +112,42 @@ export async function seedDemo(db: PrismaClient): Promise<boolean> {
         },
       });
     }
+    return operatorId;
   });
+  await requestDemoActions(db, requesterId);
   return true;
+}
+
+/**
+ * A few requests through the real use case, so the Control Center opens with pending approvals
+ * (production needs approval) and the worker turns the staging ones into real history.
+ */
+async function requestDemoActions(db: PrismaClient, userId: string): Promise<void> {
+  const scope = orgScope(DEMO_ORGANIZATION_ID);
+  const principal = { userId, organizationId: DEMO_ORGANIZATION_ID, permissions: [], via: "session" as const };
+  const incidents = await db.incident.findMany({ where: scope.where({}), include: { suggestions: true } });
+  const byExternalId = new Map(incidents.map((i) => [i.externalId, i]));
+  const requests = [
+    ["INC-1001", "restart-service", {}],
+    ["INC-1003", "run-runbook", {}],
+    ["INC-1002", "scale-service", {}],
+    ["INC-1002", "clear-cache", { simulate: "fail" }],
+  ] as const;
+  try {
+    for (const [externalId, actionType, extra] of requests) {
+      const incident = byExternalId.get(externalId);
+      const suggestion = incident?.suggestions.find((s) => s.actionType === actionType);
+      if (!incident || !suggestion) continue;
+      await requestAction({ db, scope, principal }, {
+        incidentId: incident.id,
+        actionType,
+        parameters: { ...(suggestion.parameters as Record<string, unknown>), ...extra },
+        serviceName: incident.serviceName,
+        environment: incident.environment,
+        severity: incident.severity,
+      } as Parameters<typeof requestAction>[1]);
+    }
+  } finally {
+    await stopSenderBoss();
+  }
 }
