@@ -3,6 +3,7 @@ import next from "next";
 import { env } from "@/server/env";
 import { startWorker } from "@/server/jobs/worker";
 import { logger } from "@/server/logger";
+import { isRestRequest, serveRest } from "@/server/rest/node-adapter";
 import { onShutdown, prepareRuntime, type Runtime } from "@/server/runtime";
 import { buildApp } from "./build";
 import { buildIsCurrent } from "./build-stamp";
@@ -33,7 +34,8 @@ async function listen(runtime: Runtime): Promise<void> {
   await app.prepare();
   const handle = app.getRequestHandler();
   const server = createServer((req, res) => {
-    handle(req, res).catch((err) => {
+    const served = isRestRequest(req) ? serveRest(req, res) : handle(req, res);
+    served.catch((err) => {
       logger().error({ err }, "request failed");
       res.statusCode = 500;
       res.end();

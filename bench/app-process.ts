@@ -1,0 +1,136 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { findRepoRoot } from "@/server/db/migrate";
+import { buildApp } from "../scripts/build";
+import { buildIsCurrent } from "../scripts/build-stamp";
+
+const ROOT = findRepoRoot();
+const running = new Set<ChildProcess>();
+
+/** The environment every process of the bench shares (contract §2 names). */
+export function benchEnv(databaseUrl: string, authSecret: string): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    NODE_ENV: "production",
+    DATABASE_URL: databaseUrl,
+    AUTH_SECRET: authSecret,
+    RUN_WORKER: "false",
+    DEMO_SEED: "false",
+    REMEDIATION_EXECUTOR: "simulated",
+    REMEDIATION_SIMULATED_DELAY_MS: "0",
+    LOG_LEVEL: "warn",
+    NEXT_TELEMETRY_DISABLED: "1",
+    CHECKPOINT_DISABLE: "1",
+  };
+}
+
+/** Like `npm start`: a production build when there is none or the sources changed since. */
+export function ensureBuilt(log: (m: string) => void): { built: boolean; seconds: number } {
+  if (buildIsCurrent()) return { built: false, seconds: 0 };
+  log("build: sources changed since the last build (or none yet): next build …");
+  const started = performance.now();
+  buildApp();
+  return { built: true, seconds: Math.round((performance.now() - started) / 100) / 10 };
+}
+
+export interface Child {
+  /** The process that serves: `node --import tsx <script>`, no npx/tsx wrapper in between. */
+  pid: number;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs a TypeScript entry point in ONE node process (tsx as a loader, not as a wrapper that
+ * forks), so its pid is the server's own for /proc sampling.
+ */
+function spawnScript(script: string, env: NodeJS.ProcessEnv, name: string): Child & { child: ChildProcess } {
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, script)], {
+    cwd: ROOT,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  running.add(child);
+  let log = "";
+  const keep = (d: Buffer) => {
+    log = (log + d.toString()).slice(-20_000);
+  };
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
+  child.on("exit", () => running.delete(child));
+  if (!child.pid) throw new Error(`${name}: could not spawn ${script}`);
+  return {
+    child,
+    pid: child.pid,
+    output: () => log,
+    stop: () => stopChild(child),
+  };
+}
+
+async function stopChild(child: ChildProcess, graceMs = 30_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** Every child still running (on a failure or Ctrl-C), each by its own pid. */
+export async function stopAllChildren(): Promise<void> {
+  await Promise.all([...running].map((c) => stopChild(c, 5_000)));
+}
+
+async function waitForHealth(url: string, child: Child & { child: ChildProcess }, name: string, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.child.exitCode !== null) throw new Error(`${name} exited (${child.child.exitCode}):\n${child.output()}`);
+    try {
+      const res = await fetch(`${url}/health`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(100);
+  }
+  await child.stop();
+  throw new Error(`${name} not healthy within ${timeoutMs} ms:\n${child.output()}`);
+}
+
+/** The built app in production mode (scripts/start.ts), RUN_WORKER=false. */
+export async function startApp(env: NodeJS.ProcessEnv, port: number): Promise<Child & { url: string }> {
+  const child = spawnScript("scripts/start.ts", { ...env, PORT: String(port) }, "app");
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHealth(url, child, "app", 180_000);
+  return { ...child, url };
+}
+
+/** bench/baseline-server.ts: the same SQL through plain pg behind node:http. */
+export async function startBaseline(env: NodeJS.ProcessEnv, port: number): Promise<Child & { url: string }> {
+  const child = spawnScript("bench/baseline-server.ts", { ...env, PORT: String(port) }, "baseline");
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHealth(url, child, "baseline", 60_000);
+  return { ...child, url };
+}
+
+/** `npm run worker` (src/worker.ts) processes; ready once each has logged "worker started". */
+export async function startWorkers(env: NodeJS.ProcessEnv, count: number): Promise<Child[]> {
+  return Promise.all(
+    Array.from({ length: count }, async (_, i) => {
+      // Info level only to see the readiness line; the worker logs nothing per job at info.
+      const worker = spawnScript("src/worker.ts", { ...env, LOG_LEVEL: "info" }, `worker ${i + 1}`);
+      const deadline = Date.now() + 60_000;
+      while (!worker.output().includes('"msg":"worker started"')) {
+        if (worker.child.exitCode !== null)
+          throw new Error(`worker exited (${worker.child.exitCode}):\n${worker.output()}`);
+        if (Date.now() > deadline) {
+          await worker.stop();
+          throw new Error(`worker not started within 60 s:\n${worker.output()}`);
+        }
+        await sleep(50);
+      }
+      return worker;
+    }),
+  );
+}

@@ -1,0 +1,121 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import pg from "pg";
+import type { Prisma } from "@/generated/prisma/client";
+import { isUuid, orgScope } from "@/server/db/scoped";
+import { type RawActionRow, toAction } from "@/server/remediation/action-row";
+import { recentFailuresQuery } from "@/server/remediation/get-priority-signal";
+import { countByStatusQuery, successRate } from "@/server/remediation/get-stats";
+import { type ActionFilters, listActionsQuery } from "@/server/remediation/list-actions";
+import { HISTORY_LIMIT } from "@/server/remediation/list-history";
+import { computePrioritySignal } from "@/server/remediation/priority-signal";
+
+// P2's baseline: the product's hot reads with nothing around them. node:http + plain `pg`, the
+// SAME SQL (the product's exported builders, so identical by construction), the same row mapper
+// and signal computation, the same pool size. What it leaves out is what the ratio measures:
+// Next.js routing and rewrites, the REST adapter, tRPC, zod input and output validation, Prisma's
+// driver adapter — and token VERIFICATION: it reads the organization from the bearer token's
+// payload without checking the signature (HS256 verify + claim parsing is part of the app's cost).
+
+const pool = new pg.Pool({
+  connectionString: process.env.DATABASE_URL,
+  max: Number(process.env.DATABASE_POOL_SIZE ?? 10),
+});
+
+type Counts = Record<"PENDING_APPROVAL" | "QUEUED" | "EXECUTING" | "COMPLETED" | "FAILED" | "REJECTED", number>;
+
+async function query<T>(sql: Prisma.Sql): Promise<T[]> {
+  // Prisma.Sql renders PostgreSQL placeholders ($1, $2, …) in `.text`, with `.values` in order.
+  const result = await pool.query(sql.text, sql.values as unknown[]);
+  return result.rows as T[];
+}
+
+async function counts(organizationId: string, environment?: string): Promise<Counts> {
+  const rows = await query<{ status: keyof Counts; count: string }>(
+    countByStatusQuery(orgScope(organizationId), environment),
+  );
+  const out: Counts = { PENDING_APPROVAL: 0, QUEUED: 0, EXECUTING: 0, COMPLETED: 0, FAILED: 0, REJECTED: 0 };
+  for (const row of rows) out[row.status] = Number(row.count);
+  return out;
+}
+
+/** The organization named in the token, unverified (see above). */
+function organizationOf(req: IncomingMessage): string | undefined {
+  const token = /^Bearer (\S+)$/.exec(req.headers.authorization ?? "")?.[1];
+  const payload = token?.split(".")[1];
+  if (!payload) return undefined;
+  return (JSON.parse(Buffer.from(payload, "base64url").toString()) as { organizationId?: string }).organizationId;
+}
+
+async function route(url: URL, organizationId: string): Promise<unknown> {
+  const scope = orgScope(organizationId);
+  const q = url.searchParams;
+  const environment = q.get("environment") || undefined;
+  if (url.pathname === "/remediation/actions") {
+    const filters: ActionFilters & { limit: number } = {
+      status: (q.get("status") || undefined) as ActionFilters["status"],
+      environment,
+      incidentId: q.get("incidentId") || undefined,
+      limit: Number(q.get("limit") ?? 50),
+    };
+    return (await query<RawActionRow>(listActionsQuery(scope, filters))).map(toAction);
+  }
+  const history = /^\/remediation\/history\/([^/]+)$/.exec(url.pathname);
+  if (history) {
+    const incidentId = decodeURIComponent(history[1]!);
+    if (!isUuid(incidentId)) return [];
+    return (await query<RawActionRow>(listActionsQuery(scope, { incidentId, limit: HISTORY_LIMIT }))).map(toAction);
+  }
+  if (url.pathname === "/remediation/stats") {
+    const c = await counts(organizationId, environment);
+    const total = Object.values(c).reduce((a, b) => a + b, 0);
+    return {
+      total,
+      pending: c.PENDING_APPROVAL,
+      queued: c.QUEUED,
+      executing: c.EXECUTING,
+      completed: c.COMPLETED,
+      failed: c.FAILED,
+      rejected: c.REJECTED,
+      successRate: successRate(c.COMPLETED, total),
+    };
+  }
+  if (url.pathname === "/remediation/priority-signal") {
+    const [c, failures] = await Promise.all([
+      counts(organizationId, environment),
+      query<{ last: number; previous: number }>(recentFailuresQuery(scope, environment, new Date())),
+    ]);
+    return computePrioritySignal({
+      pendingApprovals: c.PENDING_APPROVAL,
+      activeExecutions: c.QUEUED + c.EXECUTING,
+      failedInLast24h: failures[0]?.last ?? 0,
+      failedPrevious24h: failures[0]?.previous ?? 0,
+    });
+  }
+  return undefined;
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8" });
+  res.end(JSON.stringify(body));
+}
+
+const server = createServer((req, res) => {
+  const url = new URL(req.url ?? "/", "http://baseline");
+  if (url.pathname === "/health") return send(res, 200, { status: "ok" });
+  const organizationId = organizationOf(req);
+  if (!organizationId) return send(res, 401, { statusCode: 401 });
+  route(url, organizationId).then(
+    (body) => (body === undefined ? send(res, 404, { statusCode: 404 }) : send(res, 200, body)),
+    (err: Error) => send(res, 500, { statusCode: 500, message: err.message }),
+  );
+});
+server.keepAliveTimeout = 65_000;
+server.listen(Number(process.env.PORT ?? 3204), "127.0.0.1");
+
+const stop = () => {
+  server.close();
+  server.closeAllConnections();
+  pool.end().finally(() => process.exit(0));
+};
+process.on("SIGTERM", stop);
+process.on("SIGINT", stop);

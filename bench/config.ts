@@ -1,0 +1,83 @@
+import { parseArgs } from "node:util";
+
+/**
+ * Sizes and durations of one bench run. Full mode is the deliberate measurement (about 10
+ * minutes on the 2-core machine); smoke mode exercises every part of the harness in about a
+ * minute for CI, with tables too small for the targets to mean anything.
+ */
+export interface BenchConfig {
+  mode: "full" | "smoke";
+  /** Actions of the big organization (P1 "1M"), of each of the nine others, of the small one. */
+  bigRows: number;
+  otherRows: number;
+  otherOrganizations: number;
+  smallRows: number;
+  /** Actions per incident: equal in every organization, so history pages are the same size. */
+  actionsPerIncident: number;
+  /** Seconds per autocannon run (and its untimed warm-up). */
+  durationSeconds: number;
+  warmupSeconds: number;
+  connections: number;
+  /** P3: the large and the small export. */
+  exportRows: number;
+  smallExportRows: number;
+  /** P4: connections of the operators' reads measured during the purge. */
+  purgeReadConnections: number;
+  /** P5: requests per worker configuration, and the worker process counts. */
+  executionRequests: number;
+  workerCounts: number[];
+  keepDatabase: boolean;
+  port: number;
+  baselinePort: number;
+}
+
+export function benchConfig(argv: string[] = process.argv.slice(2)): BenchConfig {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      smoke: { type: "boolean", default: false },
+      keep: { type: "boolean", default: false },
+      duration: { type: "string" },
+      port: { type: "string", default: process.env.BENCH_PORT ?? "3203" },
+    },
+  });
+  const port = Number(values.port);
+  const common = {
+    actionsPerIncident: 20,
+    connections: 16,
+    purgeReadConnections: 4,
+    workerCounts: [1, 2],
+    keepDatabase: values.keep ?? false,
+    port,
+    baselinePort: port + 1,
+  };
+  const config: BenchConfig = values.smoke
+    ? {
+        ...common,
+        mode: "smoke",
+        bigRows: 20_000,
+        otherRows: 2_000,
+        otherOrganizations: 9,
+        smallRows: 2_000,
+        durationSeconds: 1,
+        warmupSeconds: 0.3,
+        exportRows: 10_000,
+        smallExportRows: 1_000,
+        executionRequests: 200,
+      }
+    : {
+        ...common,
+        mode: "full",
+        bigRows: 1_000_000,
+        otherRows: 100_000,
+        otherOrganizations: 9,
+        smallRows: 10_000,
+        durationSeconds: 10,
+        warmupSeconds: 2,
+        exportRows: 100_000,
+        smallExportRows: 10_000,
+        executionRequests: 5_000,
+      };
+  if (values.duration) config.durationSeconds = Number(values.duration);
+  return config;
+}

@@ -1,0 +1,151 @@
+import { cpus } from "node:os";
+import { setTimeout as sleep } from "node:timers/promises";
+import pg from "pg";
+import { type Child, startWorkers } from "../app-process";
+import type { BenchConfig } from "../config";
+import { type LoadResult, runLoad } from "../load";
+import { waitSampler } from "../wait-sampler";
+import type { OrgTarget, ServerTarget } from "./reads";
+
+export interface ExecutionMeasurement {
+  workers: number;
+  requested: number;
+  completed: number;
+  failed: number;
+  /** POST /remediation/request under load (connections as P1). */
+  requests: LoadResult;
+  /** From the first request sent to the last action COMPLETED. */
+  seconds: number;
+  actionsPerSecond: number;
+  pickupP50Ms: number;
+  pickupP99Ms: number;
+  /** Whether every action finished before the deadline. */
+  finished: boolean;
+  /** Average active backends per wait event during the run (see wait-sampler.ts). */
+  waits: Record<string, number>;
+  /**
+   * CPU of the whole machine (app, workers, PostgreSQL, load generator) per request during the
+   * request phase, in ms: 2 cores give 2,000 ms per second, so 300 actions/s needs ≤ 6.7 ms.
+   */
+  machineCpuMsPerAction: number;
+}
+
+const WARM_UP_REQUESTS = 20;
+
+/** Staging + LOW: the default policy queues it (approval only for production and CRITICAL). */
+const requestBody = (incidentId: string) => ({
+  incidentId,
+  actionType: "restart-service",
+  parameters: { service: "api-gateway" },
+  environment: "staging",
+  severity: "LOW",
+});
+
+async function waitForTerminal(client: pg.Client, org: string, since: Date, expected: number, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { rows } = await client.query<{ done: number }>(
+      `SELECT count(*)::int AS done FROM remediation_actions
+       WHERE "organizationId" = $1 AND "createdAt" >= $2 AND status IN ('COMPLETED', 'FAILED')`,
+      [org, since],
+    );
+    if (rows[0]!.done >= expected) return true;
+    if (Date.now() > deadline) return false;
+    await sleep(100);
+  }
+}
+
+/**
+ * P5 for one worker configuration: `n` worker processes (src/worker.ts), the app with
+ * RUN_WORKER=false, an empty organization; a few warm-up requests, then `executionRequests`
+ * POST /remediation/request over 16 connections. Throughput and pickup latency are read from
+ * the rows afterwards: pickup = EXECUTION_STARTED event createdAt − action createdAt.
+ */
+export async function measureExecution(
+  config: BenchConfig,
+  databaseUrl: string,
+  env: NodeJS.ProcessEnv,
+  app: ServerTarget,
+  org: OrgTarget & { requestToken: string },
+  workerCount: number,
+  log: (m: string) => void,
+): Promise<ExecutionMeasurement> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  let workers: Child[] = [];
+  try {
+    workers = await startWorkers(env, workerCount);
+    const post = {
+      url: `${app.url}/remediation/request`,
+      token: org.requestToken,
+      method: "POST" as const,
+      body: requestBody(org.incidentId),
+      serverPid: app.pid,
+    };
+    const warmStart = new Date();
+    await runLoad({ ...post, connections: 4, amount: WARM_UP_REQUESTS });
+    await waitForTerminal(client, org.organizationId, warmStart, WARM_UP_REQUESTS, 60_000);
+
+    // createdAt has millisecond precision and is taken by the app: start on a fresh millisecond.
+    const since = new Date(Date.now() + 1);
+    await sleep(2);
+    const sampler = waitSampler(databaseUrl);
+    const started = Date.now();
+    const requests = await runLoad({ ...post, connections: config.connections, amount: config.executionRequests });
+    const finished = await waitForTerminal(
+      client,
+      org.organizationId,
+      since,
+      requests.requests - requests.non2xx,
+      config.mode === "full" ? 300_000 : 60_000,
+    );
+    const waits = await sampler.stop();
+    const { rows } = await client.query<{
+      requested: number;
+      completed: number;
+      failed: number;
+      last_ms: number | null;
+      p50: number | null;
+      p99: number | null;
+    }>(
+      `WITH a AS (SELECT id, status, "createdAt", "updatedAt" FROM remediation_actions WHERE "organizationId" = $1 AND "createdAt" >= $2),
+            pickup AS (SELECT extract(epoch FROM min(e."createdAt") - a."createdAt") * 1000 AS ms
+                       FROM a JOIN remediation_events e ON e."actionId" = a.id AND e.type = 'EXECUTION_STARTED' GROUP BY a.id, a."createdAt")
+       SELECT (SELECT count(*)::int FROM a) AS requested,
+              (SELECT count(*)::int FROM a WHERE status = 'COMPLETED') AS completed,
+              (SELECT count(*)::int FROM a WHERE status = 'FAILED') AS failed,
+              (SELECT extract(epoch FROM max("updatedAt")) * 1000 FROM a WHERE status = 'COMPLETED')::float8 AS last_ms,
+              (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) FROM pickup)::float8 AS p50,
+              (SELECT percentile_cont(0.99) WITHIN GROUP (ORDER BY ms) FROM pickup)::float8 AS p99`,
+      [org.organizationId, since],
+    );
+    const r = rows[0]!;
+    const seconds = r.last_ms ? (r.last_ms - started) / 1000 : Number.NaN;
+    const result: ExecutionMeasurement = {
+      workers: workerCount,
+      requested: r.requested,
+      completed: r.completed,
+      failed: r.failed,
+      requests,
+      seconds: Math.round(seconds * 100) / 100,
+      actionsPerSecond: Math.round(r.completed / seconds),
+      pickupP50Ms: Math.round((r.p50 ?? Number.NaN) * 10) / 10,
+      pickupP99Ms: Math.round((r.p99 ?? Number.NaN) * 10) / 10,
+      finished,
+      waits,
+      machineCpuMsPerAction:
+        Math.round(
+          ((requests.cpu.machineBusy / 100) * cpus().length * 1000 * requests.seconds * 10) / (requests.requests || 1),
+        ) / 10,
+    };
+    log(
+      `P5 ${workerCount} worker(s): ${result.completed}/${result.requested} completed in ${result.seconds} s ` +
+        `(${result.actionsPerSecond}/s), requests ${requests.rps}/s, pickup p50 ${result.pickupP50Ms} ms p99 ${result.pickupP99Ms} ms; ` +
+        `backends waiting: ${JSON.stringify(waits)}`,
+    );
+    return result;
+  } finally {
+    await Promise.all(workers.map((w) => w.stop()));
+    await client.end();
+  }
+}

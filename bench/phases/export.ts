@@ -1,0 +1,77 @@
+import { get } from "node:http";
+import { processCpuMs, rssSampler } from "../proc-stats";
+import type { OrgTarget, ServerTarget } from "./reads";
+
+export interface ExportMeasurement {
+  limit: number;
+  rows: number;
+  bytes: number;
+  seconds: number;
+  rowsPerSecond: number;
+  rssBeforeMb: number;
+  rssPeakMb: number;
+  rssGrowthMb: number;
+  /** App CPU per exported row (µs): what bounds rows/s once a core is saturated. */
+  serverCpuUsPerRow: number;
+}
+
+const MB = 1024 * 1024;
+const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+/** GET with node:http: raw Buffer chunks, no web-stream layer in the client's way. */
+function download(url: string, token: string): Promise<{ bytes: number; lineEnds: number }> {
+  return new Promise((resolve, reject) => {
+    const req = get(url, { headers: { authorization: `Bearer ${token}` } }, (res) => {
+      if (res.statusCode !== 200) {
+        res.resume();
+        reject(new Error(`export answered ${res.statusCode}`));
+        return;
+      }
+      let bytes = 0;
+      let lineEnds = 0;
+      res.on("data", (chunk: Buffer) => {
+        bytes += chunk.length;
+        for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lineEnds++;
+      });
+      res.on("end", () => resolve({ bytes, lineEnds }));
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+  });
+}
+
+/** One streamed export, read as it arrives; the app's VmRSS sampled every 50 ms meanwhile. */
+export async function measureExport(app: ServerTarget, org: OrgTarget, limit: number): Promise<ExportMeasurement> {
+  const sampler = rssSampler(app.pid, 50);
+  const cpuBefore = processCpuMs(app.pid);
+  const started = performance.now();
+  const { bytes, lineEnds } = await download(`${app.url}/remediation/export/csv?limit=${limit}`, org.token);
+  const seconds = (performance.now() - started) / 1000;
+  const { before, peak } = sampler.stop();
+  const cpuMs = processCpuMs(app.pid) - cpuBefore;
+  // Every record ends with CRLF and details JSON has no raw newline: records = LFs − header.
+  const rows = lineEnds - 1;
+  return {
+    limit,
+    rows,
+    bytes,
+    seconds: round(seconds, 2),
+    rowsPerSecond: Math.round(rows / seconds),
+    rssBeforeMb: round(before / MB),
+    rssPeakMb: round(peak / MB),
+    rssGrowthMb: round((peak - before) / MB),
+    serverCpuUsPerRow: round((cpuMs * 1000) / (rows || 1)),
+  };
+}
+
+/** P3: a warm-up export, then the small and the large one (small first: growth must not add up). */
+export async function measureExports(
+  app: ServerTarget,
+  org: OrgTarget,
+  sizes: { small: number; large: number },
+): Promise<{ small: ExportMeasurement; large: ExportMeasurement }> {
+  await measureExport(app, org, 1000);
+  const small = await measureExport(app, org, sizes.small);
+  const large = await measureExport(app, org, sizes.large);
+  return { small, large };
+}

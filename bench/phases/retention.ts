@@ -1,0 +1,119 @@
+import pg from "pg";
+import type { BenchConfig } from "../config";
+import { type LoadResult, runLoad, warmUp } from "../load";
+import { waitSampler } from "../wait-sampler";
+import type { OrgTarget, ServerTarget } from "./reads";
+
+export interface RetentionMeasurement {
+  retentionDays: number;
+  eligibleRows: number;
+  deletedCount: number;
+  seconds: number;
+  rowsPerSecond: number;
+  idle: LoadResult;
+  duringPurge: LoadResult;
+  /** Counter rows that disagree with COUNT(*) after the purge (must be 0). */
+  counterDrift: number;
+  eventsLeftForDeletedActions: number;
+  /** Average active backends per wait event during the purge (see wait-sampler.ts). */
+  waits: Record<string, number>;
+}
+
+const ELIGIBLE_SQL = `SELECT count(*)::int AS n FROM remediation_actions
+  WHERE "organizationId" = $1 AND status IN ('COMPLETED', 'FAILED', 'REJECTED') AND "createdAt" < now() - make_interval(days => $2)`;
+
+/**
+ * Days of retention that leave about `target` eligible rows (terminal, older than the cutoff) in
+ * the organization: the seed spreads rows evenly over 90 days, so eligible(d) falls linearly.
+ */
+async function retentionDaysFor(client: pg.Client, org: string, target: number): Promise<number> {
+  let best = { days: 30, diff: Number.POSITIVE_INFINITY };
+  for (const days of [30, 35, 40, 45, 50, 60]) {
+    const { rows } = await client.query<{ n: number }>(ELIGIBLE_SQL, [org, days]);
+    const diff = Math.abs(rows[0]!.n - target);
+    if (diff < best.diff) best = { days, diff };
+  }
+  return best.days;
+}
+
+/**
+ * P4: the operators' list read (purgeReadConnections connections) measured idle, then again
+ * while POST /remediation/reporting/enforce-retention deletes about half the big organization
+ * (its retention set through PUT /remediation/reporting/settings). The read run is stopped
+ * when the purge answers.
+ */
+export async function measureRetention(
+  config: BenchConfig,
+  databaseUrl: string,
+  app: ServerTarget,
+  org: OrgTarget & { adminToken: string },
+  log: (m: string) => void,
+): Promise<RetentionMeasurement> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const retentionDays = await retentionDaysFor(client, org.organizationId, Math.round(config.bigRows / 2));
+    const put = await fetch(`${app.url}/remediation/reporting/settings`, {
+      method: "PUT",
+      headers: { authorization: `Bearer ${org.adminToken}`, "content-type": "application/json" },
+      body: JSON.stringify({ retentionDays }),
+    });
+    if (put.status !== 200) throw new Error(`PUT settings answered ${put.status}: ${await put.text()}`);
+    const eligibleRows = (await client.query<{ n: number }>(ELIGIBLE_SQL, [org.organizationId, retentionDays])).rows[0]!
+      .n;
+
+    const read = {
+      url: `${app.url}/remediation/actions?limit=50`,
+      token: org.token,
+      connections: config.purgeReadConnections,
+      serverPid: app.pid,
+    };
+    await warmUp({ ...read, durationSeconds: config.warmupSeconds }, config.warmupSeconds);
+    const idle = await runLoad({ ...read, durationSeconds: config.durationSeconds });
+
+    log(`P4: purging ${eligibleRows} eligible rows (retention ${retentionDays} days) under read load …`);
+    const sampler = waitSampler(databaseUrl);
+    const started = performance.now();
+    let finished = 0;
+    const purge = fetch(`${app.url}/remediation/reporting/enforce-retention`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${org.adminToken}` },
+    }).then(async (res) => {
+      finished = performance.now();
+      const body = (await res.json()) as { deletedCount?: number };
+      if (res.status !== 200) throw new Error(`enforce-retention answered ${res.status}: ${JSON.stringify(body)}`);
+      return body;
+    });
+    const [duringPurge, body] = await Promise.all([runLoad({ ...read, until: purge.catch(() => {}) }), purge]);
+    const seconds = (finished - started) / 1000;
+    const waits = await sampler.stop();
+
+    const drift = await client.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM
+      (SELECT "organizationId", environment, status, count(*) AS c FROM remediation_actions WHERE "organizationId" = $1 GROUP BY 1, 2, 3) a
+      FULL JOIN (SELECT * FROM remediation_counters WHERE "organizationId" = $1 AND count <> 0) r USING ("organizationId", environment, status)
+      WHERE a.c IS DISTINCT FROM r.count`,
+      [org.organizationId],
+    );
+    const orphans = await client.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM remediation_events e
+      WHERE e."organizationId" = $1 AND NOT EXISTS (SELECT 1 FROM remediation_actions a WHERE a.id = e."actionId")`,
+      [org.organizationId],
+    );
+    const deletedCount = body.deletedCount ?? 0;
+    return {
+      retentionDays,
+      eligibleRows,
+      deletedCount,
+      seconds: Math.round(seconds * 100) / 100,
+      rowsPerSecond: Math.round(deletedCount / seconds),
+      idle,
+      duringPurge,
+      counterDrift: drift.rows[0]!.n,
+      eventsLeftForDeletedActions: orphans.rows[0]!.n,
+      waits,
+    };
+  } finally {
+    await client.end();
+  }
+}

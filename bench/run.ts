@@ -1,0 +1,204 @@
+import { execFileSync } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
+import { mkdirSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { signToken } from "@/server/auth/bearer";
+import { findRepoRoot } from "@/server/db/migrate";
+import { benchEnv, ensureBuilt, startApp, startBaseline, stopAllChildren } from "./app-process";
+import { benchConfig } from "./config";
+import { createBenchDatabase } from "./database";
+import { type ExecutionMeasurement, measureExecution } from "./phases/execution";
+import { measureExports } from "./phases/export";
+import { measureReads, type OrgTarget, READ_ENDPOINTS } from "./phases/reads";
+import { measureRetention } from "./phases/retention";
+import { machineBusyPercent } from "./proc-stats";
+import { evaluate, type Measurements, renderTable } from "./report";
+import { seedBenchDatabase } from "./seed";
+
+// `npm run bench [-- --smoke] [-- --keep]`: see bench/README.md.
+
+const runStarted = performance.now();
+const log = (m: string) =>
+  console.log(`[bench ${((performance.now() - runStarted) / 1000).toFixed(0).padStart(4)} s] ${m}`);
+const config = benchConfig();
+const root = findRepoRoot();
+
+/** The seed's incidentId for incident k, computed the way seed.ts's SQL does (md5 → uuid). */
+function incidentId(org: string, k: number): string {
+  const h = createHash("md5").update(`${org}:incident:${k}`).digest("hex");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+async function token(organizationId: string, permissions: string[], secret: string): Promise<string> {
+  return signToken({ sub: "bench", organizationId, permissions, ttlSeconds: 3 * 3600 }, secret);
+}
+
+function gitCommit(): string | undefined {
+  try {
+    return execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: root, stdio: ["ignore", "pipe", "ignore"] })
+      .toString()
+      .trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/** The app and the baseline must answer the same bodies, or the P2 ratio compares different work. */
+async function compareBodies(app: string, baseline: string, org: OrgTarget): Promise<string[]> {
+  const differences: string[] = [];
+  for (const endpoint of READ_ENDPOINTS) {
+    const p = endpoint.path(org);
+    const get = (base: string) =>
+      fetch(`${base}${p}`, { headers: { authorization: `Bearer ${org.token}` } }).then((r) => r.text());
+    const [a, b] = await Promise.all([get(app), get(baseline)]);
+    if (a !== b) differences.push(`${endpoint.name}: app ${a.slice(0, 120)} … vs baseline ${b.slice(0, 120)} …`);
+  }
+  return differences;
+}
+
+async function main(): Promise<void> {
+  log(
+    `mode ${config.mode}: ${config.bigRows} / ${config.otherOrganizations}×${config.otherRows} / ${config.smallRows} rows`,
+  );
+  const build = ensureBuilt(log);
+  const database = await createBenchDatabase();
+  log(`database ${database.url.replace(/\/\/[^@]*@/, "//")} (${database.server})`);
+  const phases: Record<string, number> = {};
+  const timed = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+    const t = performance.now();
+    try {
+      return await fn();
+    } finally {
+      phases[name] = Math.round((performance.now() - t) / 100) / 10;
+    }
+  };
+  const stopAll = async () => {
+    await stopAllChildren();
+    if (!config.keepDatabase) await database.drop();
+  };
+  process.once("SIGINT", () => void stopAll().finally(() => process.exit(130)));
+  try {
+    const seed = await timed("seed", () => seedBenchDatabase(database.url, config, log));
+    log(`seeded ${seed.actions} actions, ${seed.events} events, ${seed.incidents} incidents in ${seed.seconds} s`);
+
+    const secret = randomBytes(32).toString("base64url");
+    const env = benchEnv(database.url, secret);
+    const [app, baseline] = await timed("start", () =>
+      Promise.all([startApp(env, config.port), startBaseline(env, config.baselinePort)]),
+    );
+    log(`app pid ${app.pid} on ${app.url}, baseline pid ${baseline.pid} on ${baseline.url}`);
+
+    const { organizations } = seed;
+    const view = ["remediation:view"];
+    const big: OrgTarget = {
+      organizationId: organizations.big,
+      token: await token(organizations.big, view, secret),
+      incidentId: incidentId(organizations.big, 0),
+    };
+    const small: OrgTarget = {
+      organizationId: organizations.small,
+      token: await token(organizations.small, view, secret),
+      incidentId: incidentId(organizations.small, 0),
+    };
+    const differences = await compareBodies(app.url, baseline.url, big);
+    for (const d of differences) log(`  ! baseline body differs: ${d}`);
+
+    const machineBusyBefore = await machineBusyPercent(2000);
+    log(`machine ${machineBusyBefore}% busy before measuring (both cores = 100%)`);
+    if (machineBusyBefore > 15) log("  ! other processes are using the CPU: ratios hold better than absolute figures");
+    const measurements: Measurements = { reads: [], execution: [] };
+    // P3 first, on the freshly started app: a heap already grown by P1's load would hide the
+    // export's own memory growth.
+    measurements.exports = await timed("P3 export", () =>
+      measureExports(app, big, { small: config.smallExportRows, large: config.exportRows }),
+    );
+    log(`P3 export: ${JSON.stringify(measurements.exports)}`);
+    measurements.reads = await timed("P1/P2 reads", () => measureReads(config, { app, baseline }, { big, small }, log));
+    await baseline.stop();
+    measurements.retention = await timed("P4 retention", async () =>
+      measureRetention(
+        config,
+        database.url,
+        app,
+        { ...big, adminToken: await token(organizations.big, [...view, "policy:update"], secret) },
+        log,
+      ),
+    );
+    log(`P4 retention: ${measurements.retention.deletedCount} rows in ${measurements.retention.seconds} s`);
+    for (const [i, workers] of config.workerCounts.entries()) {
+      const org = organizations.execution[i]!;
+      const result: ExecutionMeasurement = await timed(`P5 ${workers} worker(s)`, async () =>
+        measureExecution(
+          config,
+          database.url,
+          env,
+          app,
+          {
+            organizationId: org,
+            token: "",
+            incidentId: incidentId(org, 0),
+            requestToken: await token(org, ["remediation:request"], secret),
+          },
+          workers,
+          log,
+        ),
+      );
+      measurements.execution.push(result);
+    }
+    await app.stop();
+
+    const checks = evaluate(measurements);
+    const table = renderTable(checks);
+    const versionClient = new pg.Client({ connectionString: database.url });
+    await versionClient.connect();
+    const serverVersion = (await versionClient.query<{ server_version: string }>("SHOW server_version")).rows[0]
+      ?.server_version;
+    await versionClient.end();
+    const results = {
+      mode: config.mode,
+      date: new Date().toISOString(),
+      commit: gitCommit(),
+      machine: {
+        cpus: os.cpus().length,
+        cpuModel: os.cpus()[0]?.model,
+        memoryGb: Math.round(os.totalmem() / 2 ** 30),
+        node: process.version,
+        loadAverage: os.loadavg(),
+      },
+      database: { server: database.server, postgres: serverVersion },
+      config,
+      build,
+      seed,
+      machineBusyBefore,
+      baselineBodyDifferences: differences,
+      phasesSeconds: phases,
+      totalSeconds: Math.round((performance.now() - runStarted) / 1000),
+      checks,
+      table,
+      measurements,
+    };
+    const dir = path.join(root, "bench", "results");
+    mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, config.mode === "full" ? "latest.json" : "smoke.json");
+    writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+    console.log(`\n${table}\n`);
+    const failed = checks.filter((c) => !c.pass).length;
+    log(
+      `${checks.length - failed} targets met, ${failed} missed; results in ${path.relative(root, file)}; total ${results.totalSeconds} s`,
+    );
+    if (config.mode === "smoke")
+      log("smoke mode: tables too small for the targets to mean anything; exit 0 unless the harness broke");
+  } finally {
+    await stopAll();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+    process.exit(1);
+  },
+);
