@@ -228,8 +228,9 @@ export async function seedBenchDatabase(
     await step("counters", async () => {
       await admin.query("BEGIN");
       await admin.query(`DELETE FROM remediation_counters`);
-      await admin.query(`INSERT INTO remediation_counters ("organizationId", environment, status, count)
-        SELECT "organizationId", environment, status, count(*) FROM remediation_actions GROUP BY 1, 2, 3`);
+      // All into stripe 0: the trigger's stripes only spread concurrent writes; readers sum them.
+      await admin.query(`INSERT INTO remediation_counters ("organizationId", environment, status, stripe, count)
+        SELECT "organizationId", environment, status, 0, count(*) FROM remediation_actions GROUP BY 1, 2, 3`);
       await admin.query("ALTER TABLE remediation_actions ENABLE TRIGGER remediation_counters_insert");
       await admin.query("COMMIT");
     });
@@ -247,7 +248,8 @@ export async function seedBenchDatabase(
       `SELECT (SELECT count(*) FROM remediation_actions) AS actions, (SELECT count(*) FROM remediation_events) AS events,
               (SELECT count(*) FROM incidents) AS incidents,
               (SELECT count(*) FROM (SELECT "organizationId", environment, status, count(*) AS n FROM remediation_actions GROUP BY 1, 2, 3) a
-                 FULL JOIN remediation_counters c USING ("organizationId", environment, status) WHERE a.n IS DISTINCT FROM c.count) AS drift`,
+                 FULL JOIN (SELECT "organizationId", environment, status, sum(count) AS count FROM remediation_counters GROUP BY 1, 2, 3) c
+                 USING ("organizationId", environment, status) WHERE a.n IS DISTINCT FROM c.count) AS drift`,
     );
     const row = counts.rows[0]!;
     if (Number(row.drift) !== 0) throw new Error(`seed: ${row.drift} counter rows differ from the actions`);

@@ -6,8 +6,8 @@
 // Runs on a scratch database (created and dropped) on DATABASE_URL's server, or on the embedded
 // one when DATABASE_URL is unset.
 //
-// Every status change also updates the organization+environment counter row (a trigger), so one
-// busy organization+environment serializes on that row; --environments spreads the burst.
+// Every status change also updates an organization+environment counter row (a trigger); the
+// 16 counter stripes (by action id) spread one busy key, --environments spreads it further.
 //
 //   npx tsx scripts/measure-execution.ts [--latency 200] [--burst 2000] [--workers 1,2] [--environments 1]
 import { type ChildProcess, spawn } from "node:child_process";

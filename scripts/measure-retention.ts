@@ -116,7 +116,8 @@ async function main(): Promise<void> {
 
     const mismatched = await client.query(
       `SELECT * FROM (SELECT "organizationId", environment, status, count(*) AS n FROM remediation_actions GROUP BY 1, 2, 3) a
-       FULL JOIN (SELECT * FROM remediation_counters WHERE count <> 0) c USING ("organizationId", environment, status)
+       FULL JOIN (SELECT "organizationId", environment, status, sum(count) AS count FROM remediation_counters
+                  GROUP BY 1, 2, 3 HAVING sum(count) <> 0) c USING ("organizationId", environment, status)
        WHERE a.n IS DISTINCT FROM c.count`,
     );
     const orphans = await client.query(

@@ -91,7 +91,8 @@ export async function measureRetention(
     const drift = await client.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM
       (SELECT "organizationId", environment, status, count(*) AS c FROM remediation_actions WHERE "organizationId" = $1 GROUP BY 1, 2, 3) a
-      FULL JOIN (SELECT * FROM remediation_counters WHERE "organizationId" = $1 AND count <> 0) r USING ("organizationId", environment, status)
+      FULL JOIN (SELECT "organizationId", environment, status, sum(count) AS count FROM remediation_counters
+                 WHERE "organizationId" = $1 GROUP BY 1, 2, 3 HAVING sum(count) <> 0) r USING ("organizationId", environment, status)
       WHERE a.c IS DISTINCT FROM r.count`,
       [org.organizationId],
     );

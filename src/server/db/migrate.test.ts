@@ -113,8 +113,8 @@ describe("remediation_counters trigger", () => {
       SELECT "organizationId", environment, status::text, count(*)::int AS n FROM remediation_actions
       WHERE "organizationId" = ${organizationId} GROUP BY 1, 2, 3 ORDER BY 2, 3`;
     const counters = await testDb().$queryRaw<Key[]>`
-      SELECT "organizationId", environment, status::text, count::int AS n FROM remediation_counters
-      WHERE "organizationId" = ${organizationId} AND count <> 0 ORDER BY 2, 3`;
+      SELECT "organizationId", environment, status::text, sum(count)::int AS n FROM remediation_counters
+      WHERE "organizationId" = ${organizationId} GROUP BY 1, 2, 3 HAVING sum(count) <> 0 ORDER BY 2, 3`;
     return { actual: actual.map(keyOf), counters: counters.map(keyOf) };
   }
 
@@ -162,12 +162,17 @@ describe("remediation_counters trigger", () => {
             SELECT (n_tup_ins + n_tup_upd)::int AS writes FROM pg_stat_xact_user_tables
             WHERE relname = 'remediation_counters'`
         )[0]?.writes ?? 0;
+      const [{ groups } = { groups: -1 }] = await tx.$queryRaw<{ groups: number }[]>`
+        SELECT count(DISTINCT (environment, status, hashtext(id::text) & 15))::int AS groups
+        FROM remediation_actions WHERE "organizationId" = ${organizationId} AND "performedBy" = 'bulk'`;
       const before = await counterWrites();
       await tx.$executeRaw`DELETE FROM remediation_actions WHERE "organizationId" = ${organizationId} AND "performedBy" = 'bulk'`;
-      return (await counterWrites()) - before;
+      return { writes: (await counterWrites()) - before, groups };
     });
-    // 10,000 deleted rows span 4 (environment, status) groups: one counter write per group.
-    expect(groupsTouched).toBe(4);
+    // 10,000 deleted rows span 4 (environment, status) groups × 16 stripes: one counter write per
+    // group and stripe, not one per row.
+    expect(groupsTouched.groups).toBe(64);
+    expect(groupsTouched.writes).toBe(groupsTouched.groups);
     counts = await countsFor(organizationId);
     expect(counts.counters).toEqual(counts.actual);
     expect(counts.actual).toEqual(["dev/QUEUED=1"]);

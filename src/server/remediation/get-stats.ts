@@ -7,7 +7,8 @@ export type StatusCounts = Record<ActionRow["status"], number>;
 
 /**
  * Exact per-status counts from remediation_counters (kept by the trigger on remediation_actions):
- * a primary-key range read of at most (environments × 6) rows, whatever the table size.
+ * a primary-key range read of at most (environments × 6 statuses × 16 stripes) rows, summed,
+ * whatever the table size.
  */
 export function countByStatusQuery(scope: OrgScope, environment?: string): Prisma.Sql {
   return Prisma.sql`

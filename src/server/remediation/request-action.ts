@@ -1,15 +1,13 @@
 import { randomUUID } from "node:crypto";
-import type { Prisma } from "@/generated/prisma/client";
 import type { Principal } from "@/server/auth/principal-types";
-import type { Db } from "@/server/db/client";
+import type { Db, Tx } from "@/server/db/client";
 import type { OrgScope } from "@/server/db/scoped";
 import { AppError, notFound } from "@/server/errors";
 import { evaluatePolicy } from "@/server/policy/evaluate-policy";
 import { globalPolicy } from "@/server/policy/global-policy";
 import { loadPolicy } from "@/server/policy/load-policy";
-import { toAction } from "./action-row";
+import { ACTION_COLUMNS, type RawActionRow, toAction } from "./action-row";
 import { enqueueExecution, ensureExecuteQueue } from "./enqueue-execution";
-import { appendEvent } from "./events";
 import { findAction, TX_OPTIONS } from "./find-action";
 import { claimIdempotencyKey, idempotencyKeyFrom, requestHash } from "./idempotency";
 import type { ActionRequest, ActionRow } from "./schemas";
@@ -62,30 +60,59 @@ export async function requestAction(
       throw new AppError("POLICY_DENIED", evaluation.detail, { violations: evaluation.violations });
     }
     const { outcome, reasons, violations, matchedRules } = evaluation;
-    const created = await tx.remediationAction.create({
-      data: scope.data({
-        id: actionId,
-        incidentId: input.incidentId,
-        actionType: input.actionType,
-        parameters: input.parameters as Prisma.InputJsonValue,
-        serviceName: input.serviceName,
-        environment: input.environment,
-        severity: input.severity,
-        status: outcome,
-        performedBy: principal.userId,
-        details: { policy: { outcome, reasons, violations, matchedRules } },
-        createdAt: now,
-        updatedAt: now,
-      }),
-    });
-    await appendEvent(tx, {
-      organizationId: scope.organizationId,
-      actionId,
-      type: "REQUESTED",
-      actor: principal.userId,
-      data: { status: outcome, reasons, violations },
-    });
+    // The job row references the action by id only and commits with it, so it goes first: the
+    // action INSERT fires the counter trigger, whose counter-row lock (shared by every request and
+    // transition of this organization + environment) is held until COMMIT, so it comes last.
     if (outcome === "QUEUED") await enqueueExecution(tx, { actionId, organizationId: scope.organizationId });
+    const created = await insertRequestedAction(tx, scope, {
+      id: actionId,
+      input,
+      status: outcome,
+      performedBy: principal.userId,
+      details: { policy: { outcome, reasons, violations, matchedRules } },
+      event: { status: outcome, reasons, violations },
+      now,
+    });
     return { action: toAction(created), replayed: false };
   }, TX_OPTIONS);
+}
+
+/**
+ * The action row and its REQUESTED event in one statement (one round trip between taking the
+ * counter-row lock and COMMIT). The event's foreign key is checked at the end of the statement,
+ * when the action row exists. Its createdAt keeps the column default, as `appendEvent` does.
+ */
+async function insertRequestedAction(
+  tx: Tx,
+  scope: OrgScope,
+  row: {
+    id: string;
+    input: ActionRequest;
+    status: "QUEUED" | "PENDING_APPROVAL";
+    performedBy: string;
+    details: Record<string, unknown>;
+    event: Record<string, unknown>;
+    now: Date;
+  },
+): Promise<RawActionRow> {
+  const { input } = row;
+  const rows = await tx.$queryRaw<RawActionRow[]>`
+    WITH created AS (
+      INSERT INTO remediation_actions (id, "organizationId", "incidentId", "actionType", parameters, "serviceName",
+        environment, severity, status, "performedBy", details, "createdAt", "updatedAt")
+      VALUES (${row.id}::uuid, ${scope.organizationId}, ${input.incidentId}::uuid, ${input.actionType},
+        ${JSON.stringify(input.parameters)}::jsonb, ${input.serviceName}, ${input.environment},
+        ${input.severity}::"Severity", ${row.status}::"ActionStatus", ${row.performedBy},
+        ${JSON.stringify(row.details)}::jsonb, ${row.now}::timestamptz, ${row.now}::timestamptz)
+      RETURNING ${ACTION_COLUMNS}
+    ), requested AS (
+      INSERT INTO remediation_events (id, "organizationId", "actionId", type, actor, data)
+      SELECT ${randomUUID()}::uuid, "organizationId", id, 'REQUESTED'::"ActionEventType", ${row.performedBy},
+        ${JSON.stringify(row.event)}::jsonb
+      FROM created
+    )
+    SELECT * FROM created`;
+  const created = rows[0];
+  if (!created) throw new AppError("INTERNAL", "the requested action was not stored");
+  return created;
 }
