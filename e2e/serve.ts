@@ -2,8 +2,9 @@ import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import pg from "pg";
 import { startEmbeddedPostgres } from "@/server/db/bootstrap";
-import { ensureDatabaseExists, findRepoRoot, withDatabase } from "@/server/db/migrate";
+import { ensureDatabaseExists, findRepoRoot, pgConfigFromUrl, quoteIdent, withDatabase } from "@/server/db/migrate";
 import { E2E_AUTH_SECRET } from "./fixtures/env";
 
 // Playwright's web server: the production app (npm start's script) on a fresh database — a new
@@ -16,6 +17,7 @@ async function main(): Promise<void> {
     ? undefined
     : await startEmbeddedPostgres({ dataDir: path.join(root, ".data", "e2e-pg"), port: 54331, disposable: true });
   const url = withDatabase(base ?? (embedded?.url as string), `rcc_e2e_${randomBytes(4).toString("hex")}`);
+  await dropIdleE2eDatabases(url);
   await ensureDatabaseExists(url);
   mkdirSync(path.join(root, ".data"), { recursive: true });
   writeFileSync(path.join(root, ".data", "e2e-database-url"), url);
@@ -44,6 +46,25 @@ async function main(): Promise<void> {
     await embedded?.stop();
     process.exit(code ?? 0);
   });
+}
+
+/**
+ * Playwright may kill this process before it can clean up, so each run drops the databases that
+ * earlier runs left behind; one still in use (a concurrent run) refuses the DROP and stays.
+ */
+async function dropIdleE2eDatabases(serverUrl: string): Promise<void> {
+  const admin = new pg.Client({ ...pgConfigFromUrl(serverUrl), database: "postgres" });
+  await admin.connect();
+  try {
+    const { rows } = await admin.query<{ datname: string }>(
+      "SELECT datname FROM pg_database WHERE datname LIKE 'rcc\\_e2e\\_%'",
+    );
+    for (const { datname } of rows) {
+      await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(datname)}`).catch(() => undefined);
+    }
+  } finally {
+    await admin.end();
+  }
 }
 
 main().catch((err) => {
