@@ -4,7 +4,7 @@ import type { Prisma } from "@/generated/prisma/client";
 import { isUuid, orgScope } from "@/server/db/scoped";
 import { type RawActionRow, toAction } from "@/server/remediation/action-row";
 import { recentFailuresQuery } from "@/server/remediation/get-priority-signal";
-import { countByStatusQuery, successRate } from "@/server/remediation/get-stats";
+import { countByStatusQuery, statsFromCounts } from "@/server/remediation/get-stats";
 import { type ActionFilters, listActionsQuery } from "@/server/remediation/list-actions";
 import { HISTORY_LIMIT } from "@/server/remediation/list-history";
 import { computePrioritySignal } from "@/server/remediation/priority-signal";
@@ -66,18 +66,7 @@ async function route(url: URL, organizationId: string): Promise<unknown> {
     return (await query<RawActionRow>(listActionsQuery(scope, { incidentId, limit: HISTORY_LIMIT }))).map(toAction);
   }
   if (url.pathname === "/remediation/stats") {
-    const c = await counts(organizationId, environment);
-    const total = Object.values(c).reduce((a, b) => a + b, 0);
-    return {
-      total,
-      pending: c.PENDING_APPROVAL,
-      queued: c.QUEUED,
-      executing: c.EXECUTING,
-      completed: c.COMPLETED,
-      failed: c.FAILED,
-      rejected: c.REJECTED,
-      successRate: successRate(c.COMPLETED, total),
-    };
+    return statsFromCounts(await counts(organizationId, environment));
   }
   if (url.pathname === "/remediation/priority-signal") {
     const [c, failures] = await Promise.all([

@@ -1,6 +1,5 @@
 import path from "node:path";
-import pg from "pg";
-import { startEmbeddedPostgres } from "@/server/db/bootstrap";
+import { serverAnswers, startEmbeddedPostgres } from "@/server/db/bootstrap";
 import { findRepoRoot, migrateDatabase, queryServer, quoteIdent, withDatabase } from "@/server/db/migrate";
 
 const LOCAL_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres";
@@ -12,19 +11,6 @@ export interface BenchDatabase {
   /** Where the server came from, for the report. */
   server: "BENCH_DATABASE_URL" | "DATABASE_URL" | "local" | "embedded";
   drop(): Promise<void>;
-}
-
-async function answers(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    await client.query("SELECT 1");
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => {});
-  }
 }
 
 /**
@@ -42,7 +28,7 @@ export async function createBenchDatabase(): Promise<BenchDatabase> {
   } else if (process.env.DATABASE_URL?.trim()) {
     serverUrl = process.env.DATABASE_URL.trim();
     server = "DATABASE_URL";
-  } else if (process.env.BENCH_EMBEDDED !== "1" && (await answers(LOCAL_SERVER))) {
+  } else if (process.env.BENCH_EMBEDDED !== "1" && (await serverAnswers(LOCAL_SERVER))) {
     serverUrl = LOCAL_SERVER;
     server = "local";
   } else {

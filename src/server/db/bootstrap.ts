@@ -68,7 +68,7 @@ export async function startEmbeddedPostgres(options: {
   const url = `postgresql://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${port}/postgres`;
   await mkdir(path.dirname(dataDir), { recursive: true });
   return withFileLock(`${dataDir}.lock`, async () => {
-    if (existsSync(path.join(dataDir, "postmaster.pid")) && (await answers(url))) {
+    if (existsSync(path.join(dataDir, "postmaster.pid")) && (await serverAnswers(url))) {
       return { url, owned: false, stop: async () => {} };
     }
     const EmbeddedPostgres = await importEmbeddedPostgres();
@@ -141,7 +141,8 @@ function hasExited(server: object): boolean {
   return !child || child.exitCode !== null || child.signalCode !== null;
 }
 
-async function answers(url: string): Promise<boolean> {
+/** The server behind `url` accepts a connection and answers a query within 2 s. */
+export async function serverAnswers(url: string): Promise<boolean> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
   try {
     await client.connect();

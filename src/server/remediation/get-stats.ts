@@ -38,7 +38,11 @@ export async function getStats(
   { db, scope }: { db: Db; scope: OrgScope },
   input: { environment?: string | undefined },
 ) {
-  const c = await countByStatus(db, scope, input.environment);
+  return statsFromCounts(await countByStatus(db, scope, input.environment));
+}
+
+/** The §7 stats shape from per-status counts (shared with the bench's bare-pg baseline). */
+export function statsFromCounts(c: StatusCounts) {
   const total = Object.values(c).reduce((a, b) => a + b, 0);
   return {
     total,
