@@ -44,6 +44,10 @@ async function resolveTestServer(): Promise<TestServer> {
   return { local: true, ...(await startEmbeddedPostgres({ dataDir, port, disposable: true })) };
 }
 
+function isLoopback(url: string): boolean {
+  return ["127.0.0.1", "localhost", "[::1]"].includes(new URL(url).hostname);
+}
+
 /**
  * Drops test databases left by crashed runs and returns how many other runs still use the
  * cluster. Several engineers' runs share .data/test-pg; only the run that started it stops it.
@@ -75,7 +79,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const templateUrl = withDatabase(server.url, template);
   const dropTemplate = () => queryServer(server.url, `DROP DATABASE IF EXISTS ${quoteIdent(template)} WITH (FORCE)`);
   try {
-    if (server.local) await sweepTestDatabases(server.url);
+    // Databases of dead runs are named after their pid, which only means something on this host.
+    if (server.local || isLoopback(server.url)) await sweepTestDatabases(server.url);
     await queryServer(server.url, `CREATE DATABASE ${quoteIdent(template)}`);
     await migrateDatabase(templateUrl);
     // A stray session on the template would make every clone fail; refuse them outright.
