@@ -1,5 +1,6 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { resolvePrincipal } from "@/server/auth/resolve-principal";
+import { AppError } from "@/server/errors";
 import { appRouter } from "@/server/root";
 
 export const dynamic = "force-dynamic";
@@ -11,7 +12,11 @@ function handler(request: Request): Promise<Response> {
     req: request,
     router: appRouter,
     createContext: async () => ({
-      principal: await resolvePrincipal(request).catch(() => null),
+      // A bad bearer token is anonymous here (procedures answer 401); a database outage is not.
+      principal: await resolvePrincipal(request).catch((error: unknown) => {
+        if (error instanceof AppError) return null;
+        throw error;
+      }),
       headers: request.headers,
     }),
   });
