@@ -3,11 +3,11 @@ import pg from "pg";
 import type { Prisma } from "@/generated/prisma/client";
 import { isUuid, orgScope } from "@/server/db/scoped";
 import { type RawActionRow, toAction } from "@/server/remediation/action-row";
-import { recentFailuresQuery } from "@/server/remediation/get-priority-signal";
+import { prioritySignalQuery } from "@/server/remediation/get-priority-signal";
 import { countByStatusQuery, statsFromCounts } from "@/server/remediation/get-stats";
 import { type ActionFilters, listActionsQuery } from "@/server/remediation/list-actions";
 import { HISTORY_LIMIT } from "@/server/remediation/list-history";
-import { computePrioritySignal } from "@/server/remediation/priority-signal";
+import { computePrioritySignal, type SignalCounts } from "@/server/remediation/priority-signal";
 
 // P2's baseline: the product's hot reads with nothing around them. node:http + plain `pg`, the
 // SAME SQL (the product's exported builders, so identical by construction), the same row mapper
@@ -69,16 +69,8 @@ async function route(url: URL, organizationId: string): Promise<unknown> {
     return statsFromCounts(await counts(organizationId, environment));
   }
   if (url.pathname === "/remediation/priority-signal") {
-    const [c, failures] = await Promise.all([
-      counts(organizationId, environment),
-      query<{ last: number; previous: number }>(recentFailuresQuery(scope, environment, new Date())),
-    ]);
-    return computePrioritySignal({
-      pendingApprovals: c.PENDING_APPROVAL,
-      activeExecutions: c.QUEUED + c.EXECUTING,
-      failedInLast24h: failures[0]?.last ?? 0,
-      failedPrevious24h: failures[0]?.previous ?? 0,
-    });
+    const [signal] = await query<SignalCounts>(prioritySignalQuery(scope, environment, new Date()));
+    return computePrioritySignal(signal!);
   }
   return undefined;
 }

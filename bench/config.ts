@@ -27,8 +27,26 @@ export interface BenchConfig {
   executionRequests: number;
   workerCounts: number[];
   keepDatabase: boolean;
+  /** `--database URL`: measure an already seeded bench database (kept; no seed). For iterating. */
+  database?: string;
+  /** `--phases P2,P3`: run only these phases (P1 and P2 are one phase). Default: all. */
+  phases: Set<Phase>;
   port: number;
   baselinePort: number;
+}
+
+export const PHASES = ["P1", "P2", "P3", "P4", "P5"] as const;
+export type Phase = (typeof PHASES)[number];
+
+function parsePhases(value: string | undefined): Set<Phase> {
+  if (!value) return new Set(PHASES);
+  const wanted = value.split(",").map((p) => p.trim().toUpperCase());
+  const unknown = wanted.filter((p) => !(PHASES as readonly string[]).includes(p));
+  if (unknown.length) throw new Error(`--phases: unknown ${unknown.join(", ")} (known: ${PHASES.join(", ")})`);
+  const phases = new Set(wanted as Phase[]);
+  // P1 and P2 come from the same runs.
+  if (phases.has("P1") || phases.has("P2")) for (const p of ["P1", "P2"] as const) phases.add(p);
+  return phases;
 }
 
 export function benchConfig(argv: string[] = process.argv.slice(2)): BenchConfig {
@@ -38,6 +56,8 @@ export function benchConfig(argv: string[] = process.argv.slice(2)): BenchConfig
       smoke: { type: "boolean", default: false },
       keep: { type: "boolean", default: false },
       duration: { type: "string" },
+      database: { type: "string" },
+      phases: { type: "string" },
       port: { type: "string", default: process.env.BENCH_PORT ?? "3203" },
     },
   });
@@ -47,7 +67,9 @@ export function benchConfig(argv: string[] = process.argv.slice(2)): BenchConfig
     connections: 16,
     purgeReadConnections: 4,
     workerCounts: [1, 2],
-    keepDatabase: values.keep ?? false,
+    keepDatabase: (values.keep ?? false) || values.database !== undefined,
+    ...(values.database !== undefined && { database: values.database }),
+    phases: parsePhases(values.phases),
     port,
     baselinePort: port + 1,
   };

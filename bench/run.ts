@@ -7,7 +7,7 @@ import pg from "pg";
 import { signToken } from "@/server/auth/bearer";
 import { findRepoRoot } from "@/server/db/migrate";
 import { benchEnv, ensureBuilt, startApp, startBaseline, stopAllChildren } from "./app-process";
-import { benchConfig } from "./config";
+import { benchConfig, PHASES } from "./config";
 import { createBenchDatabase } from "./database";
 import { type ExecutionMeasurement, measureExecution } from "./phases/execution";
 import { measureExports } from "./phases/export";
@@ -15,7 +15,7 @@ import { measureReads, type OrgTarget, READ_ENDPOINTS } from "./phases/reads";
 import { measureRetention } from "./phases/retention";
 import { machineBusyPercent } from "./proc-stats";
 import { evaluate, type Measurements, renderTable } from "./report";
-import { seedBenchDatabase } from "./seed";
+import { benchOrganizations, type SeedResult, seedBenchDatabase } from "./seed";
 
 // `npm run bench [-- --smoke] [-- --keep]`: see bench/README.md.
 
@@ -63,7 +63,9 @@ async function main(): Promise<void> {
     `mode ${config.mode}: ${config.bigRows} / ${config.otherOrganizations}×${config.otherRows} / ${config.smallRows} rows`,
   );
   const build = ensureBuilt(log);
-  const database = await createBenchDatabase();
+  const database = config.database
+    ? { url: config.database, server: "--database" as const, drop: async () => {} }
+    : await createBenchDatabase();
   log(`database ${database.url.replace(/\/\/[^@]*@/, "//")} (${database.server})`);
   const phases: Record<string, number> = {};
   const timed = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
@@ -80,8 +82,11 @@ async function main(): Promise<void> {
   };
   process.once("SIGINT", () => void stopAll().finally(() => process.exit(130)));
   try {
-    const seed = await timed("seed", () => seedBenchDatabase(database.url, config, log));
-    log(`seeded ${seed.actions} actions, ${seed.events} events, ${seed.incidents} incidents in ${seed.seconds} s`);
+    const seed: SeedResult = config.database
+      ? { organizations: benchOrganizations(config), actions: 0, events: 0, incidents: 0, seconds: 0, steps: {} }
+      : await timed("seed", () => seedBenchDatabase(database.url, config, log));
+    if (!config.database)
+      log(`seeded ${seed.actions} actions, ${seed.events} events, ${seed.incidents} incidents in ${seed.seconds} s`);
 
     const secret = randomBytes(32).toString("base64url");
     const env = benchEnv(database.url, secret);
@@ -111,23 +116,31 @@ async function main(): Promise<void> {
     const measurements: Measurements = { reads: [], execution: [] };
     // P3 first, on the freshly started app: a heap already grown by P1's load would hide the
     // export's own memory growth.
-    measurements.exports = await timed("P3 export", () =>
-      measureExports(app, big, { small: config.smallExportRows, large: config.exportRows }),
-    );
-    log(`P3 export: ${JSON.stringify(measurements.exports)}`);
-    measurements.reads = await timed("P1/P2 reads", () => measureReads(config, { app, baseline }, { big, small }, log));
+    if (config.phases.has("P3")) {
+      measurements.exports = await timed("P3 export", () =>
+        measureExports(app, big, { small: config.smallExportRows, large: config.exportRows }),
+      );
+      log(`P3 export: ${JSON.stringify(measurements.exports)}`);
+    }
+    if (config.phases.has("P2"))
+      measurements.reads = await timed("P1/P2 reads", () =>
+        measureReads(config, { app, baseline }, { big, small }, log),
+      );
     await baseline.stop();
-    measurements.retention = await timed("P4 retention", async () =>
-      measureRetention(
-        config,
-        database.url,
-        app,
-        { ...big, adminToken: await token(organizations.big, [...view, "policy:update"], secret) },
-        log,
-      ),
-    );
-    log(`P4 retention: ${measurements.retention.deletedCount} rows in ${measurements.retention.seconds} s`);
-    for (const [i, workers] of config.workerCounts.entries()) {
+    if (config.phases.has("P4")) {
+      const retention = await timed("P4 retention", async () =>
+        measureRetention(
+          config,
+          database.url,
+          app,
+          { ...big, adminToken: await token(organizations.big, [...view, "policy:update"], secret) },
+          log,
+        ),
+      );
+      measurements.retention = retention;
+      log(`P4 retention: ${retention.deletedCount} rows in ${retention.seconds} s`);
+    }
+    for (const [i, workers] of config.phases.has("P5") ? config.workerCounts.entries() : []) {
       const org = organizations.execution[i]!;
       const result: ExecutionMeasurement = await timed(`P5 ${workers} worker(s)`, async () =>
         measureExecution(
@@ -181,7 +194,9 @@ async function main(): Promise<void> {
     };
     const dir = path.join(root, "bench", "results");
     mkdirSync(dir, { recursive: true });
-    const file = path.join(dir, config.mode === "full" ? "latest.json" : "smoke.json");
+    // A partial or re-measured run never overwrites the deliberate full run's file.
+    const partial = config.database !== undefined || config.phases.size < PHASES.length;
+    const file = path.join(dir, partial ? "partial.json" : config.mode === "full" ? "latest.json" : "smoke.json");
     writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
     console.log(`\n${table}\n`);
     const failed = checks.filter((c) => !c.pass).length;

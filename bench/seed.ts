@@ -20,6 +20,18 @@ export interface SeedResult {
   steps: Record<string, number>;
 }
 
+/** The organizations' ids: fixed, so a kept database (`--database`) can be measured again. */
+export function benchOrganizations(
+  config: Pick<BenchConfig, "otherOrganizations" | "workerCounts">,
+): BenchOrganizations {
+  return {
+    big: "bench-big",
+    small: "bench-small",
+    others: Array.from({ length: config.otherOrganizations }, (_, i) => `bench-other-${i + 1}`),
+    execution: config.workerCounts.map((n) => `bench-exec-${n}w`),
+  };
+}
+
 const TABLES = ["remediation_actions", "remediation_events"] as const;
 const DAYS = 90;
 
@@ -145,12 +157,7 @@ export async function seedBenchDatabase(
     steps[name] = Math.round((performance.now() - t) / 100) / 10;
     log(`seed: ${name} ${steps[name]} s`);
   };
-  const organizations: BenchOrganizations = {
-    big: "bench-big",
-    small: "bench-small",
-    others: Array.from({ length: config.otherOrganizations }, (_, i) => `bench-other-${i + 1}`),
-    execution: config.workerCounts.map((n) => `bench-exec-${n}w`),
-  };
+  const organizations = benchOrganizations(config);
   const sized: [string, number][] = [
     [organizations.big, config.bigRows],
     ...organizations.others.map((o): [string, number] => [o, config.otherRows]),

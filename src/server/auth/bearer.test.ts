@@ -1,5 +1,5 @@
 import { generateKeyPair, SignJWT } from "jose";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { AppError } from "@/server/errors";
 import { signToken, verifyBearerToken } from "./bearer";
 
@@ -95,6 +95,28 @@ describe("verifyBearerToken", () => {
   it("accepts a token expired within the 30 s tolerance", async () => {
     const token = await sign({ ...claims, sub: "u", exp: now() - 10 });
     await expect(verifyBearerToken(token)).resolves.toMatchObject({ userId: "u" });
+  });
+
+  describe("the verified-token cache", () => {
+    afterEach(() => vi.useRealTimers());
+
+    it("answers a repeated token with the same frozen principal until exp + tolerance, then refuses it", async () => {
+      vi.useFakeTimers({ toFake: ["Date"] });
+      const token = await sign({ ...claims, sub: "cached", exp: now() + 5 });
+      const first = await verifyBearerToken(token);
+      expect(await verifyBearerToken(token)).toBe(first);
+      expect(Object.isFrozen(first) && Object.isFrozen(first.permissions)).toBe(true);
+      vi.setSystemTime(Date.now() + 34_000); // within exp + 30 s
+      expect(await verifyBearerToken(token)).toBe(first);
+      vi.setSystemTime(Date.now() + 2_000); // past it: verified again, and jose refuses
+      await expectUnauthorized(verifyBearerToken(token));
+    });
+
+    it("never answers a token cached under one secret for another secret", async () => {
+      const token = await sign({ ...claims, sub: "u", exp: now() + 60 });
+      await verifyBearerToken(token);
+      await expectUnauthorized(verifyBearerToken(token, "another-secret-also-at-least-32-chars"));
+    });
   });
 
   it("rejects a token not yet valid (nbf) beyond the tolerance", async () => {

@@ -1,6 +1,6 @@
 import { Prisma } from "@/generated/prisma/client";
 import type { CsvRow } from "@/server/csv";
-import type { Db } from "@/server/db/client";
+import { type Db, readRows } from "@/server/db/client";
 import type { OrgScope } from "@/server/db/scoped";
 import { ACTION_COLUMNS, type RawActionRow } from "./action-row";
 import { type ActionFilters, actionFilterSql } from "./list-actions";
@@ -24,7 +24,7 @@ export function exportActionsCsv(
     let after: { createdAt: Date; id: string } | undefined;
     while (remaining > 0) {
       const take = Math.min(batchSize, remaining);
-      const rows = await db.$queryRaw<RawActionRow[]>(exportBatchQuery(scope, input, take, after));
+      const rows = await readRows<RawActionRow>(db, exportBatchQuery(scope, input, take, after));
       for (const row of rows) yield csvRow(row);
       const last = rows.at(-1);
       if (!last || rows.length < take) return;

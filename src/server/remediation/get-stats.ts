@@ -1,5 +1,5 @@
 import { Prisma } from "@/generated/prisma/client";
-import type { Db } from "@/server/db/client";
+import { type Db, readRows } from "@/server/db/client";
 import type { OrgScope } from "@/server/db/scoped";
 import type { ActionRow } from "./schemas";
 
@@ -20,7 +20,9 @@ export function countByStatusQuery(scope: OrgScope, environment?: string): Prism
 }
 
 export async function countByStatus(db: Db, scope: OrgScope, environment?: string): Promise<StatusCounts> {
-  const rows = await db.$queryRaw<{ status: ActionRow["status"]; count: bigint }[]>(
+  // count arrives as a string (int8) from the pool, a bigint through Prisma: Number() reads both.
+  const rows = await readRows<{ status: ActionRow["status"]; count: string | bigint }>(
+    db,
     countByStatusQuery(scope, environment),
   );
   const counts: StatusCounts = { PENDING_APPROVAL: 0, QUEUED: 0, EXECUTING: 0, COMPLETED: 0, FAILED: 0, REJECTED: 0 };

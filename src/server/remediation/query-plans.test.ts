@@ -4,7 +4,7 @@ import { db } from "@/server/db/client";
 import { orgScope } from "@/server/db/scoped";
 import { createTestOrganization } from "@/test/db";
 import { exportBatchQuery } from "./export-actions-csv";
-import { recentFailuresQuery } from "./get-priority-signal";
+import { prioritySignalQuery, recentFailuresQuery } from "./get-priority-signal";
 import { listActionsQuery } from "./list-actions";
 import { HISTORY_LIMIT } from "./list-history";
 
@@ -110,6 +110,14 @@ describe("query plans of the hot reads", () => {
       const plan = await planOf(recentFailuresQuery(scope, environment, new Date()));
       expect(plan.map((n) => n["Node Type"])).not.toContain("Seq Scan");
       expect(plan.map((n) => n["Index Name"]).filter(Boolean)).toEqual([index]);
+      // The whole signal statement: the same failures scan plus the counters' primary key.
+      const whole = await planOf(prioritySignalQuery(scope, environment, new Date()));
+      expect(
+        whole.filter((n) => n["Relation Name"] === "remediation_actions").map((n) => n["Node Type"]),
+      ).not.toContain("Seq Scan");
+      expect(new Set(whole.map((n) => n["Index Name"]).filter(Boolean))).toEqual(
+        new Set([index, "remediation_counters_pkey"]),
+      );
     }
   });
 });

@@ -9,14 +9,31 @@ import { readJsonBody } from "./body";
 import { matchRoute } from "./match";
 import type { CsvRows, RestResult } from "./types";
 
-function json(result: RestResult): Response {
-  return new Response(JSON.stringify(result.body), {
-    status: result.status,
-    headers: { "content-type": "application/json; charset=utf-8", ...result.headers },
-  });
+/** What the adapter needs of an HTTP request, whichever server received it. */
+export interface RestRequest {
+  method: string;
+  url: URL;
+  headers: Headers;
+  /** The parsed JSON body (undefined when empty); only called for methods with a body. */
+  readBody(): Promise<unknown>;
 }
 
-export function errorResponse(error: unknown): Response {
+/** An answer: a JSON string, or a CSV stream (exports) the server pipes with backpressure. */
+export interface RestReply {
+  status: number;
+  headers: Record<string, string>;
+  body: string | Readable;
+}
+
+function json(result: RestResult): RestReply {
+  return {
+    status: result.status,
+    headers: { "content-type": "application/json; charset=utf-8", ...result.headers },
+    body: JSON.stringify(result.body),
+  };
+}
+
+export function errorReply(error: unknown): RestReply {
   const app = asAppError(error);
   if (app.code === "INTERNAL") logger().error({ err: error }, "REST request failed");
   const body = errorBody(app);
@@ -27,9 +44,9 @@ export function errorResponse(error: unknown): Response {
  * The REST adapter: contract paths → the same tRPC procedures the UI calls. Check order (§12):
  * route → 401 → 403 → 413 → 400 (JSON, validation) → 404 → 409/422 (the last ones in use cases).
  */
-export async function handleRest(request: Request): Promise<Response> {
+export async function answerRest(request: RestRequest): Promise<RestReply> {
   try {
-    const url = new URL(request.url);
+    const { url } = request;
     const match = matchRoute(request.method, url.pathname);
     if (!match) throw new AppError("NOT_FOUND", `Route ${request.method} ${url.pathname} not found`);
     const { route, params } = match;
@@ -41,7 +58,7 @@ export async function handleRest(request: Request): Promise<Response> {
       throw new AppError("FORBIDDEN", `Missing permission: ${permission}`);
     }
 
-    const body = request.method === "GET" ? undefined : await readJsonBody(request);
+    const body = request.method === "GET" ? undefined : await request.readBody();
     const query = Object.fromEntries(url.searchParams);
     const parts = { params, query, body, headers: request.headers };
     const input = route.input
@@ -51,19 +68,42 @@ export async function handleRest(request: Request): Promise<Response> {
     const result = await callProcedure(route.procedure, { principal, headers: request.headers }, input);
 
     if (route.csv) {
-      const stream = csvStream(route.csv.columns, result as CsvRows);
-      return new Response(Readable.toWeb(stream) as ReadableStream, {
+      return {
         status: 200,
         headers: {
           "content-type": "text/csv; charset=utf-8",
           "content-disposition": `attachment; filename="${route.csv.filename}"`,
           "cache-control": "no-store",
         },
-      });
+        body: csvStream(route.csv.columns, result as CsvRows),
+      };
     }
     const respond = route.respond as ((r: unknown) => RestResult) | undefined;
     return json(respond ? respond(result) : { status: 200, body: result });
   } catch (error) {
-    return errorResponse(error);
+    return errorReply(error);
   }
+}
+
+function toResponse(reply: RestReply): Response {
+  const body = typeof reply.body === "string" ? reply.body : (Readable.toWeb(reply.body) as ReadableStream);
+  return new Response(body, { status: reply.status, headers: reply.headers });
+}
+
+/** The adapter for web `Request`s (Next's route handler under `next dev`, tests). */
+export async function handleRest(request: Request): Promise<Response> {
+  return toResponse(
+    await answerRest({
+      method: request.method,
+      url: new URL(request.url),
+      headers: request.headers,
+      // Leaving the loop early (413) cancels a web stream through its iterator's return().
+      readBody: () =>
+        readJsonBody(request.headers.get("content-length"), request.body as AsyncIterable<Uint8Array> | null),
+    }),
+  );
+}
+
+export function errorResponse(error: unknown): Response {
+  return toResponse(errorReply(error));
 }

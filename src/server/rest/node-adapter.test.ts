@@ -31,7 +31,10 @@ describe("serveRest over node:http", () => {
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
-  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  afterAll(() => {
+    server.closeAllConnections();
+    return new Promise<void>((resolve) => server.close(() => resolve()));
+  });
 
   it("passes method, headers and body through, and streams the answer back", async () => {
     const organizationId = await createTestOrganization();
@@ -55,5 +58,24 @@ describe("serveRest over node:http", () => {
     );
     const tooBig = await fetch(`${base}/incidents`, { method: "POST", headers, body: "x".repeat(70_000) });
     expect(tooBig.status).toBe(413);
+
+    // Chunked, no Content-Length: refused part-way, and the 413 still reaches the client.
+    const chunk = new TextEncoder().encode("x".repeat(16 * 1024));
+    let sent = 0;
+    const streamed = await fetch(`${base}/incidents`, {
+      method: "POST",
+      headers,
+      body: new ReadableStream({
+        pull(controller) {
+          if (sent++ < 8) controller.enqueue(chunk);
+          else controller.close();
+        },
+      }),
+      duplex: "half",
+    } as RequestInit);
+    expect(streamed.status).toBe(413);
+    expect(await streamed.json()).toMatchObject({ statusCode: 413, error: "Payload Too Large" });
+    const after = await fetch(`${base}/incidents?limit=5`, { headers });
+    expect(after.status).toBe(200);
   });
 });
