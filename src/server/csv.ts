@@ -1,8 +1,10 @@
-import { Readable } from "node:stream";
+import { Readable, Transform } from "node:stream";
 import { stringify as stringifySync } from "csv-stringify/sync";
+import { z } from "zod";
 
 /** A cell starting with one of these is prefixed with `'` so spreadsheets never run it (§7). */
-const FORMULA_START = /^[=+\-@\t\r]/;
+export const FORMULA_FIRST_CHARS = ["=", "+", "-", "@", "\t", "\r"] as const;
+const FORMULA_FIRST = new Set<string>(FORMULA_FIRST_CHARS);
 
 function cell(value: unknown): string {
   if (value === null || value === undefined) return "";
@@ -10,7 +12,7 @@ function cell(value: unknown): string {
   if (value instanceof Date) text = value.toISOString();
   else if (typeof value === "object") text = JSON.stringify(value);
   else text = String(value);
-  return FORMULA_START.test(text) ? `'${text}` : text;
+  return FORMULA_FIRST.has(text.charAt(0)) ? `'${text}` : text;
 }
 
 // RFC 4180 quoting by csv-stringify; CRLF after every record including the last; no BOM.
@@ -47,8 +49,44 @@ export function csvStream(columns: readonly string[], rows: AsyncIterable<CsvRow
   );
 }
 
-/** The same formatting for small in-memory exports (email attachments, tests). */
-export function toCsv(columns: readonly string[], rows: Iterable<CsvRow>): string {
-  const records = [[...columns], ...Array.from(rows, (r) => toRecord(columns, r))];
-  return stringifySync(records, { ...OPTIONS });
+
+/** The header record alone (a streamed export writes it before its rows). */
+export function csvHeader(columns: readonly string[]): Buffer {
+  return Buffer.from(stringifySync([[...columns]], OPTIONS));
+}
+
+/** Output schema of a procedure whose result the REST adapter streams as CSV (rows or bytes). */
+export const csvResultSchema = z.custom<AsyncIterable<CsvRow> | Readable>(
+  (v) => typeof (v as AsyncIterable<unknown> | null)?.[Symbol.asyncIterator] === "function",
+  "Expected CSV rows",
+);
+
+const QUOTE = 0x22;
+const LF = 0x0a;
+const CRLF = Buffer.from("\r\n");
+
+/**
+ * PostgreSQL's COPY ends records with LF; the contract wants CRLF (§11). A record ends at an LF
+ * outside quotes (an LF inside a quoted field is data and stays as it is); COPY doubles quotes
+ * inside quoted fields, so toggling on every quote byte tracks "inside a field" exactly, across
+ * chunk boundaries too. Quoting itself stays PostgreSQL's.
+ */
+export function crlfRecordEnds(): Transform {
+  let quoted = false;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      const parts: Buffer[] = [];
+      let start = 0;
+      for (let i = 0; i < chunk.length; i++) {
+        const byte = chunk[i];
+        if (byte === QUOTE) quoted = !quoted;
+        else if (byte === LF && !quoted) {
+          parts.push(chunk.subarray(start, i), CRLF);
+          start = i + 1;
+        }
+      }
+      parts.push(chunk.subarray(start));
+      done(null, Buffer.concat(parts));
+    },
+  });
 }

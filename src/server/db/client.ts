@@ -25,6 +25,11 @@ export function createPrismaClient(connectionString: string, max = 10): PrismaCl
   return client;
 }
 
+/** The pg pool under a process client; undefined for a transaction client. */
+export function poolOf(db: Tx): pg.Pool | undefined {
+  return pools.get(db);
+}
+
 /**
  * Rows of a read-only raw query (the hot reads and export batches), run straight on the
  * client's pg pool: Prisma's raw-query path (request serialisation, the query engine's
@@ -35,7 +40,7 @@ export function createPrismaClient(connectionString: string, max = 10): PrismaCl
  * to `$queryRaw`, so the read sees the transaction's snapshot.
  */
 export async function readRows<T>(db: Tx, query: Prisma.Sql): Promise<T[]> {
-  const pool = pools.get(db);
+  const pool = poolOf(db);
   if (!pool) return db.$queryRaw<T[]>(query);
   return (await pool.query<T & pg.QueryResultRow>(query.text, query.values)).rows;
 }

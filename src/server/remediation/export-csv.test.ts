@@ -3,7 +3,6 @@ import { db } from "@/server/db/client";
 import { orgScope } from "@/server/db/scoped";
 import { stopSenderBoss } from "@/server/jobs/boss";
 import { createTestOrganization } from "@/test/db";
-import { exportActionsCsv } from "./export-actions-csv";
 import { listActions } from "./list-actions";
 import { bearer, rest, seedActions, seedIncident } from "./test-support";
 
@@ -53,7 +52,7 @@ describe("GET /remediation/export/csv", () => {
     const newestLine = `${newest!.id},${incidentId},restart-service,COMPLETED,seed-user,api-gateway,production,2026-04-20T06:00:01.000Z,2026-04-20T06:00:01.000Z,{},"'-1, +2\nnext"\r\n`;
     const oldestLine =
       `${oldest!.id},${incidentId},restart-service,FAILED,seed-user,,production,2026-04-20T06:00:00.000Z,2026-04-20T06:00:00.000Z,` +
-      `"{""note"":""said \\""hi\\"", then\\nleft""}","'=HYPERLINK(""http://evil"")"\r\n`;
+      `"{""note"": ""said \\""hi\\"", then\\nleft""}","'=HYPERLINK(""http://evil"")"\r\n`;
     expect(text).toBe(`${HEADER}\r\n${newestLine}${oldestLine}`);
   });
 
@@ -78,20 +77,43 @@ describe("GET /remediation/export/csv", () => {
     }
   });
 
-  it("keyset batches cover every row exactly once in list order, ties on createdAt included", async () => {
-    const { id, incidentId } = await org();
-    // Three rows per createdAt: batch boundaries fall inside ties.
+  it("rows come in list order, ties on createdAt included, cut at the limit", async () => {
+    const { id, auth, incidentId } = await org();
+    // Three rows per createdAt: the order must fall back to id desc inside ties, as the list's.
     for (let i = 0; i < 3; i++) await seedActions(id, { count: 8, status: "COMPLETED", incidentId, createdAt: T0 });
     const scope = orgScope(id);
-    const exported: string[] = [];
-    for await (const row of exportActionsCsv({ db: db(), scope }, { limit: 1000 }, 5)) exported.push(row.id as string);
+    const ids = async (query: string) => {
+      const text = await (await rest("GET", `/remediation/export/csv${query}`, { auth })).text();
+      return text
+        .split("\r\n")
+        .slice(1, -1)
+        .map((line) => line.split(",", 1)[0]);
+    };
     const listed = (await listActions({ db: db(), scope }, { limit: 500 })).map((r) => r.id);
-    expect(exported).toEqual(listed);
-    expect(new Set(exported).size).toBe(24);
+    expect(await ids("?limit=1000")).toEqual(listed);
+    expect(new Set(listed).size).toBe(24);
+    expect(await ids("?limit=11")).toEqual(listed.slice(0, 11));
+  });
 
-    const limited: string[] = [];
-    for await (const row of exportActionsCsv({ db: db(), scope }, { limit: 11 }, 5)) limited.push(row.id as string);
-    expect(limited).toEqual(listed.slice(0, 11));
+  it("quotes fields with a comma, a quote, CR or LF; keeps an LF inside a field; formula-prefixes every text cell", async () => {
+    const { id, auth, incidentId } = await org();
+    await seedActions(id, {
+      count: 1,
+      status: "FAILED",
+      incidentId,
+      createdAt: T0,
+      serviceName: "+svc",
+      environment: "@env",
+      details: { n: -1, s: "a,b" },
+      error: 'line1\n"line2"\r\nline3,\tend',
+    });
+    const text = await (await rest("GET", "/remediation/export/csv", { auth })).text();
+    const row = text.slice(HEADER.length + 2);
+    expect(row).toContain(",'+svc,'@env,");
+    expect(row).toContain(`"{""n"": -1, ""s"": ""a,b""}"`);
+    expect(row.endsWith(`,"line1\n""line2""\r\nline3,\tend"\r\n`)).toBe(true);
+    // Exactly one record end outside quotes per row: header + 1 row.
+    expect(text.split(/\r\n(?=(?:[^"]*"[^"]*")*[^"]*$)/).filter(Boolean)).toHaveLength(2);
   });
 
   it("other organizations' rows are never exported", async () => {

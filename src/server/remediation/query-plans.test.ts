@@ -3,7 +3,7 @@ import { Prisma } from "@/generated/prisma/client";
 import { db } from "@/server/db/client";
 import { orgScope } from "@/server/db/scoped";
 import { createTestOrganization } from "@/test/db";
-import { exportBatchQuery } from "./export-actions-csv";
+import { exportCsvQuery } from "./export-actions-csv";
 import { prioritySignalQuery, recentFailuresQuery } from "./get-priority-signal";
 import { listActionsQuery } from "./list-actions";
 import { HISTORY_LIMIT } from "./list-history";
@@ -94,12 +94,14 @@ describe("query plans of the hot reads", () => {
     );
   });
 
-  it("CSV export keyset batch", async () => {
-    const after = { createdAt: new Date(Date.now() - 5000 * 60_000), id: "80000000-0000-4000-8000-000000000000" };
-    expectIndexRangeScan(
-      await planOf(exportBatchQuery(scope, {}, 2000, after)),
-      "remediation_actions_organizationId_createdAt_id_idx",
-    );
+  it("CSV export: the list's index range, no Sort (outer ORDER BY satisfied by the subquery)", async () => {
+    // Limits well under the filtered row count: near it, a bitmap scan + sort is the cheaper plan.
+    for (const [filters, limit, index] of [
+      [{}, 2000, "remediation_actions_organizationId_createdAt_id_idx"],
+      [{ status: "FAILED" as const }, 500, "remediation_actions_organizationId_status_createdAt_id_idx"],
+    ] as const) {
+      expectIndexRangeScan(await planOf(exportCsvQuery(scope, filters, limit)), index);
+    }
   });
 
   it("priority-signal recent failures: a range on the (…, status, updatedAt) indexes", async () => {

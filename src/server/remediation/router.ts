@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { CsvRow } from "@/server/csv";
+import { csvResultSchema } from "@/server/csv";
 import { requires, router } from "@/server/trpc";
 import { approveAction } from "./approve-action";
 import { exportActionsCsv } from "./export-actions-csv";
@@ -27,10 +27,6 @@ import {
   requestActionOutput,
   statsSchema,
 } from "./schemas";
-
-const csvRowsSchema = z.custom<AsyncIterable<CsvRow>>(
-  (v) => typeof (v as AsyncIterable<CsvRow> | null)?.[Symbol.asyncIterator] === "function",
-);
 
 export const remediationRouter = router({
   request: requires("remediation:request")
@@ -65,9 +61,9 @@ export const remediationRouter = router({
     .input(environmentFilterInput)
     .output(prioritySignalSchema)
     .query(({ ctx, input }) => getPrioritySignal(ctx, input)),
-  // Streams through the REST adapter (CSV); the rows are pulled lazily in keyset batches.
+  // Streams through the REST adapter: the CSV bytes of a database COPY, read as the client drains.
   exportCsv: requires("remediation:view")
     .input(exportActionsInput)
-    .output(csvRowsSchema)
+    .output(csvResultSchema)
     .query(({ ctx, input }) => exportActionsCsv(ctx, input)),
 });

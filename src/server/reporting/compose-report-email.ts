@@ -1,13 +1,11 @@
 import { render } from "@react-email/components";
 import { createElement } from "react";
 import type { ReportCadence } from "@/lib/reporting-settings";
-import { toCsv } from "@/server/csv";
 import type { EmailMessage } from "@/server/email";
 import { ReportEmail } from "@/server/email/templates/report-email";
 import {
   AUDIT_ATTACHMENT_FILENAME,
   AUDIT_ATTACHMENT_MAX_ROWS,
-  AUDIT_CSV_COLUMNS,
   type ReportFigures,
   type ReportPeriod,
 } from "./report-contents";
@@ -19,7 +17,7 @@ export interface ReportEmailInput {
   period: ReportPeriod;
   figures: ReportFigures;
   deletedCount: number;
-  audit: { rows: Record<string, unknown>[]; capped: boolean };
+  audit: { csv: string; rows: number; capped: boolean };
 }
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
@@ -39,7 +37,7 @@ export async function composeReportEmail(input: ReportEmailInput): Promise<Omit<
     deletedCount: input.deletedCount,
     attachment: {
       filename: AUDIT_ATTACHMENT_FILENAME,
-      rows: input.audit.rows.length,
+      rows: input.audit.rows,
       capped: input.audit.capped,
       cap: AUDIT_ATTACHMENT_MAX_ROWS,
     },
@@ -53,7 +51,7 @@ export async function composeReportEmail(input: ReportEmailInput): Promise<Omit<
     attachments: [
       {
         filename: AUDIT_ATTACHMENT_FILENAME,
-        content: toCsv(AUDIT_CSV_COLUMNS, input.audit.rows),
+        content: input.audit.csv,
         contentType: "text/csv; charset=utf-8",
       },
     ],

@@ -6,7 +6,7 @@ import { emailSender, reportFromAddress } from "@/server/email";
 import { logger } from "@/server/logger";
 import { composeReportEmail } from "./compose-report-email";
 import { enforceRetention } from "./enforce-retention";
-import { computeReportFigures, loadPeriodAuditRows, type ReportFigures, type ReportPeriod } from "./report-contents";
+import { computeReportFigures, loadPeriodAuditCsv, type ReportFigures, type ReportPeriod } from "./report-contents";
 import type { DeliveryFailure } from "./run-view";
 
 export interface ReportRunPlan {
@@ -59,7 +59,7 @@ async function deliverReport(db: Db, plan: ReportRunPlan, run: ReportRun): Promi
   const [organization, figures, audit] = await Promise.all([
     db.organization.findUnique({ where: { id: plan.organizationId }, select: { name: true } }),
     plan.retryOf ? plan.retryOf.figures : computeReportFigures(db, scope, plan.period),
-    loadPeriodAuditRows(db, scope, plan.period),
+    loadPeriodAuditCsv(db, scope, plan.period),
   ]);
   const deletedCount = plan.retryOf ? 0 : (await enforceRetention({ db, scope })).deletedCount;
   await db.reportRun.update({ where: { id: run.id }, data: { ...figures, deletedCount } });

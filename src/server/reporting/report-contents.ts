@@ -1,10 +1,10 @@
 import type { Db } from "@/server/db/client";
 import type { OrgScope } from "@/server/db/scoped";
 
-import { CSV_COLUMNS, CSV_FILENAME } from "@/server/remediation/schemas";
+import { exportActionsCsvText } from "@/server/remediation/export-actions-csv";
+import { CSV_FILENAME } from "@/server/remediation/schemas";
 
 /** The attachment is the audit export of the period: same columns and name (contract §7). */
-export const AUDIT_CSV_COLUMNS = CSV_COLUMNS;
 export const AUDIT_ATTACHMENT_FILENAME = CSV_FILENAME;
 /** Keeps one email (and the outbox row) to a few MB; the email says when it was capped. */
 export const AUDIT_ATTACHMENT_MAX_ROWS = 10_000;
@@ -47,21 +47,20 @@ export async function computeReportFigures(db: Db, scope: OrgScope, period: Repo
   };
 }
 
-/** The period's audit rows, newest first, at most `cap` (one more is read to know it was capped). */
-export async function loadPeriodAuditRows(
+/**
+ * The period's audit export, newest first, at most `cap` rows: the same CSV as
+ * GET /remediation/export/csv (one formatter), plus whether the period held more.
+ */
+export async function loadPeriodAuditCsv(
   db: Db,
   scope: OrgScope,
   period: ReportPeriod,
   cap = AUDIT_ATTACHMENT_MAX_ROWS,
-) {
-  const rows = await db.remediationAction.findMany({
-    where: scope.where(inPeriod(period)),
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    take: cap + 1,
-    select: Object.fromEntries(AUDIT_CSV_COLUMNS.map((c) => [c, true])) as Record<
-      (typeof AUDIT_CSV_COLUMNS)[number],
-      true
-    >,
-  });
-  return { rows: rows.slice(0, cap), capped: rows.length > cap };
+): Promise<{ csv: string; rows: number; capped: boolean }> {
+  // Bounded count: reads at most cap + 1 index entries of the period.
+  const [counted, csv] = await Promise.all([
+    db.remediationAction.count({ where: scope.where(inPeriod(period)), take: cap + 1 }),
+    exportActionsCsvText({ db, scope }, { created: { after: period.start, atOrBefore: period.end }, limit: cap }),
+  ]);
+  return { csv, rows: Math.min(counted, cap), capped: counted > cap };
 }

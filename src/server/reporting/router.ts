@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { updateReportingSettingsInput } from "@/lib/reporting-settings";
-import type { CsvRow } from "@/server/csv";
+import { csvResultSchema } from "@/server/csv";
 import { listOutbox, listOutboxInput, outboxEmailSchema } from "@/server/email/list-outbox";
 import { requires, router } from "@/server/trpc";
 import { enforceRetention } from "./enforce-retention";
@@ -18,11 +18,6 @@ import {
 import { sendReportNow } from "./send-report-now";
 import { updateReportingSettings } from "./update-reporting-settings";
 
-const csvRowsSchema = z.custom<AsyncIterable<CsvRow>>(
-  (v) => typeof v === "object" && v !== null && Symbol.asyncIterator in v,
-  "Expected CSV rows",
-);
-
 /** Compliance reporting (contract §9): settings, report runs, retention, the local outbox. */
 export const reportingRouter = router({
   getSettings: requires("remediation:view")
@@ -38,7 +33,7 @@ export const reportingRouter = router({
     .query(({ ctx, input }) => listReportRuns(ctx, input)),
   exportRunsCsv: requires("remediation:view")
     .input(listReportRunsInput)
-    .output(csvRowsSchema)
+    .output(csvResultSchema)
     .query(({ ctx, input }) => exportReportRunsCsv(ctx, input)),
   sendNow: requires("policy:update")
     .input(emptyBodyInput)

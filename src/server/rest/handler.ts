@@ -75,7 +75,8 @@ export async function answerRest(request: RestRequest): Promise<RestReply> {
           "content-disposition": `attachment; filename="${route.csv.filename}"`,
           "cache-control": "no-store",
         },
-        body: csvStream(route.csv.columns, result as CsvRows),
+        // Bytes already (a database COPY), or rows to format here.
+        body: result instanceof Readable ? result : csvStream(route.csv.columns, result as CsvRows),
       };
     }
     const respond = route.respond as ((r: unknown) => RestResult) | undefined;
