@@ -49,7 +49,6 @@ export function csvStream(columns: readonly string[], rows: AsyncIterable<CsvRow
   );
 }
 
-
 /** The header record alone (a streamed export writes it before its rows). */
 export function csvHeader(columns: readonly string[]): Buffer {
   return Buffer.from(stringifySync([[...columns]], OPTIONS));

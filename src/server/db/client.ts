@@ -30,19 +30,53 @@ export function poolOf(db: Tx): pg.Pool | undefined {
   return pools.get(db);
 }
 
+/** A transaction on one connection of the client's pg pool (see `withPgTransaction`). */
+export interface PgTx {
+  client: pg.PoolClient;
+}
+
 /**
- * Rows of a read-only raw query (the hot reads and export batches), run straight on the
- * client's pg pool: Prisma's raw-query path (request serialisation, the query engine's
- * interpreter, per-value normalisation) cost more CPU than PostgreSQL did for a 50-row page
- * (bench P2/P3). Same SQL, same placeholders (`Prisma.Sql.text` renders `$1…`). Differences
- * from `$queryRaw` the callers handle: int8/numeric arrive as strings (cast counts to int or
- * read them with Number). Inside a transaction (a `Tx` with no pool of its own) it falls back
- * to `$queryRaw`, so the read sees the transaction's snapshot.
+ * Rows of one raw statement (`Prisma.Sql`, `$n` placeholders): the hot reads, export batches
+ * and the execution transitions. On a process client it runs straight on the client's pg pool:
+ * Prisma's raw-query path (request serialisation, the query engine's interpreter, per-value
+ * normalisation) cost more CPU than PostgreSQL did for a 50-row page (bench P2/P3/P5). In a
+ * `PgTx` it runs on that transaction's connection; in a Prisma transaction (a `Tx` with no pool
+ * of its own) through `$queryRaw`, so it sees the transaction. Difference from `$queryRaw` the
+ * callers handle: int8/numeric arrive as strings from pg (cast counts to int, or use Number()).
  */
-export async function readRows<T>(db: Tx, query: Prisma.Sql): Promise<T[]> {
+export async function queryRows<T>(db: Tx | PgTx, query: Prisma.Sql): Promise<T[]> {
+  if ("client" in db) return (await db.client.query<T & pg.QueryResultRow>(query.text, query.values)).rows;
   const pool = poolOf(db);
   if (!pool) return db.$queryRaw<T[]>(query);
   return (await pool.query<T & pg.QueryResultRow>(query.text, query.values)).rows;
+}
+
+/**
+ * BEGIN … COMMIT on one pooled connection, for the hot write paths: a Prisma interactive
+ * transaction costs the query engine's CPU on every statement plus its own bookkeeping, which
+ * was most of the app's share of a queued request (bench P5). Like Prisma's (20 s timeout), a
+ * transaction left idle by a stuck caller is ended by the server. Rolls back when `fn` throws;
+ * discards the connection if even the ROLLBACK fails.
+ */
+export async function withPgTransaction<T>(db: Db, fn: (tx: PgTx) => Promise<T>): Promise<T> {
+  const pool = poolOf(db);
+  if (!pool) throw new Error("withPgTransaction needs a process client (createPrismaClient)");
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    // One round trip: simple-protocol statements may be sent together.
+    await client.query("BEGIN; SET LOCAL idle_in_transaction_session_timeout = '20s'");
+    const result = await fn({ client });
+    await client.query("COMMIT");
+    return result;
+  } catch (err) {
+    await client.query("ROLLBACK").catch((rollbackErr: Error) => {
+      broken = rollbackErr;
+    });
+    throw err;
+  } finally {
+    client.release(broken);
+  }
 }
 
 const globalForPrisma = globalThis as unknown as { __rccPrisma?: PrismaClient };

@@ -39,37 +39,45 @@ export async function runExecution(
     executor?: Executor;
   },
 ): Promise<ExecutionResult> {
-  const action = await db.remediationAction.findFirst({
-    where: scope.where({ id: input.actionId }),
-    select: { status: true, attempts: true, details: true },
-  });
-  if (!action) return "missing";
-  if (action.status !== "QUEUED" && action.status !== "EXECUTING") return "ignored";
-
   const settings = executionSettings();
   const executor = input.executor ?? createExecutor();
-  const execution = ((action.details as Record<string, unknown> | null)?.execution ?? {}) as { startedAt?: string };
-
-  if (action.status === "EXECUTING" && action.attempts >= settings.maxAttempts) {
-    // Re-delivered after the worker running the last allowed attempt died: nothing left to try.
-    const failed = await failAttempt(
-      db,
-      { id: input.actionId, organizationId: scope.organizationId, attempts: action.attempts, ...execution },
-      { executor: executor.name, error: LOST_EXECUTION_ERROR },
-    );
-    return failed ? "lost-and-failed" : "raced";
-  }
-
+  // The common case in one statement: claim, then look only when there was nothing to claim.
   const claimed = await claimAttempt(db, scope, {
     actionId: input.actionId,
-    observed: { status: action.status, attempts: action.attempts },
     executor: executor.name,
-    startedAt: execution.startedAt,
+    maxAttempts: settings.maxAttempts,
   });
-  if (!claimed) return "raced";
+  if (!claimed) return notClaimed(db, scope, input.actionId, executor.name, settings.maxAttempts);
 
   const outcome = await attempt(executor, claimed, input.signal);
   return record(db, claimed, executor.name, outcome, settings.maxAttempts, input.scheduleNextAttempt);
+}
+
+/** Why there was nothing to claim; an attempt left EXECUTING with none remaining is failed here. */
+async function notClaimed(
+  db: Db,
+  scope: OrgScope,
+  actionId: string,
+  executor: string,
+  maxAttempts: number,
+): Promise<ExecutionResult> {
+  const action = await db.remediationAction.findFirst({
+    where: scope.where({ id: actionId }),
+    select: { status: true, attempts: true, details: true },
+  });
+  if (!action) return "missing";
+  if (action.status === "EXECUTING" && action.attempts >= maxAttempts) {
+    // Re-delivered after the worker running the last allowed attempt died: nothing left to try.
+    const execution = ((action.details as Record<string, unknown> | null)?.execution ?? {}) as { startedAt?: string };
+    const failed = await failAttempt(
+      db,
+      { id: actionId, organizationId: scope.organizationId, attempts: action.attempts, ...execution },
+      { executor, error: LOST_EXECUTION_ERROR },
+    );
+    return failed ? "lost-and-failed" : "raced";
+  }
+  // Terminal (or awaiting approval); QUEUED/EXECUTING here means another worker moved it between.
+  return action.status === "QUEUED" || action.status === "EXECUTING" ? "raced" : "ignored";
 }
 
 async function attempt(executor: Executor, action: ClaimedAction, signal: AbortSignal): Promise<ExecutionOutcome> {

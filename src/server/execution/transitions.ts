@@ -1,7 +1,7 @@
 import { Prisma } from "@/generated/prisma/client";
-import type { Db, Tx } from "@/server/db/client";
+import { type Db, queryRows, type Tx } from "@/server/db/client";
 import type { OrgScope } from "@/server/db/scoped";
-import type { RawActionRow } from "@/server/remediation/action-row";
+import { actionByKey, type RawActionRow } from "@/server/remediation/action-row";
 import type { ActionEventType } from "@/server/remediation/events";
 import { SYSTEM_ACTOR } from "@/server/remediation/events";
 
@@ -12,6 +12,8 @@ import { SYSTEM_ACTOR } from "@/server/remediation/events";
  * successor) only the holder of the current attempt can record anything, and the counter rows
  * the status trigger updates stay locked for one statement instead of a multi-round-trip
  * transaction (they are shared by every action of an organization and environment).
+ * Outside a transaction the statement runs straight on the client's pg pool (`queryRows`): it is
+ * autocommit either way, and Prisma's raw-query path cost the worker more CPU than PostgreSQL did.
  */
 
 export interface ClaimedAction
@@ -45,53 +47,64 @@ function untouchedSince(staleBefore: Date | undefined): Prisma.Sql {
 function transition<T>(
   db: Db | Tx,
   update: { set: Prisma.Sql; where: Prisma.Sql; returning?: Prisma.Sql },
-  event: { type: ActionEventType; data: Record<string, unknown> },
+  event: { type: ActionEventType; data: Record<string, unknown>; fromRow?: Prisma.Sql },
 ): Promise<T[]> {
+  // `fromRow`: event fields computed from the moved row (e.g. the attempt number it was given).
+  const data = event.fromRow
+    ? Prisma.sql`${JSON.stringify(event.data)}::jsonb || ${event.fromRow}`
+    : Prisma.sql`${JSON.stringify(event.data)}::jsonb`;
   const returning = update.returning ? Prisma.sql`, ${update.returning}` : Prisma.empty;
-  return db.$queryRaw<T[]>`
+  return queryRows<T>(
+    db,
+    Prisma.sql`
     WITH moved AS (
       UPDATE remediation_actions SET ${update.set}, "updatedAt" = now() WHERE ${update.where}
       RETURNING id, "organizationId" ${returning}
     ), logged AS (
       INSERT INTO remediation_events (id, "organizationId", "actionId", type, actor, data)
       SELECT gen_random_uuid(), "organizationId", id, ${event.type}::"ActionEventType",
-             ${SYSTEM_ACTOR}, ${JSON.stringify(event.data)}::jsonb
+             ${SYSTEM_ACTOR}, ${data}
       FROM moved
     )
-    SELECT * FROM moved`;
+    SELECT * FROM moved`,
+  );
 }
 
 function currentAttempt(action: ActionRef, staleBefore?: Date): Prisma.Sql {
-  return Prisma.sql`id = ${action.id}::uuid AND "organizationId" = ${action.organizationId}
+  return Prisma.sql`${actionByKey(action.id, action.organizationId)}
     AND status = 'EXECUTING' AND attempts = ${action.attempts} ${untouchedSince(staleBefore)}`;
 }
 
 /**
  * QUEUED → EXECUTING, or EXECUTING → EXECUTING as the next attempt (a retry after backoff, or a
- * re-delivery after the previous worker died). Null when someone else moved the action first.
+ * re-delivery after the previous worker died) while attempts remain. One statement, no read
+ * first: the WHERE is the whole claim rule, so of two workers racing for one attempt exactly one
+ * updates. The first attempt's startedAt is kept. Null when the action is not claimable (missing,
+ * terminal, out of attempts, or moved on by someone else): the caller reads it to say why.
  */
 export async function claimAttempt(
   db: Db,
   scope: OrgScope,
-  input: { actionId: string; observed: { status: string; attempts: number }; executor: string; startedAt?: string },
+  input: { actionId: string; executor: string; maxAttempts: number; now?: Date },
 ): Promise<ClaimedAction | null> {
-  const { actionId, observed, executor } = input;
-  const startedAt = input.startedAt ?? new Date().toISOString();
-  const attempt = observed.attempts + 1;
-  const [row] = await transition<Omit<ClaimedAction, "startedAt">>(
+  const { actionId, executor, maxAttempts } = input;
+  const startedAt = (input.now ?? new Date()).toISOString();
+  const [row] = await transition<ClaimedAction>(
     db,
     {
       set: Prisma.sql`status = 'EXECUTING', attempts = attempts + 1,
-        details = ${mergeExecution({ executor, attempts: attempt, startedAt }, ["lastError", "nextAttemptAt"])}`,
-      where: Prisma.sql`id = ${actionId}::uuid AND "organizationId" = ${scope.organizationId}
-        AND status = ${observed.status}::"ActionStatus" AND attempts = ${observed.attempts}
-        AND status IN ('QUEUED', 'EXECUTING')`,
+        details = details || jsonb_build_object('execution',
+          (COALESCE(details->'execution', '{}'::jsonb) - ${["lastError", "nextAttemptAt"]}::text[])
+          || jsonb_build_object('executor', ${executor}::text, 'attempts', attempts + 1,
+               'startedAt', COALESCE(details->'execution'->>'startedAt', ${startedAt}::text)))`,
+      where: Prisma.sql`${actionByKey(actionId, scope.organizationId)}
+        AND (status = 'QUEUED' OR (status = 'EXECUTING' AND attempts < ${maxAttempts}))`,
       returning: Prisma.sql`"incidentId", "actionType", parameters, "serviceName", environment,
-        severity::text AS severity, attempts`,
+        severity::text AS severity, attempts, details->'execution'->>'startedAt' AS "startedAt"`,
     },
-    { type: "EXECUTION_STARTED", data: { attempt, executor } },
+    { type: "EXECUTION_STARTED", data: { executor }, fromRow: Prisma.sql`jsonb_build_object('attempt', attempts)` },
   );
-  return row ? { ...row, startedAt } : null;
+  return row ?? null;
 }
 
 /** EXECUTING (this attempt) → COMPLETED with the executor's output. */

@@ -11,6 +11,17 @@ export const ACTION_COLUMNS = Prisma.sql`
   "serviceName", environment, severity::text AS severity, status::text AS status, "performedBy",
   details, error, "createdAt", "updatedAt"`;
 
+/**
+ * WHERE for one action by primary key within its organization. The values go through an
+ * InitPlan so the planner cannot see them: with a literal organization it estimated a new
+ * organization (not yet in the statistics) at one row and scanned all of its actions through an
+ * (organizationId, …) index instead of one key lookup (90 ms instead of 0.1 ms at 40k actions,
+ * bench P5).
+ */
+export function actionByKey(id: string, organizationId: string): Prisma.Sql {
+  return Prisma.sql`(id, "organizationId") = (SELECT ${id}::uuid, ${organizationId}::text)`;
+}
+
 export interface RawActionRow {
   id: string;
   organizationId: string;

@@ -1,4 +1,4 @@
-import type { Tx } from "@/server/db/client";
+import type { PgTx, Tx } from "@/server/db/client";
 import { senderBoss } from "@/server/jobs/boss";
 import { QUEUE_OPTIONS, REMEDIATION_EXECUTE_QUEUE } from "@/server/jobs/queues";
 import { bossExecutor } from "@/server/jobs/tx-executor";
@@ -26,7 +26,7 @@ export function ensureExecuteQueue(): Promise<void> {
  * singleton key makes a second enqueue of the same action while one is pending a no-op.
  * Call `ensureExecuteQueue()` before opening the transaction.
  */
-export async function enqueueExecution(tx: Tx, payload: ExecutePayload): Promise<void> {
+export async function enqueueExecution(tx: Tx | PgTx, payload: ExecutePayload): Promise<void> {
   const boss = await senderBoss();
   await boss.send(REMEDIATION_EXECUTE_QUEUE, payload, { db: bossExecutor(tx), singletonKey: payload.actionId });
 }

@@ -1,5 +1,5 @@
 import { Prisma } from "@/generated/prisma/client";
-import { type Db, readRows } from "@/server/db/client";
+import { type Db, queryRows } from "@/server/db/client";
 import type { OrgScope } from "@/server/db/scoped";
 import { countByStatusQuery } from "./get-stats";
 import { computePrioritySignal, type PrioritySignal, type SignalCounts } from "./priority-signal";
@@ -45,7 +45,7 @@ export async function getPrioritySignal(
   input: { environment?: string | undefined },
   now: Date = new Date(),
 ): Promise<PrioritySignal> {
-  const [counts] = await readRows<SignalCounts>(db, prioritySignalQuery(scope, input.environment, now));
+  const [counts] = await queryRows<SignalCounts>(db, prioritySignalQuery(scope, input.environment, now));
   // An aggregate without GROUP BY always returns one row.
   return computePrioritySignal(counts!);
 }

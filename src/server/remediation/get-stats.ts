@@ -1,5 +1,5 @@
 import { Prisma } from "@/generated/prisma/client";
-import { type Db, readRows } from "@/server/db/client";
+import { type Db, queryRows } from "@/server/db/client";
 import type { OrgScope } from "@/server/db/scoped";
 import type { ActionRow } from "./schemas";
 
@@ -21,7 +21,7 @@ export function countByStatusQuery(scope: OrgScope, environment?: string): Prism
 
 export async function countByStatus(db: Db, scope: OrgScope, environment?: string): Promise<StatusCounts> {
   // count arrives as a string (int8) from the pool, a bigint through Prisma: Number() reads both.
-  const rows = await readRows<{ status: ActionRow["status"]; count: string | bigint }>(
+  const rows = await queryRows<{ status: ActionRow["status"]; count: string | bigint }>(
     db,
     countByStatusQuery(scope, environment),
   );

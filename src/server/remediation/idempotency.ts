@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import type { Tx } from "@/server/db/client";
+import { Prisma } from "@/generated/prisma/client";
+import { type PgTx, queryRows, type Tx } from "@/server/db/client";
 import { AppError } from "@/server/errors";
 
 /** Idempotency keys live 24 h per organization (contract §6); expired ones are replaced. */
@@ -45,11 +46,13 @@ export type KeyClaim = { claimed: true } | { claimed: false; requestHash: string
  * An expired key is taken over in the same statement.
  */
 export async function claimIdempotencyKey(
-  tx: Tx,
+  tx: Tx | PgTx,
   claim: { organizationId: string; key: string; requestHash: string; actionId: string; now: Date },
 ): Promise<KeyClaim> {
   const expiresAt = new Date(claim.now.getTime() + IDEMPOTENCY_TTL_MS);
-  const inserted = await tx.$queryRaw<unknown[]>`
+  const inserted = await queryRows<unknown>(
+    tx,
+    Prisma.sql`
     INSERT INTO idempotency_keys ("organizationId", key, "requestHash", "actionId", "createdAt", "expiresAt")
     VALUES (${claim.organizationId}, ${claim.key}, ${claim.requestHash}, ${claim.actionId}::uuid,
             ${claim.now}::timestamptz, ${expiresAt}::timestamptz)
@@ -57,11 +60,15 @@ export async function claimIdempotencyKey(
       SET "requestHash" = EXCLUDED."requestHash", "actionId" = EXCLUDED."actionId",
           "createdAt" = EXCLUDED."createdAt", "expiresAt" = EXCLUDED."expiresAt"
       WHERE idempotency_keys."expiresAt" <= EXCLUDED."createdAt"
-    RETURNING 1`;
+    RETURNING 1`,
+  );
   if (inserted.length > 0) return { claimed: true };
-  const existing = await tx.$queryRaw<{ requestHash: string; actionId: string }[]>`
+  const existing = await queryRows<{ requestHash: string; actionId: string }>(
+    tx,
+    Prisma.sql`
     SELECT "requestHash", "actionId" FROM idempotency_keys
-    WHERE "organizationId" = ${claim.organizationId} AND key = ${claim.key}`;
+    WHERE "organizationId" = ${claim.organizationId} AND key = ${claim.key}`,
+  );
   const row = existing[0];
   // Purged between the two statements (only possible once expired): the caller retries.
   if (!row) throw new AppError("CONFLICT", "Idempotency-Key is being replaced; retry the request");

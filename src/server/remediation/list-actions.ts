@@ -1,5 +1,5 @@
 import { Prisma } from "@/generated/prisma/client";
-import { type Db, readRows } from "@/server/db/client";
+import { type Db, queryRows } from "@/server/db/client";
 import type { OrgScope } from "@/server/db/scoped";
 import { ACTION_COLUMNS, type RawActionRow, toAction } from "./action-row";
 import type { ActionRow } from "./schemas";
@@ -37,6 +37,6 @@ export async function listActions(
   { db, scope }: { db: Db; scope: OrgScope },
   input: ActionFilters & { limit: number },
 ): Promise<ActionRow[]> {
-  const rows = await readRows<RawActionRow>(db, listActionsQuery(scope, input));
+  const rows = await queryRows<RawActionRow>(db, listActionsQuery(scope, input));
   return rows.map(toAction);
 }

@@ -1,14 +1,16 @@
 import { randomUUID } from "node:crypto";
+import { Prisma } from "@/generated/prisma/client";
 import type { Principal } from "@/server/auth/principal-types";
-import type { Db, Tx } from "@/server/db/client";
+import { type Db, type PgTx, queryRows, withPgTransaction } from "@/server/db/client";
 import type { OrgScope } from "@/server/db/scoped";
 import { AppError, notFound } from "@/server/errors";
 import { evaluatePolicy } from "@/server/policy/evaluate-policy";
 import { globalPolicy } from "@/server/policy/global-policy";
-import { loadPolicy } from "@/server/policy/load-policy";
+import { type PolicyRow, policyFromRow } from "@/server/policy/load-policy";
+import type { Policy } from "@/server/policy/policy-schema";
 import { ACTION_COLUMNS, type RawActionRow, toAction } from "./action-row";
 import { enqueueExecution, ensureExecuteQueue } from "./enqueue-execution";
-import { findAction, TX_OPTIONS } from "./find-action";
+import { findAction } from "./find-action";
 import { claimIdempotencyKey, idempotencyKeyFrom, requestHash } from "./idempotency";
 import type { ActionRequest, ActionRow } from "./schemas";
 
@@ -29,11 +31,11 @@ export async function requestAction(
   now: Date = new Date(),
 ): Promise<RequestActionResult> {
   const key = idempotencyKeyFrom(headers);
-  const incident = await db.incident.findFirst({ where: scope.where({ id: input.incidentId }), select: { id: true } });
-  if (!incident) throw notFound("Incident");
+  const policy = await incidentPolicy(db, scope, input.incidentId);
+  if (!policy) throw notFound("Incident");
   await ensureExecuteQueue();
 
-  return db.$transaction(async (tx) => {
+  const result = await withPgTransaction<RequestActionResult | { replayOf: string }>(db, async (tx) => {
     const actionId = randomUUID();
     if (key) {
       const hash = requestHash(input);
@@ -48,13 +50,12 @@ export async function requestAction(
         if (claim.requestHash !== hash) {
           throw new AppError("CONFLICT", "Idempotency-Key was already used with a different request body");
         }
-        const original = await findAction(tx, scope, claim.actionId);
-        if (!original) throw new AppError("CONFLICT", "Idempotency-Key refers to an action that no longer exists");
-        return { action: original, replayed: true };
+        // Read after this (empty) transaction ends: the original committed with its key.
+        return { replayOf: claim.actionId };
       }
     }
 
-    const evaluation = evaluatePolicy(input, await loadPolicy(tx, scope), globalPolicy(), now);
+    const evaluation = evaluatePolicy(input, policy, globalPolicy(), now);
     // Throwing rolls the transaction back: a denied request stores nothing, not even its key.
     if (evaluation.outcome === "BLOCKED") {
       throw new AppError("POLICY_DENIED", evaluation.detail, { violations: evaluation.violations });
@@ -74,7 +75,31 @@ export async function requestAction(
       now,
     });
     return { action: toAction(created), replayed: false };
-  }, TX_OPTIONS);
+  });
+  if ("replayed" in result) return result;
+  const original = await findAction(db, scope, result.replayOf);
+  if (!original) throw new AppError("CONFLICT", "Idempotency-Key refers to an action that no longer exists");
+  return { action: original, replayed: true };
+}
+
+/**
+ * The organization's policy (the default when none is saved), or null when the incident is not
+ * one of its own: both in one read, before the transaction (the policy was read in its own
+ * snapshot inside it before, so this sees the same committed state).
+ */
+async function incidentPolicy(db: Db, scope: OrgScope, incidentId: string): Promise<Policy | null> {
+  const [row] = await queryRows<{ saved: boolean } & PolicyRow>(
+    db,
+    Prisma.sql`
+      SELECT p."organizationId" IS NOT NULL AS saved, p."requireApprovalEnvironments",
+        p."requireApprovalSeverities", p."requireApprovalActionTypes", p."blockedEnvironments",
+        p."deniedActionTypes", p."freezeWindows"
+      FROM incidents i
+      LEFT JOIN organization_policies p ON p."organizationId" = i."organizationId"
+      WHERE i.id = ${incidentId}::uuid AND i."organizationId" = ${scope.organizationId}`,
+  );
+  if (!row) return null;
+  return policyFromRow(row.saved ? row : null);
 }
 
 /**
@@ -83,7 +108,7 @@ export async function requestAction(
  * when the action row exists. Its createdAt keeps the column default, as `appendEvent` does.
  */
 async function insertRequestedAction(
-  tx: Tx,
+  tx: PgTx,
   scope: OrgScope,
   row: {
     id: string;
@@ -96,7 +121,9 @@ async function insertRequestedAction(
   },
 ): Promise<RawActionRow> {
   const { input } = row;
-  const rows = await tx.$queryRaw<RawActionRow[]>`
+  const rows = await queryRows<RawActionRow>(
+    tx,
+    Prisma.sql`
     WITH created AS (
       INSERT INTO remediation_actions (id, "organizationId", "incidentId", "actionType", parameters, "serviceName",
         environment, severity, status, "performedBy", details, "createdAt", "updatedAt")
@@ -111,7 +138,8 @@ async function insertRequestedAction(
         ${JSON.stringify(row.event)}::jsonb
       FROM created
     )
-    SELECT * FROM created`;
+    SELECT * FROM created`,
+  );
   const created = rows[0];
   if (!created) throw new AppError("INTERNAL", "the requested action was not stored");
   return created;

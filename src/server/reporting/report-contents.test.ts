@@ -21,7 +21,10 @@ describe("loadPeriodAuditCsv", () => {
 
     const all = await loadPeriodAuditCsv(db(), orgScope(org), period);
     expect(all).toMatchObject({ rows: 3, capped: false });
-    const ids = all.csv.split("\r\n").slice(1, -1).map((line) => line.split(",", 1)[0]);
+    const ids = all.csv
+      .split("\r\n")
+      .slice(1, -1)
+      .map((line) => line.split(",", 1)[0]);
     expect(ids).toHaveLength(3);
     expect(ids).not.toContain(onStart);
     expect(ids.slice(0, 2)).toEqual([onEnd, middle]);
