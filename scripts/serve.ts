@@ -1,6 +1,8 @@
 import { createServer } from "node:http";
 import next from "next";
+import { disconnectDb } from "@/server/db/client";
 import { env } from "@/server/env";
+import { stopSenderBoss } from "@/server/jobs/boss";
 import { startWorker } from "@/server/jobs/worker";
 import { logger } from "@/server/logger";
 import { isRestRequest, serveRest } from "@/server/rest/node-adapter";
@@ -51,6 +53,10 @@ async function listen(runtime: Runtime): Promise<void> {
     server.closeAllConnections();
     await worker?.stop();
     await app.close();
+    // The request path's job sender and the database pool end before the database does, so an
+    // embedded PostgreSQL stopping does not surface as "terminating connection" errors.
+    await stopSenderBoss();
+    await disconnectDb();
     await runtime.stop();
   });
 }

@@ -1,3 +1,4 @@
+import { disconnectDb } from "@/server/db/client";
 import { startWorker } from "@/server/jobs/worker";
 import { logger } from "@/server/logger";
 import { onShutdown, prepareRuntime } from "@/server/runtime";
@@ -9,6 +10,7 @@ async function main(): Promise<void> {
   const worker = await startWorker();
   onShutdown(async () => {
     await worker.stop();
+    await disconnectDb();
     await runtime.stop();
   });
 }
