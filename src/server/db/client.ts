@@ -30,6 +30,13 @@ export function poolOf(db: Tx): pg.Pool | undefined {
   return pools.get(db);
 }
 
+/** The pool of a process client, for work that needs a connection of its own (`what` names it). */
+export function requirePool(db: Tx, what: string): pg.Pool {
+  const pool = pools.get(db);
+  if (!pool) throw new Error(`${what} needs a process client (createPrismaClient), not a transaction client`);
+  return pool;
+}
+
 /** A transaction on one connection of the client's pg pool (see `withPgTransaction`). */
 export interface PgTx {
   client: pg.PoolClient;
@@ -59,9 +66,7 @@ export async function queryRows<T>(db: Tx | PgTx, query: Prisma.Sql): Promise<T[
  * discards the connection if even the ROLLBACK fails.
  */
 export async function withPgTransaction<T>(db: Db, fn: (tx: PgTx) => Promise<T>): Promise<T> {
-  const pool = poolOf(db);
-  if (!pool) throw new Error("withPgTransaction needs a process client (createPrismaClient)");
-  const client = await pool.connect();
+  const client = await requirePool(db, "withPgTransaction").connect();
   let broken: Error | undefined;
   try {
     // One round trip: simple-protocol statements may be sent together.

@@ -2,7 +2,7 @@ import type { Readable } from "node:stream";
 import pg from "pg";
 import { to as copyTo } from "pg-copy-streams";
 import type { Prisma } from "@/generated/prisma/client";
-import { poolOf, type Tx } from "./client";
+import { requirePool, type Tx } from "./client";
 
 /**
  * COPY accepts no bind parameters, so the query's values become literals: strings (and Dates, as
@@ -31,9 +31,7 @@ function literal(value: unknown): string {
  * mid-COPY.
  */
 export async function copyCsvOut(db: Tx, query: Prisma.Sql): Promise<Readable> {
-  const pool = poolOf(db);
-  if (!pool) throw new Error("copyCsvOut needs the process client, not a transaction client");
-  const client = await pool.connect();
+  const client = await requirePool(db, "copyCsvOut").connect();
   let finished = false;
   try {
     const stream = client.query(copyTo(`COPY (${inlineParameters(query)}) TO STDOUT WITH (FORMAT csv)`));

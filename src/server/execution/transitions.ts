@@ -32,10 +32,14 @@ export const LOST_EXECUTION_ERROR = "Execution lost: worker stopped responding";
 /** Keys of `details.execution` that describe one attempt or a pending retry, not the outcome. */
 const TRANSIENT_KEYS = ["lastError", "nextAttemptAt", "output", "outputTruncated", "error"];
 
-/** `details.execution` ← its current value minus `remove`, plus `patch` (policy/approval untouched). */
-function mergeExecution(patch: Record<string, unknown>, remove: string[] = []): Prisma.Sql {
+/**
+ * `details.execution` ← its current value minus `remove`, plus `patch` (policy/approval untouched).
+ * `patch` is a value, or a jsonb expression over the row being updated.
+ */
+function mergeExecution(patch: Record<string, unknown> | Prisma.Sql, remove: string[] = []): Prisma.Sql {
+  const value = patch instanceof Prisma.Sql ? patch : Prisma.sql`${JSON.stringify(patch)}::jsonb`;
   return Prisma.sql`details || jsonb_build_object('execution',
-    (COALESCE(details->'execution', '{}'::jsonb) - ${remove}::text[]) || ${JSON.stringify(patch)}::jsonb)`;
+    (COALESCE(details->'execution', '{}'::jsonb) - ${remove}::text[]) || ${value})`;
 }
 
 /** The reconciler's guard: act only if nobody touched the action since it was found stale. */
@@ -85,18 +89,19 @@ function currentAttempt(action: ActionRef, staleBefore?: Date): Prisma.Sql {
 export async function claimAttempt(
   db: Db,
   scope: OrgScope,
-  input: { actionId: string; executor: string; maxAttempts: number; now?: Date },
+  input: { actionId: string; executor: string; maxAttempts: number },
 ): Promise<ClaimedAction | null> {
   const { actionId, executor, maxAttempts } = input;
-  const startedAt = (input.now ?? new Date()).toISOString();
+  const startedAt = new Date().toISOString();
   const [row] = await transition<ClaimedAction>(
     db,
     {
       set: Prisma.sql`status = 'EXECUTING', attempts = attempts + 1,
-        details = details || jsonb_build_object('execution',
-          (COALESCE(details->'execution', '{}'::jsonb) - ${["lastError", "nextAttemptAt"]}::text[])
-          || jsonb_build_object('executor', ${executor}::text, 'attempts', attempts + 1,
-               'startedAt', COALESCE(details->'execution'->>'startedAt', ${startedAt}::text)))`,
+        details = ${mergeExecution(
+          Prisma.sql`jsonb_build_object('executor', ${executor}::text, 'attempts', attempts + 1,
+            'startedAt', COALESCE(details->'execution'->>'startedAt', ${startedAt}::text))`,
+          ["lastError", "nextAttemptAt"],
+        )}`,
       where: Prisma.sql`${actionByKey(actionId, scope.organizationId)}
         AND (status = 'QUEUED' OR (status = 'EXECUTING' AND attempts < ${maxAttempts}))`,
       returning: Prisma.sql`"incidentId", "actionType", parameters, "serviceName", environment,
