@@ -8,7 +8,7 @@ import { buildIsCurrent } from "../scripts/build-stamp";
 const ROOT = findRepoRoot();
 const running = new Set<ChildProcess>();
 
-/** The environment every process of the bench shares (contract §2 names). */
+/** The environment every process of the bench shares (docs/behaviour.md#configuration). */
 export function benchEnv(databaseUrl: string, authSecret: string): NodeJS.ProcessEnv {
   return {
     ...process.env,

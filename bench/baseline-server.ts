@@ -1,13 +1,19 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import pg from "pg";
 import type { Prisma } from "@/generated/prisma/client";
-import { isUuid, orgScope } from "@/server/db/scoped";
-import { type RawActionRow, toAction } from "@/server/remediation/action-row";
-import { prioritySignalQuery } from "@/server/remediation/get-priority-signal";
-import { countByStatusQuery, statsFromCounts } from "@/server/remediation/get-stats";
-import { type ActionFilters, listActionsQuery } from "@/server/remediation/list-actions";
+import { isUuid } from "@/server/db/scoped";
+import {
+  type ActionFilters,
+  listActionsQuery,
+  prioritySignalQuery,
+  type RawActionRow,
+  type SignalCounts,
+  toAction,
+} from "@/server/db/stores/actions";
+import { countByStatusQuery } from "@/server/db/stores/counters";
+import { statsFromCounts } from "@/server/remediation/get-stats";
 import { HISTORY_LIMIT } from "@/server/remediation/list-history";
-import { computePrioritySignal, type SignalCounts } from "@/server/remediation/priority-signal";
+import { computePrioritySignal } from "@/server/remediation/priority-signal";
 
 // P2's baseline: the product's hot reads with nothing around them. node:http + plain `pg`, the
 // SAME SQL (the product's exported builders, so identical by construction), the same row mapper
@@ -31,7 +37,7 @@ async function query<T>(sql: Prisma.Sql): Promise<T[]> {
 
 async function counts(organizationId: string, environment?: string): Promise<Counts> {
   const rows = await query<{ status: keyof Counts; count: string }>(
-    countByStatusQuery(orgScope(organizationId), environment),
+    countByStatusQuery(organizationId, environment),
   );
   const out: Counts = { PENDING_APPROVAL: 0, QUEUED: 0, EXECUTING: 0, COMPLETED: 0, FAILED: 0, REJECTED: 0 };
   for (const row of rows) out[row.status] = Number(row.count);
@@ -47,7 +53,6 @@ function organizationOf(req: IncomingMessage): string | undefined {
 }
 
 async function route(url: URL, organizationId: string): Promise<unknown> {
-  const scope = orgScope(organizationId);
   const q = url.searchParams;
   const environment = q.get("environment") || undefined;
   if (url.pathname === "/remediation/actions") {
@@ -57,19 +62,19 @@ async function route(url: URL, organizationId: string): Promise<unknown> {
       incidentId: q.get("incidentId") || undefined,
       limit: Number(q.get("limit") ?? 50),
     };
-    return (await query<RawActionRow>(listActionsQuery(scope, filters))).map(toAction);
+    return (await query<RawActionRow>(listActionsQuery(organizationId, filters))).map(toAction);
   }
   const history = /^\/remediation\/history\/([^/]+)$/.exec(url.pathname);
   if (history) {
     const incidentId = decodeURIComponent(history[1]!);
     if (!isUuid(incidentId)) return [];
-    return (await query<RawActionRow>(listActionsQuery(scope, { incidentId, limit: HISTORY_LIMIT }))).map(toAction);
+    return (await query<RawActionRow>(listActionsQuery(organizationId, { incidentId, limit: HISTORY_LIMIT }))).map(toAction);
   }
   if (url.pathname === "/remediation/stats") {
     return statsFromCounts(await counts(organizationId, environment));
   }
   if (url.pathname === "/remediation/priority-signal") {
-    const [signal] = await query<SignalCounts>(prioritySignalQuery(scope, environment, new Date()));
+    const [signal] = await query<SignalCounts>(prioritySignalQuery(organizationId, environment, new Date()));
     return computePrioritySignal(signal!);
   }
   return undefined;

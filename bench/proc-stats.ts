@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 const CLOCK_TICKS_PER_SECOND = 100;
 
 /** VmRSS of a process in bytes, or undefined once it is gone. */
-export function rssBytes(pid: number): number | undefined {
+function rssBytes(pid: number): number | undefined {
   try {
     const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
     return match ? Number(match[1]) * 1024 : undefined;

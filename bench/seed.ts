@@ -36,7 +36,7 @@ const TABLES = ["remediation_actions", "remediation_events"] as const;
 const DAYS = 90;
 
 /** incidentId of the k-th incident of an organization: computable on both sides of the seed. */
-export const incidentIdSql = (org: string, k: string) => `md5(${org} || ':incident:' || (${k}))::uuid`;
+const incidentIdSql = (org: string, k: string) => `md5(${org} || ':incident:' || (${k}))::uuid`;
 
 /**
  * One action per `i` (0 = newest), spread evenly over 90 days. Three independent hashes of i pick

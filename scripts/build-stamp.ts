@@ -18,7 +18,7 @@ function walk(path: string, out: string[]): void {
   }
 }
 
-export function sourceStamp(): string {
+function sourceStamp(): string {
   const files: string[] = [];
   for (const input of INPUTS) walk(input, files);
   return createHash("sha256").update(files.join("\n")).digest("hex");

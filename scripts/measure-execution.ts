@@ -16,12 +16,13 @@ import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
 import { resolveDatabase } from "@/server/db/bootstrap";
-import { db, disconnectDb } from "@/server/db/client";
+import { db, disconnectDb, transaction } from "@/server/db/client";
 import { findRepoRoot, migrateDatabase, queryServer, quoteIdent, withDatabase } from "@/server/db/migrate";
+import { type ActionLoad, insertActions } from "@/server/db/stores/actions";
+import { setEnv } from "@/server/env";
+import { EXECUTE_QUEUE, enqueueExecution, ensureExecuteQueue } from "@/server/execution/queue";
 import { senderBoss, stopSenderBoss } from "@/server/jobs/boss";
-import { REMEDIATION_EXECUTE_QUEUE } from "@/server/jobs/queues";
 import { bossExecutor } from "@/server/jobs/tx-executor";
-import { enqueueExecution, ensureExecuteQueue } from "@/server/remediation/enqueue-execution";
 
 const { values: args } = parseArgs({
   options: {
@@ -82,10 +83,9 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 }
 
-function actionData(organizationId: string, incidentId: string, n = 0) {
+function actionData(incidentId: string, n = 0): ActionLoad {
   return {
     id: randomUUID(),
-    organizationId,
     incidentId,
     actionType: "restart-service",
     parameters: { service: "checkout" },
@@ -104,11 +104,12 @@ function actionData(organizationId: string, incidentId: string, n = 0) {
 async function measureLatency(organizationId: string, incidentId: string) {
   const ids: string[] = [];
   for (let i = 0; i < WARM_UP_ACTIONS + LATENCY_ACTIONS; i++) {
-    const id = await db().$transaction(async (tx) => {
-      const action = await tx.remediationAction.create({ data: actionData(organizationId, incidentId) });
+    const action = actionData(incidentId);
+    await transaction(db(), async (tx) => {
+      await insertActions(tx, organizationId, [action]);
       await enqueueExecution(tx, { actionId: action.id, organizationId });
-      return action.id;
     });
+    const id = action.id;
     ids.push(id);
     await sleep(20);
   }
@@ -126,14 +127,14 @@ async function measureLatency(organizationId: string, incidentId: string) {
 /** A burst committed at once (500 per transaction), drained by the workers. */
 async function measureThroughput(organizationId: string, incidentId: string) {
   const boss = await senderBoss();
-  const rows = Array.from({ length: BURST_ACTIONS }, (_, n) => actionData(organizationId, incidentId, n));
+  const rows = Array.from({ length: BURST_ACTIONS }, (_, n) => actionData(incidentId, n));
   const started = Date.now();
   for (let i = 0; i < rows.length; i += 500) {
     const chunk = rows.slice(i, i + 500);
-    await db().$transaction(async (tx) => {
-      await tx.remediationAction.createMany({ data: chunk });
+    await transaction(db(), async (tx) => {
+      await insertActions(tx, organizationId, chunk);
       await boss.insert(
-        REMEDIATION_EXECUTE_QUEUE,
+        EXECUTE_QUEUE,
         chunk.map((r) => ({ data: { actionId: r.id, organizationId }, singletonKey: r.id })),
         { db: bossExecutor(tx) },
       );
@@ -150,7 +151,7 @@ async function main(): Promise<void> {
   const scratch = `rcc_measure_${randomBytes(4).toString("hex")}`;
   const url = withDatabase(server.url, scratch);
   await queryServer(server.url, `CREATE DATABASE ${quoteIdent(scratch)}`);
-  process.env.DATABASE_URL = url;
+  setEnv({ DATABASE_URL: url });
   const results: Record<string, unknown>[] = [];
   try {
     await migrateDatabase(url);

@@ -3,6 +3,7 @@ import pg from "pg";
 import { db, disconnectDb } from "@/server/db/client";
 import { migrateDatabase, pgConfigFromUrl, queryServer, quoteIdent, withDatabase } from "@/server/db/migrate";
 import { orgScope } from "@/server/db/scoped";
+import { setEnv } from "@/server/env";
 import { enforceRetention } from "@/server/reporting/enforce-retention";
 
 // `npx tsx scripts/measure-retention.ts` — times retention over ROWS eligible actions (default
@@ -94,7 +95,7 @@ async function main(): Promise<void> {
   await queryServer(SERVER, `CREATE DATABASE ${quoteIdent(database)}`);
   try {
     await migrateDatabase(url);
-    process.env.DATABASE_URL = url;
+    setEnv({ DATABASE_URL: url });
     const client = new pg.Client(pgConfigFromUrl(url));
     await client.connect();
     let t = performance.now();

@@ -3,6 +3,7 @@ import next from "next";
 import { disconnectDb } from "@/server/db/client";
 import { env } from "@/server/env";
 import { stopSenderBoss } from "@/server/jobs/boss";
+import { JOBS } from "@/server/job-registry";
 import { startWorker } from "@/server/jobs/worker";
 import { logger } from "@/server/logger";
 import { isRestRequest, serveRest } from "@/server/rest/node-adapter";
@@ -31,7 +32,7 @@ async function listen(runtime: Runtime): Promise<void> {
     buildApp();
   }
 
-  const worker = config.RUN_WORKER ? await startWorker() : undefined;
+  const worker = config.RUN_WORKER ? await startWorker(JOBS) : undefined;
   const app = next({ dev: false, dir: process.cwd(), hostname: "127.0.0.1", port: config.PORT });
   await app.prepare();
   const handle = app.getRequestHandler();

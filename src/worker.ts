@@ -1,4 +1,5 @@
 import { disconnectDb } from "@/server/db/client";
+import { JOBS } from "@/server/job-registry";
 import { startWorker } from "@/server/jobs/worker";
 import { logger } from "@/server/logger";
 import { onShutdown, prepareRuntime } from "@/server/runtime";
@@ -7,7 +8,7 @@ import { onShutdown, prepareRuntime } from "@/server/runtime";
 // you like against one database; pg-boss hands each job to one of them.
 async function main(): Promise<void> {
   const runtime = await prepareRuntime({ seed: false });
-  const worker = await startWorker();
+  const worker = await startWorker(JOBS);
   onShutdown(async () => {
     await worker.stop();
     await disconnectDb();

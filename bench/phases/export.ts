@@ -41,7 +41,7 @@ function download(url: string, token: string): Promise<{ bytes: number; lineEnds
 }
 
 /** One streamed export, read as it arrives; the app's VmRSS sampled every 50 ms meanwhile. */
-export async function measureExport(app: ServerTarget, org: OrgTarget, limit: number): Promise<ExportMeasurement> {
+async function measureExport(app: ServerTarget, org: OrgTarget, limit: number): Promise<ExportMeasurement> {
   const sampler = rssSampler(app.pid, 50);
   const cpuBefore = processCpuMs(app.pid);
   const started = performance.now();

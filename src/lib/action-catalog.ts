@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 /**
- * The action catalog (contract §5, §12 "Parameters"): every executable action type and the zod
+ * The action catalog (docs/behaviour.md#action-catalog): every executable action type and the zod
  * schema of its parameters. Isomorphic on purpose (zod only): the server validates requests and
  * policies with it, the UI maps diagnosis suggestions through it before offering "Execute".
  *
@@ -68,7 +68,7 @@ export const actionTypeSchema = z.enum(ACTION_TYPES, {
   error: (issue) => `Unknown action type: ${String(issue.input)}. Known types: ${ACTION_TYPES.join(", ")}`,
 });
 
-export function isActionType(value: unknown): value is ActionType {
+function isActionType(value: unknown): value is ActionType {
   return typeof value === "string" && Object.hasOwn(ACTION_PARAMETER_SCHEMAS, value);
 }
 
@@ -94,7 +94,7 @@ export function parseActionParameters(actionType: string, parameters: unknown): 
   return { ok: true, actionType, parameters: result.data as Record<string, unknown> };
 }
 
-/** The message the UI shows when a suggestion cannot become a request (contract §11). */
+/** The message the UI shows when a suggestion cannot become a request (docs/behaviour.md#ui). */
 export const UNMAPPABLE_SUGGESTION_MESSAGE = "Unable to map suggested action to executable remediation.";
 
 /**

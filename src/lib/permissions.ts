@@ -1,4 +1,4 @@
-/** The one permission table (contract §3). Isomorphic: the UI hides what a role may not do. */
+/** The one permission table (docs/behaviour.md#authentication). Isomorphic: the UI hides what a role may not do. */
 export const PERMISSIONS = [
   "remediation:view",
   "remediation:request",

@@ -1,22 +1,15 @@
 import { z } from "zod";
 
 /**
- * Reporting settings rules (contract §9), isomorphic: the API validates with these schemas and
+ * Reporting settings rules (docs/behaviour.md#reporting), isomorphic: the API validates with these schemas and
  * the settings form shows the very same messages.
  */
 export const REPORT_CADENCES = ["daily", "weekly"] as const;
 export type ReportCadence = (typeof REPORT_CADENCES)[number];
 
-export const RETENTION_DAYS_MIN = 7;
-export const RETENTION_DAYS_MAX = 3650;
-export const MAX_REPORT_RECIPIENTS = 20;
-
-export const REPORTING_SETTINGS_DEFAULTS = {
-  retentionDays: 30,
-  scheduledReportEnabled: false,
-  reportCadence: "weekly",
-  reportRecipients: [] as string[],
-} as const satisfies Record<string, unknown>;
+const RETENTION_DAYS_MIN = 7;
+const RETENTION_DAYS_MAX = 3650;
+const MAX_REPORT_RECIPIENTS = 20;
 
 export const retentionDaysSchema = z
   .number({ error: "Retention must be a number of days" })
@@ -59,7 +52,7 @@ export const updateReportingSettingsInput = z
 
 export type UpdateReportingSettings = z.output<typeof updateReportingSettingsInput>;
 
-export const SCHEDULE_NEEDS_RECIPIENTS = "Add at least one recipient before enabling scheduled reports";
+const SCHEDULE_NEEDS_RECIPIENTS = "Add at least one recipient before enabling scheduled reports";
 
 /**
  * The cross-field rule, applied to the settings as they would be stored (the update merged over

@@ -17,7 +17,7 @@ export const environmentSchema = z
 
 export const incidentStatusSchema = z.enum(["OPEN", "RESOLVED"]);
 
-/** `limit` from a query string or a client: default, 1..max, integers only (contract §4). */
+/** `limit` from a query string or a client: default, 1..max, integers only (docs/behaviour.md#errors). */
 export function limitSchema(fallback: number, max: number) {
   return z.coerce
     .number<number | string>({ error: "limit must be a number" })
@@ -27,13 +27,7 @@ export function limitSchema(fallback: number, max: number) {
     .default(fallback);
 }
 
-/** ISO 8601 timestamp from a query string (`from`/`to`). */
-export const isoDateSchema = z.iso
-  .datetime({ offset: true, message: "Must be an ISO 8601 timestamp" })
-  .or(z.iso.date({ message: "Must be an ISO 8601 date" }))
-  .transform((v) => new Date(v));
-
-/** Free-text reason: absent, empty or whitespace-only means "no reason" (contract §12). */
+/** Free-text reason: absent, empty or whitespace-only means "no reason" (docs/behaviour.md#precise-details). */
 export const reasonSchema = z
   .string()
   .max(1000, "reason must be at most 1000 characters")

@@ -1,6 +1,12 @@
 import { z } from "zod";
 
-// Every environment variable of the contract (§2), parsed and defaulted once.
+// Every environment variable the app reads, parsed and defaulted once (README "Configuration").
+// This is the only module in src/ that touches process.env (tests and the test kit in src/test
+// excepted; Biome's noProcessEnv enforces it). Everything else asks env(), or bootstrapEnv()
+// while the bootstrap is still filling values in. Values resolved at run time (the embedded
+// database's URL, the generated dev secret, a script's scratch database) are written back with
+// setEnv(), which drops the cached parse. Entry points in scripts/ may set process.env before
+// they load the app; bench/ and e2e/ are harnesses that read their own variables.
 const bool = z
   .enum(["true", "false", "1", "0", "yes", "no", ""])
   .transform((v) => v === "true" || v === "1" || v === "yes");
@@ -18,13 +24,36 @@ const optionalString = z
   .optional()
   .transform((v) => (v && v.trim() !== "" ? v.trim() : undefined));
 const intFrom = (min: number, fallback: number) => z.coerce.number().int().min(min).default(fallback);
+const logLevelSchema = z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]);
+
+/**
+ * AUTH_SECRET's one rule, wherever a secret is checked (configured, or the generated dev file):
+ * at least this many characters (README "Configuration").
+ */
+export const AUTH_SECRET_MIN_LENGTH = 16;
+
+// What the bootstrap reads before the rest of the configuration is settled (bootstrapEnv).
+const bootstrapShape = {
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATABASE_URL: optionalString.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
+  AUTH_SECRET: optionalString.pipe(z.string().min(AUTH_SECRET_MIN_LENGTH).optional()),
+  EMBEDDED_PG_PORT: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(65535)
+    .refine((port) => port !== 5432, "must be a free port other than 5432")
+    .default(54329),
+};
 
 const schema = z
   .object({
-    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    ...bootstrapShape,
     PORT: z.coerce.number().int().min(1).max(65535).default(3003),
-    DATABASE_URL: optionalString.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
-    AUTH_SECRET: optionalString.pipe(z.string().min(16).optional()),
+    DATABASE_POOL_SIZE: intFrom(1, 10),
+    // Read by next-auth itself; the auth route sets AUTH_TRUST_HOST when NEXTAUTH_URL is unset.
+    NEXTAUTH_URL: optionalString,
+    AUTH_TRUST_HOST: z.string().optional(),
     REMEDIATION_BLOCKED_ENVIRONMENTS: commaList,
     REMEDIATION_DENIED_ACTION_TYPES: commaList,
     REMEDIATION_EXECUTOR: optionalString.pipe(z.enum(["webhook", "simulated"]).optional()),
@@ -51,7 +80,7 @@ const schema = z
     REPORT_FROM_EMAIL: z.string().default("Remediation Reports <reports@localhost>"),
     RUN_WORKER: bool.default(true),
     DEMO_SEED: bool.optional(),
-    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    LOG_LEVEL: logLevelSchema.default("info"),
   })
   .transform((e) => ({
     ...e,
@@ -59,32 +88,67 @@ const schema = z
   }));
 
 export type Env = z.output<typeof schema>;
+type EnvName = keyof z.input<typeof schema>;
+type Source = Record<string, string | undefined>;
 
-export class EnvError extends Error {}
+class EnvError extends Error {}
 
-export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
-  const result = schema.safeParse(source);
+function parsed<T>(result: z.ZodSafeParseResult<T>): T {
   if (!result.success) {
     const lines = result.error.issues.map((i) => `  ${i.path.join(".") || "(environment)"}: ${i.message}`);
     throw new EnvError(`Invalid environment configuration:\n${lines.join("\n")}`);
   }
-  if (result.data.NODE_ENV === "production" && !result.data.AUTH_SECRET) {
+  return result.data;
+}
+
+function parseEnv(source: Source = process.env): Env {
+  const config = parsed(schema.safeParse(source));
+  if (config.NODE_ENV === "production" && !config.AUTH_SECRET) {
     throw new EnvError(
-      "Invalid environment configuration:\n  AUTH_SECRET: required in production (at least 16 characters)",
+      `Invalid environment configuration:\n  AUTH_SECRET: required in production (at least ${AUTH_SECRET_MIN_LENGTH} characters)`,
     );
   }
-  return result.data;
+  return config;
 }
 
 let cached: Env | undefined;
 
-/** The parsed environment, read once per process. */
+/** The parsed environment, read once per process (again after setEnv / resetEnvCache). */
 export function env(): Env {
   cached ??= parseEnv();
   return cached;
 }
 
-/** Tests change process.env between cases; they call this to re-read it. */
-export function resetEnvCache(): void {
+const bootstrapSchema = z.object(bootstrapShape);
+
+/**
+ * What db/bootstrap.ts needs while it resolves DATABASE_URL and AUTH_SECRET: read afresh on every
+ * call (the bootstrap fills those two in), and without env()'s production AUTH_SECRET
+ * requirement, which only holds once the bootstrap has resolved the secret.
+ */
+export function bootstrapEnv(): z.output<typeof bootstrapSchema> {
+  return parsed(bootstrapSchema.safeParse(process.env));
+}
+
+/**
+ * Values resolved at run time go to process.env (child processes and libraries such as
+ * next-auth read it themselves), and the next env() parses again to include them.
+ */
+export function setEnv(values: Partial<Record<EnvName, string>>): void {
+  Object.assign(process.env, values);
   cached = undefined;
+}
+
+/**
+ * The next env() reads process.env again. With `overrides`, env() answers process.env with
+ * those settings on top (undefined = unset) until the next reset, leaving process.env alone:
+ * tests pass their settings this way.
+ */
+export function resetEnvCache(overrides?: Partial<Record<EnvName, string | undefined>>): void {
+  cached = overrides ? parseEnv({ ...process.env, ...overrides }) : undefined;
+}
+
+/** LOG_LEVEL alone, never throwing: the logger must work to report an invalid configuration. */
+export function logLevel(): Env["LOG_LEVEL"] {
+  return cached?.LOG_LEVEL ?? logLevelSchema.catch("info").parse(process.env.LOG_LEVEL ?? "info");
 }

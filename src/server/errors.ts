@@ -1,7 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/unstable-core-do-not-import";
 
-/** Application error codes, each with its tRPC code and HTTP status (contract §4, §12). */
+/** Application error codes, each with its tRPC code and HTTP status (docs/behaviour.md#errors, docs/behaviour.md#precise-details). */
 export const ERROR_TABLE = {
   BAD_REQUEST: { trpc: "BAD_REQUEST", http: 400, name: "Bad Request" },
   UNAUTHORIZED: { trpc: "UNAUTHORIZED", http: 401, name: "Unauthorized" },
@@ -61,7 +61,7 @@ export function asAppError(error: unknown): AppError {
   return new AppError("INTERNAL", "Internal server error");
 }
 
-/** zod issues → `{ path: "parameters.replicas", message }` (contract §12: dotted, indexes kept). */
+/** zod issues → `{ path: "parameters.replicas", message }` (docs/behaviour.md#issue-paths: dotted, indexes kept). */
 export function zodIssues(cause: unknown): ValidationIssue[] | undefined {
   if (!cause || typeof cause !== "object" || !Array.isArray((cause as { issues?: unknown }).issues)) {
     return undefined;

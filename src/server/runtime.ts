@@ -1,9 +1,9 @@
 import { resolveAuthSecret, resolveDatabase } from "@/server/db/bootstrap";
 import { createPrismaClient } from "@/server/db/client";
 import { migrateDatabase } from "@/server/db/migrate";
+import { seedDemo } from "@/server/demo/seed-demo";
 import { env } from "@/server/env";
 import { logger } from "@/server/logger";
-import { seedDemo } from "../../prisma/seed";
 
 export interface Runtime {
   databaseUrl: string;
@@ -17,10 +17,10 @@ export interface Runtime {
  */
 export async function prepareRuntime({
   seed,
-  production = process.env.NODE_ENV === "production",
+  production,
 }: {
   seed: boolean;
-  /** The operator declared a production deployment: AUTH_SECRET is then mandatory. */
+  /** The operator declared a production deployment: AUTH_SECRET is then mandatory (default: NODE_ENV=production). */
   production?: boolean;
 }): Promise<Runtime> {
   const database = await resolveDatabase();
@@ -29,7 +29,7 @@ export async function prepareRuntime({
     const config = env();
     const { applied } = await migrateDatabase(database.url);
     if (applied.length > 0) logger().info({ applied }, "migrations applied");
-    // Demo data by default only into the embedded database (contract §2).
+    // Demo data by default only into the embedded database (docs/behaviour.md#configuration).
     if (seed && (config.DEMO_SEED ?? database.embedded)) {
       const client = createPrismaClient(database.url, 1);
       try {

@@ -7,10 +7,16 @@ import { type Db, db } from "@/server/db/client";
 import { type OrgScope, orgScope } from "@/server/db/scoped";
 import { AppError, asAppError, ERROR_TABLE, errorBody, toTRPCError } from "@/server/errors";
 import { logger } from "@/server/logger";
+import type { GlobalPolicy } from "@/lib/policy-schema";
 
 export interface Context {
   principal: Principal | null;
   headers: Headers;
+  /**
+   * The global guardrails, when the caller supplies its own (tests: the kit's `callerFor`);
+   * unset, the use cases read REMEDIATION_BLOCKED_ENVIRONMENTS / _DENIED_ACTION_TYPES.
+   */
+  guardrails?: GlobalPolicy | undefined;
 }
 
 /** Procedure metadata read by the REST adapter (403 before the body is read) and OpenAPI. */
@@ -23,7 +29,7 @@ const t = initTRPC
   .meta<Meta>()
   .create({
     transformer: superjson,
-    // The browser sees the same body as REST clients (contract §4), never a stack trace.
+    // The browser sees the same body as REST clients (docs/behaviour.md#errors), never a stack trace.
     errorFormatter({ shape, error }) {
       const body = errorBody(asAppError(error));
       return { ...shape, message: body.message, data: { ...shape.data, stack: undefined, app: body } };
@@ -54,14 +60,40 @@ export interface AuthedContext extends Context {
   db: Db;
 }
 
-/** A procedure that needs a signed-in caller holding `permission` (contract §3). */
+/**
+ * The one authorization rule (docs/behaviour.md#authentication), for procedures and the REST adapter alike: no
+ * principal → 401, a principal without `permission` → 403 naming it. Returns the principal.
+ */
+export function authorize(principal: Principal | null, permission: Permission): Principal {
+  if (!principal) throw new AppError("UNAUTHORIZED", "Authentication required");
+  if (!hasPermission(principal.permissions, permission)) {
+    throw new AppError("FORBIDDEN", `Missing permission: ${permission}`);
+  }
+  return principal;
+}
+
+/*
+ * One check per call. A tRPC call (browser, createCaller) is authorized by the `requires`
+ * middleware below. A REST call must answer 403 before its body is read, which is before the
+ * procedure runs, so the adapter authorizes first through `authorizedContext` and the middleware
+ * trusts that context instead of asking again. The mark is a symbol private to this module and
+ * holds the permission that was checked: nothing else can forge it, and a context authorized for
+ * one permission is checked as usual by a procedure that requires another.
+ */
+const AUTHORIZED = Symbol("authorized");
+type MarkedContext = Context & { [AUTHORIZED]?: Permission };
+
+/** A context already authorized for `permission` (throws 401/403 like the middleware would). */
+export function authorizedContext(principal: Principal | null, permission: Permission, headers: Headers): Context {
+  const context: MarkedContext = { principal: authorize(principal, permission), headers, [AUTHORIZED]: permission };
+  return context;
+}
+
+/** A procedure that needs a signed-in caller holding `permission` (docs/behaviour.md#authentication). */
 export function requires(permission: Permission) {
   return publicProcedure.meta({ permission }).use(({ ctx, next }) => {
-    const principal = ctx.principal;
-    if (!principal) throw toTRPCError(new AppError("UNAUTHORIZED", "Authentication required"));
-    if (!hasPermission(principal.permissions, permission)) {
-      throw toTRPCError(new AppError("FORBIDDEN", `Missing permission: ${permission}`));
-    }
+    const principal =
+      (ctx as MarkedContext)[AUTHORIZED] === permission ? ctx.principal! : authorize(ctx.principal, permission);
     return next({
       ctx: {
         principal,

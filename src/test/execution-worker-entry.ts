@@ -1,9 +1,9 @@
 // A worker process for the execution tests: the remediation-execute worker alone, configured by
 // the environment the test passes (DATABASE_URL, executor, short heartbeat/supervise settings).
-import { remediationExecuteJob } from "@/server/jobs/remediation-execute";
+import { executeJob } from "@/server/execution/jobs";
 import { startWorker } from "@/server/jobs/worker";
 
-const worker = await startWorker([remediationExecuteJob]);
+const worker = await startWorker([executeJob]);
 process.stdout.write("worker-ready\n");
 
 process.on("SIGTERM", () => {

@@ -1,9 +1,12 @@
 import { randomBytes } from "node:crypto";
-import { afterAll, inject } from "vitest";
+import { afterAll, afterEach, inject } from "vitest";
 import { queryServer, quoteIdent, withDatabase } from "@/server/db/migrate";
+import { captureConsoleErrors, takeConsoleErrorProblems } from "./console";
 
 // Runs in each test file's worker before the file's own imports, so app modules (the lazy
-// db() client, env()) only ever see this file's database and these defaults.
+// db() client, env()) only ever see this file's database and these defaults. Tests never change
+// settings through process.env: they pass them as arguments (execution settings to the worker
+// fixture, guardrails to callerFor, …), so these stay the whole run's defaults.
 process.env.AUTH_SECRET ||= "test-auth-secret-0123456789abcdef0123456789abcdef";
 process.env.REMEDIATION_EXECUTOR ||= "simulated";
 process.env.LOG_LEVEL ||= "silent";
@@ -15,9 +18,22 @@ const database = `${inject("testDatabasePrefix")}${randomBytes(4).toString("hex"
 await queryServer(templateUrl, `CREATE DATABASE ${quoteIdent(database)} TEMPLATE ${quoteIdent(template)}`);
 process.env.DATABASE_URL = withDatabase(templateUrl, database);
 
+// Habit 8: an unexpected console.error fails the test (expectConsoleError declares one).
+captureConsoleErrors();
+afterEach(() => {
+  const problems = takeConsoleErrorProblems();
+  if (problems.length > 0) throw new Error(problems.join("\n"));
+});
+
 afterAll(async () => {
-  // Close our pool first: connections killed by DROP ... FORCE would surface as pool errors.
+  // Errors logged outside any test (hooks, a worker finishing late) fail the file.
+  const problems = takeConsoleErrorProblems();
+  // Stop the pg-boss sender and close our pool first: connections killed by DROP ... FORCE
+  // would surface as pool errors.
+  const { stopSenderBoss } = await import("@/server/jobs/boss");
   const { disconnectDb } = await import("@/server/db/client");
+  await stopSenderBoss();
   await disconnectDb();
   await queryServer(templateUrl, `DROP DATABASE IF EXISTS ${quoteIdent(database)} WITH (FORCE)`);
+  if (problems.length > 0) throw new Error(problems.join("\n"));
 });

@@ -17,7 +17,7 @@ import { POLLING } from "./poll";
 const LIMIT = 50;
 
 /** `/remediation/export/csv` with the table's filters; the REST adapter accepts the session cookie. */
-export function exportCsvHref(status: string, environment: string): string {
+function exportCsvHref(status: string, environment: string): string {
   const params = new URLSearchParams();
   if (status) params.set("status", status);
   if (environment) params.set("environment", environment);

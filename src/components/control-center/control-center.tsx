@@ -5,7 +5,7 @@ import { PendingApprovals } from "./pending-approvals";
 import { PriorityHero } from "./priority-hero";
 import { StatsCards } from "./stats-cards";
 
-/** The home page: what needs an operator now, then the audit trail (contract §11). */
+/** The home page: what needs an operator now, then the audit trail (docs/behaviour.md#ui). */
 export function ControlCenter() {
   return (
     <div className="space-y-5">

@@ -12,7 +12,7 @@ import { PendingApprovalRow } from "./pending-approval-row";
 import { POLLING } from "./poll";
 import { useInlineDecisions } from "./use-inline-decisions";
 
-export const PENDING_LIMIT = 100;
+const PENDING_LIMIT = 100;
 
 /** Incident titles for the rows' links (cached; one batched request for all distinct incidents). */
 function useIncidentTitles(actions: Action[] | undefined): (id: string) => string | undefined {

@@ -6,8 +6,8 @@ import { recordedPolicy } from "@/components/remediation/types";
 import { useRefreshRemediation } from "@/components/remediation/use-refresh";
 import { trpc } from "@/lib/trpc";
 
-export const CONTROL_CENTER_APPROVE_REASON = "Approved from remediation control center.";
-export const CONTROL_CENTER_REJECT_REASON = "Rejected from remediation control center.";
+const CONTROL_CENTER_APPROVE_REASON = "Approved from remediation control center.";
+const CONTROL_CENTER_REJECT_REASON = "Rejected from remediation control center.";
 
 export interface OverridePrompt {
   action: Action;
@@ -18,7 +18,7 @@ export interface OverridePrompt {
 const messageOf = (error: unknown) => (error instanceof Error && error.message ? error.message : "Request failed");
 
 /**
- * Inline approve/reject for the pending list (contract §11): the row hides at once, comes back on
+ * Inline approve/reject for the pending list (docs/behaviour.md#ui): the row hides at once, comes back on
  * POLICY_VIOLATION (with the override prompt) or on any error (with the backend message), and
  * every outcome ends in a refetch — the row only disappears for good when the server says so.
  * The one-click approve sends `override: false`, so its default reason never silently overrides a

@@ -19,7 +19,7 @@ const OUTCOME_TEXT = {
 const OUTCOME_TONE = { QUEUED: "green", PENDING_APPROVAL: "amber", BLOCKED: "red" } as const;
 
 /**
- * Execute → confirm → request (contract §11). The suggestion is mapped through the action catalog
+ * Execute → confirm → request (docs/behaviour.md#ui). The suggestion is mapped through the action catalog
  * on confirm; an unmappable one sends nothing. Success is "request created", never "fixed": the
  * history is refetched and its newest row highlighted. On error the dialog stays open.
  */

@@ -12,7 +12,7 @@ import { EmptyState, QueryState } from "@/components/ui/states";
 import { trpc } from "@/lib/trpc";
 import { HistoryRow } from "./history-row";
 
-export const INCIDENT_REJECT_REASON = "Rejected by operator from incident investigation view.";
+const INCIDENT_REJECT_REASON = "Rejected by operator from incident investigation view.";
 const EVENTS_SHOWN = 20;
 
 interface ApproveTarget {

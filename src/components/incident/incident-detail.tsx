@@ -9,7 +9,7 @@ import { trpc } from "@/lib/trpc";
 import { HistoryTimeline } from "./history-timeline";
 import { SuggestionList } from "./suggestion-list";
 
-/** Incident investigation (contract §11): summary, suggestions to execute, remediation history. */
+/** Incident investigation (docs/behaviour.md#ui): summary, suggestions to execute, remediation history. */
 export function IncidentDetail({ id }: { id: string }) {
   const incident = trpc.incidents.get.useQuery({ id }, { retry: false });
   // The action to highlight after a request: chosen from refetched history, never guessed locally.

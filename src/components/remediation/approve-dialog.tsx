@@ -6,7 +6,7 @@ import { Dialog } from "@/components/ui/dialog";
 import { Field, inputClass, invalidProps } from "@/components/ui/field";
 import { formatParameters } from "@/components/ui/format";
 
-export const OVERRIDE_REASON_REQUIRED = "Type a reason to override the policy violations.";
+const OVERRIDE_REASON_REQUIRED = "Type a reason to override the policy violations.";
 
 export interface ApproveDialogProps {
   open: boolean;

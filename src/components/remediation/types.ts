@@ -1,16 +1,12 @@
-import type { inferRouterOutputs } from "@trpc/server";
-import type { AppRouter } from "@/server/root";
-
-type Outputs = inferRouterOutputs<AppRouter>;
+import type { RouterOutputs as Outputs } from "@/lib/trpc";
 
 export type Action = Outputs["remediation"]["list"][number];
 export type ActionWithEvents = Outputs["remediation"]["get"];
 export type ActionEvent = ActionWithEvents["events"][number];
 export type Incident = Outputs["incidents"]["get"];
 export type Suggestion = Incident["suggestions"][number];
-export type PolicyEvaluation = Outputs["policy"]["evaluate"];
 
-/** The policy decision recorded on the action at request time (`details.policy`, contract §5). */
+/** The policy decision recorded on the action at request time (`details.policy`, docs/behaviour.md#action). */
 export interface RecordedPolicy {
   outcome?: string;
   reasons: string[];

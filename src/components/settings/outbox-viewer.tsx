@@ -4,7 +4,7 @@ import { formatDateTime } from "@/components/ui/format";
 import { EmptyState, QueryState } from "@/components/ui/states";
 import { trpc } from "@/lib/trpc";
 
-/** The local email outbox: what the embedded adapter "sent" (contract §9). */
+/** The local email outbox: what the embedded adapter "sent" (docs/behaviour.md#reporting). */
 export function OutboxViewer() {
   const outbox = trpc.reporting.outbox.useQuery({ limit: 50 }, { refetchInterval: 10_000 });
   return (

@@ -46,7 +46,7 @@ function CheckboxGroup({
   );
 }
 
-/** The organization policy (contract §6): approval rules, guardrails and freeze windows. */
+/** The organization policy (docs/behaviour.md#policy): approval rules, guardrails and freeze windows. */
 export function PolicyEditor() {
   const canEdit = useCan("policy:update");
   const policy = trpc.policy.get.useQuery();

@@ -1,6 +1,6 @@
 import type { FieldErrors, Resolver } from "react-hook-form";
 import type { z } from "zod";
-import { type Policy, updatePolicyInput } from "@/server/policy/policy-schema";
+import { type Policy, updatePolicyInput } from "@/lib/policy-schema";
 
 /** What the editor's inputs hold: lists as free text, instants as `datetime-local` values. */
 export interface PolicyFormValues {
@@ -19,14 +19,14 @@ const splitList = (text: string) => text.split(/[\s,]+/).filter(Boolean);
 const pad = (n: number) => String(n).padStart(2, "0");
 
 /** ISO instant → `datetime-local` value in the browser's time zone. */
-export function toLocalInput(iso: string): string {
+function toLocalInput(iso: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return "";
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
 /** `datetime-local` value (browser time zone) → ISO instant; anything else is passed on for the schema to refuse. */
-export function fromLocalInput(value: string): string {
+function fromLocalInput(value: string): string {
   const d = new Date(value);
   return value && !Number.isNaN(d.getTime()) ? d.toISOString() : value;
 }
@@ -47,7 +47,7 @@ export function policyToForm(policy: Policy): PolicyFormValues {
   };
 }
 
-export function formToPolicyInput(values: PolicyFormValues): z.input<typeof updatePolicyInput> {
+function formToPolicyInput(values: PolicyFormValues): z.input<typeof updatePolicyInput> {
   return {
     requireApprovalEnvironments: splitList(values.requireApprovalEnvironments),
     requireApprovalSeverities: values.requireApprovalSeverities as Policy["requireApprovalSeverities"],

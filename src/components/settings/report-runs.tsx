@@ -15,13 +15,13 @@ import { messageOf } from "./server-issues";
 type RunStatus = "" | "running" | "success" | "failed";
 const STATUS_TONE = { running: "blue", success: "green", failed: "red" } as const;
 
-export function runsCsvHref(filters: { status: RunStatus; from: string; to: string }): string {
+function runsCsvHref(filters: { status: RunStatus; from: string; to: string }): string {
   const params = new URLSearchParams(Object.entries(filters).filter(([, v]) => v !== ""));
   const query = params.toString();
   return `/remediation/reporting/runs/export/csv${query ? `?${query}` : ""}`;
 }
 
-/** Report runs with status/date filters, retry, CSV export and "send now" (contract §9, §11). */
+/** Report runs with status/date filters, retry, CSV export and "send now" (docs/behaviour.md#reporting, docs/behaviour.md#ui). */
 export function ReportRuns() {
   const canManage = useCan("policy:update");
   const [filters, setFilters] = useState<{ status: RunStatus; from: string; to: string }>({

@@ -4,8 +4,8 @@ import { AppError } from "@/server/errors";
 import type { Principal } from "./principal-types";
 import { authSecret } from "./secret";
 
-// API bearer tokens (contract §3): JWS, HS256 only, 30 s clock tolerance. jose does the
-// cryptography and the registered-claim checks; zod checks the claims the contract adds.
+// API bearer tokens (docs/behaviour.md#authentication): JWS, HS256 only, 30 s clock tolerance. jose does the
+// cryptography and the registered-claim checks; zod checks the claims this API adds.
 
 const ALGORITHM = "HS256";
 const CLOCK_TOLERANCE_SECONDS = 30;

@@ -1,9 +1,11 @@
-// Browser sessions (contract §3): credentials sign-in, JWT (JWE cookie) strategy. The token's
+// Browser sessions (docs/behaviour.md#authentication): credentials sign-in, JWT (JWE cookie) strategy. The token's
 // lifetime rules live in session-token.ts, shared with resolvePrincipal.
 import type { AuthOptions, DefaultSession } from "next-auth";
 import CredentialsImport from "next-auth/providers/credentials";
 import { ROLE_PERMISSIONS, ROLES, type RoleName, type SessionUser } from "@/lib/permissions";
 import { db } from "@/server/db/client";
+import { acrossOrganizationsFirstMembership } from "@/server/db/stores/memberships";
+import { findUserByEmail } from "@/server/db/stores/users";
 import { logger } from "@/server/logger";
 import { verifyPassword } from "./password";
 import { authSecret } from "./secret";
@@ -31,20 +33,9 @@ const DUMMY_HASH = "$2b$10$BsXQbTMDEoMKLoiuOeFJ9O5L5ESD05lLbXUYBs762voHaBrjHpPn2
 
 /** The user with the organization of their first membership (the one they joined first). */
 async function findAccount(email: string) {
-  return db().user.findFirst({
-    where: { email: { equals: email, mode: "insensitive" } },
-    select: {
-      id: true,
-      email: true,
-      name: true,
-      passwordHash: true,
-      memberships: {
-        orderBy: [{ createdAt: "asc" }, { organizationId: "asc" }],
-        take: 1,
-        select: { organizationId: true, role: true },
-      },
-    },
-  });
+  const user = await findUserByEmail(db(), email);
+  if (!user) return undefined;
+  return { ...user, membership: await acrossOrganizationsFirstMembership(db(), user.id) };
 }
 
 async function authorize(credentials: Record<"email" | "password", string> | undefined) {
@@ -61,7 +52,7 @@ async function authorize(credentials: Record<"email" | "password", string> | und
     throw new Error("SignInUnavailable");
   }
   const matches = await verifyPassword(password, account?.passwordHash ?? DUMMY_HASH);
-  const membership = account?.memberships[0];
+  const membership = account?.membership;
   // No membership = no organization to act in: same answer as a wrong password.
   if (!account || !matches || !membership || !ROLES.includes(membership.role)) return null;
   return {

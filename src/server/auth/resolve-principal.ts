@@ -2,6 +2,8 @@ import { RequestCookies } from "next/dist/server/web/spec-extension/cookies";
 import { getToken } from "next-auth/jwt";
 import { ROLE_PERMISSIONS } from "@/lib/permissions";
 import { db } from "@/server/db/client";
+import { findMemberRole } from "@/server/db/stores/memberships";
+import { ensureOrganization } from "@/server/db/stores/organizations";
 import { AppError } from "@/server/errors";
 import { verifyBearerToken } from "./bearer";
 import type { Principal } from "./principal-types";
@@ -60,12 +62,9 @@ async function sessionPrincipal(headers: Headers): Promise<Principal | null> {
  * not when the 12 h session ends.
  */
 async function withCurrentRole(principal: Principal): Promise<Principal | null> {
-  const membership = await db().membership.findUnique({
-    where: { userId_organizationId: { userId: principal.userId, organizationId: principal.organizationId } },
-    select: { role: true },
-  });
-  if (!membership) return null;
-  return { ...principal, role: membership.role, permissions: [...ROLE_PERMISSIONS[membership.role]] };
+  const role = await findMemberRole(db(), principal.organizationId, principal.userId);
+  if (!role) return null;
+  return { ...principal, role, permissions: [...ROLE_PERMISSIONS[role]] };
 }
 
 // Organizations already known to exist in this process: the hot path skips the DB. A row
@@ -73,13 +72,13 @@ async function withCurrentRole(principal: Principal): Promise<Principal | null> 
 // organizations are never deleted by the app.
 const provisioned = new Set<string>();
 
-/** An organization named by a valid token exists from its first request on (contract §3). */
+/**
+ * An organization named by a valid token exists from its first request on
+ * (docs/behaviour.md#authentication).
+ */
 async function provisionOrganization(organizationId: string): Promise<void> {
   if (provisioned.has(organizationId)) return;
-  // skipDuplicates = INSERT … ON CONFLICT DO NOTHING: concurrent first requests both succeed.
-  await db().organization.createMany({
-    data: [{ id: organizationId, name: organizationId }],
-    skipDuplicates: true,
-  });
+  // INSERT … ON CONFLICT DO NOTHING: concurrent first requests both succeed.
+  await ensureOrganization(db(), organizationId, organizationId);
   provisioned.add(organizationId);
 }

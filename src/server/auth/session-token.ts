@@ -3,7 +3,7 @@ import type { RoleName } from "@/lib/permissions";
 import type { Principal } from "./principal-types";
 
 /**
- * Browser session tokens (contract §3). Role and permissions are copied into the token at
+ * Browser session tokens (docs/behaviour.md#authentication). Role and permissions are copied into the token at
  * sign-in and not re-read per request, so a session is capped at 12 h from sign-in: a removed
  * or demoted user loses access within that window. Kept apart from next-auth.ts so request
  * resolution does not load the providers, bcrypt or Prisma queries of sign-in.

@@ -5,6 +5,7 @@ import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
 import { ensureDatabaseExists, findRepoRoot, withDatabase } from "@/server/db/migrate";
+import { AUTH_SECRET_MIN_LENGTH, bootstrapEnv, setEnv } from "@/server/env";
 
 export interface ResolvedDatabase {
   url: string;
@@ -13,7 +14,6 @@ export interface ResolvedDatabase {
   stop: () => Promise<void>;
 }
 
-const DEFAULT_EMBEDDED_PORT = 54329;
 const EMBEDDED_DATABASE = "remediation";
 // Local-only cluster listening on 127.0.0.1; the password only has to be stable across restarts.
 const EMBEDDED_USER = "postgres";
@@ -21,17 +21,14 @@ const EMBEDDED_PASSWORD = "postgres";
 
 /**
  * DATABASE_URL when set (its database is created if missing), else the embedded PostgreSQL
- * under .data/pg, shared by every process of this checkout. Leaves DATABASE_URL set.
+ * under .data/pg (on EMBEDDED_PG_PORT), shared by every process of this checkout. Leaves
+ * DATABASE_URL set: the embedded server's URL is written back through setEnv.
  */
 export async function resolveDatabase(): Promise<ResolvedDatabase> {
-  const configured = process.env.DATABASE_URL?.trim();
+  const { DATABASE_URL: configured, EMBEDDED_PG_PORT: port } = bootstrapEnv();
   if (configured) {
     await ensureDatabaseExists(configured);
     return { url: configured, embedded: false, stop: async () => {} };
-  }
-  const port = Number(process.env.EMBEDDED_PG_PORT ?? DEFAULT_EMBEDDED_PORT);
-  if (!Number.isInteger(port) || port <= 0 || port === 5432) {
-    throw new Error(`EMBEDDED_PG_PORT must be a free port other than 5432 (got ${process.env.EMBEDDED_PG_PORT})`);
   }
   const server = await startEmbeddedPostgres({ dataDir: path.join(findRepoRoot(), ".data", "pg"), port });
   const url = withDatabase(server.url, EMBEDDED_DATABASE);
@@ -41,7 +38,7 @@ export async function resolveDatabase(): Promise<ResolvedDatabase> {
     await server.stop();
     throw error;
   }
-  process.env.DATABASE_URL = url;
+  setEnv({ DATABASE_URL: url });
   return { url, embedded: true, stop: server.stop };
 }
 
@@ -194,13 +191,16 @@ export function isProcessAlive(pid: number): boolean {
 
 /**
  * AUTH_SECRET from the environment; in development a per-checkout secret kept in
- * .data/auth-secret (created once, 0600) so sessions and tokens survive restarts.
+ * .data/auth-secret (created once, 0600) so sessions and tokens survive restarts, written back
+ * through setEnv. `production` defaults to NODE_ENV=production.
  */
 export function resolveAuthSecret(options: { dataDir?: string; production?: boolean } = {}): string {
-  const configured = process.env.AUTH_SECRET?.trim();
+  const { AUTH_SECRET: configured, NODE_ENV } = bootstrapEnv();
   if (configured) return configured;
-  if (options.production ?? process.env.NODE_ENV === "production") {
-    throw new Error("AUTH_SECRET must be set in production (a random string of at least 32 characters)");
+  if (options.production ?? NODE_ENV === "production") {
+    throw new Error(
+      `AUTH_SECRET must be set in production (a random string of at least ${AUTH_SECRET_MIN_LENGTH} characters)`,
+    );
   }
   const dataDir = options.dataDir ?? path.join(findRepoRoot(), ".data");
   const file = path.join(dataDir, "auth-secret");
@@ -219,7 +219,9 @@ export function resolveAuthSecret(options: { dataDir?: string; production?: bool
     }
   }
   const secret = readFileSync(file, "utf8").trim();
-  if (secret.length < 32) throw new Error(`${file} does not hold a usable secret: delete it to generate a new one`);
-  process.env.AUTH_SECRET = secret;
+  if (secret.length < AUTH_SECRET_MIN_LENGTH) {
+    throw new Error(`${file} does not hold a usable secret: delete it to generate a new one`);
+  }
+  setEnv({ AUTH_SECRET: secret });
   return secret;
 }

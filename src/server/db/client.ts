@@ -1,10 +1,9 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { type Prisma, PrismaClient } from "@/generated/prisma/client";
+import { env } from "@/server/env";
 
 export type Db = PrismaClient;
-/** The client inside `db.$transaction(async (tx) => ...)`. */
-export type Tx = Omit<PrismaClient, "$connect" | "$disconnect" | "$on" | "$transaction" | "$extends">;
 
 /**
  * Each client's pg pool: Prisma's driver adapter runs on it, and so do the hot raw reads. Kept on
@@ -25,48 +24,51 @@ export function createPrismaClient(connectionString: string, max = 10): PrismaCl
   return client;
 }
 
-/** The pg pool under a process client; undefined for a transaction client. */
-export function poolOf(db: Tx): pg.Pool | undefined {
-  return pools.get(db);
-}
-
 /** The pool of a process client, for work that needs a connection of its own (`what` names it). */
-export function requirePool(db: Tx, what: string): pg.Pool {
+export function requirePool(db: Db, what: string): pg.Pool {
   const pool = pools.get(db);
-  if (!pool) throw new Error(`${what} needs a process client (createPrismaClient), not a transaction client`);
+  if (!pool) throw new Error(`${what} needs a client made by createPrismaClient`);
   return pool;
 }
 
-/** A transaction on one connection of the client's pg pool (see `withPgTransaction`). */
-export interface PgTx {
-  client: pg.PoolClient;
-}
-
 /**
- * Rows of one raw statement (`Prisma.Sql`, `$n` placeholders): the hot reads, export batches
- * and the execution transitions. On a process client it runs straight on the client's pg pool:
- * Prisma's raw-query path (request serialisation, the query engine's interpreter, per-value
- * normalisation) cost more CPU than PostgreSQL did for a 50-row page (bench P2/P3/P5). In a
- * `PgTx` it runs on that transaction's connection; in a Prisma transaction (a `Tx` with no pool
- * of its own) through `$queryRaw`, so it sees the transaction. Difference from `$queryRaw` the
- * callers handle: int8/numeric arrive as strings from pg (cast counts to int, or use Number()).
+ * The one transaction type: BEGIN … COMMIT on one connection of the process pool (see
+ * `transaction`). Every store method that writes accepts it, so a transition, its event, its
+ * counter update and its job insert are visibly one unit. Why raw pg and not Prisma's
+ * interactive transactions: docs/adr/0001-raw-pg-on-hot-paths.md.
  */
-export async function queryRows<T>(db: Tx | PgTx, query: Prisma.Sql): Promise<T[]> {
-  if ("client" in db) return (await db.client.query<T & pg.QueryResultRow>(query.text, query.values)).rows;
-  const pool = poolOf(db);
-  if (!pool) return db.$queryRaw<T[]>(query);
-  return (await pool.query<T & pg.QueryResultRow>(query.text, query.values)).rows;
+export interface Tx {
+  readonly client: pg.PoolClient;
+}
+
+/** Where a store statement runs: the process client (autocommit, its pool) or a transaction. */
+export type Queryable = Db | Tx;
+
+/**
+ * Rows of one statement (`Prisma.Sql`, `$n` placeholders), straight on pg: in a `Tx` on its
+ * connection, otherwise on the process client's pool. Prisma's raw-query path (request
+ * serialisation, the query engine's interpreter, per-value normalisation) cost more CPU than
+ * PostgreSQL did for a 50-row page (docs/adr/0001-raw-pg-on-hot-paths.md). Unlike `$queryRaw`,
+ * int8/numeric arrive as strings: stores cast counts to int or use Number(). For stores only.
+ */
+export async function queryRows<T>(q: Queryable, query: Prisma.Sql): Promise<T[]> {
+  const runner = "client" in q ? q.client : requirePool(q, "queryRows");
+  return (await runner.query<T & pg.QueryResultRow>(query.text, query.values)).rows;
+}
+
+/** Rows affected by one statement (DELETE/UPDATE without RETURNING). For stores only. */
+export async function execute(q: Queryable, query: Prisma.Sql): Promise<number> {
+  const runner = "client" in q ? q.client : requirePool(q, "execute");
+  return (await runner.query(query.text, query.values)).rowCount ?? 0;
 }
 
 /**
- * BEGIN … COMMIT on one pooled connection, for the hot write paths: a Prisma interactive
- * transaction costs the query engine's CPU on every statement plus its own bookkeeping, which
- * was most of the app's share of a queued request (bench P5). Like Prisma's (20 s timeout), a
+ * Runs `fn` in one transaction on one pooled connection. Like Prisma's (20 s timeout), a
  * transaction left idle by a stuck caller is ended by the server. Rolls back when `fn` throws;
  * discards the connection if even the ROLLBACK fails.
  */
-export async function withPgTransaction<T>(db: Db, fn: (tx: PgTx) => Promise<T>): Promise<T> {
-  const client = await requirePool(db, "withPgTransaction").connect();
+export async function transaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const client = await requirePool(db, "transaction").connect();
   let broken: Error | undefined;
   try {
     // One round trip: simple-protocol statements may be sent together.
@@ -92,9 +94,9 @@ const globalForPrisma = globalThis as unknown as { __rccPrisma?: PrismaClient };
  */
 export function db(): PrismaClient {
   if (!globalForPrisma.__rccPrisma) {
-    const url = process.env.DATABASE_URL;
+    const { DATABASE_URL: url, DATABASE_POOL_SIZE: poolSize } = env();
     if (!url) throw new Error("DATABASE_URL is not set (start through npm start / npm run worker)");
-    globalForPrisma.__rccPrisma = createPrismaClient(url, Number(process.env.DATABASE_POOL_SIZE ?? 10));
+    globalForPrisma.__rccPrisma = createPrismaClient(url, poolSize);
   }
   return globalForPrisma.__rccPrisma;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Prisma } from "@/generated/prisma/client";
-import { db, poolOf } from "./client";
+import { db, requirePool } from "./client";
 import { copyCsvOut } from "./copy";
 
 async function text(stream: AsyncIterable<unknown>): Promise<string> {
@@ -19,7 +19,7 @@ describe("copyCsvOut", () => {
   });
 
   it("a consumer that stops early discards its connection; the pool keeps serving", async () => {
-    const pool = poolOf(db())!;
+    const pool = requirePool(db(), "test");
     for (let i = 0; i < 15; i++) {
       const stream = await copyCsvOut(db(), Prisma.sql`SELECT g, repeat('x', 200) FROM generate_series(1, 200000) g`);
       for await (const _ of stream) break; // read one chunk, then hang up

@@ -2,7 +2,7 @@ import type { Readable } from "node:stream";
 import pg from "pg";
 import { to as copyTo } from "pg-copy-streams";
 import type { Prisma } from "@/generated/prisma/client";
-import { requirePool, type Tx } from "./client";
+import { type Db, requirePool } from "./client";
 
 /**
  * COPY accepts no bind parameters, so the query's values become literals: strings (and Dates, as
@@ -30,7 +30,7 @@ function literal(value: unknown): string {
  * that stops early (client hung up, error) is discarded rather than returned to the pool
  * mid-COPY.
  */
-export async function copyCsvOut(db: Tx, query: Prisma.Sql): Promise<Readable> {
+export async function copyCsvOut(db: Db, query: Prisma.Sql): Promise<Readable> {
   const client = await requirePool(db, "copyCsvOut").connect();
   let finished = false;
   try {

@@ -5,12 +5,13 @@ import { resendSender } from "./resend";
 import { smtpSender } from "./smtp";
 import type { EmailSender } from "./types";
 
-export type { EmailAttachment, EmailContext, EmailMessage, EmailSender } from "./types";
+export type { EmailMessage, EmailSender } from "./types";
 
 /**
- * The adapter for this process's configuration (contract §9): Resend when RESEND_API_KEY is
- * set, SMTP when SMTP_HOST is set, otherwise the local outbox table. Built per report run so a
- * changed configuration (tests, a restart) takes effect without caching a stale transport.
+ * The adapter for this process's configuration (docs/behaviour.md#reporting): Resend when
+ * RESEND_API_KEY is set, SMTP when SMTP_HOST is set, otherwise the local outbox table. Built per
+ * report run so a changed configuration (tests, a restart) takes effect without caching a stale
+ * transport.
  */
 export function emailSender(db: Db): EmailSender {
   const config = env();

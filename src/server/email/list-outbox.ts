@@ -2,6 +2,7 @@ import { z } from "zod";
 import { limitSchema } from "@/lib/schemas";
 import type { Db } from "@/server/db/client";
 import type { OrgScope } from "@/server/db/scoped";
+import { listOutboxEmails } from "@/server/db/stores/email-outbox";
 
 export const listOutboxInput = z
   .object({ limit: limitSchema(50, 200) })
@@ -32,11 +33,7 @@ export async function listOutbox(
   { db, scope }: { db: Db; scope: OrgScope },
   input: z.output<typeof listOutboxInput>,
 ): Promise<z.infer<typeof outboxEmailSchema>[]> {
-  const rows = await db.emailOutbox.findMany({
-    where: scope.where({}),
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    take: input.limit,
-  });
+  const rows = await listOutboxEmails(db, scope.organizationId, input.limit);
   return rows.map((row) => ({
     id: row.id,
     reportRunId: row.reportRunId,

@@ -1,4 +1,5 @@
 import type { Db } from "@/server/db/client";
+import { insertOutboxEmail } from "@/server/db/stores/email-outbox";
 import type { EmailSender } from "./types";
 
 /**
@@ -9,17 +10,14 @@ export function outboxSender(db: Db): EmailSender {
   return {
     kind: "outbox",
     async send(message, context) {
-      await db.emailOutbox.create({
-        data: {
-          organizationId: context?.organizationId ?? null,
-          reportRunId: context?.reportRunId ?? null,
-          fromAddress: message.from,
-          toAddress: message.to,
-          subject: message.subject,
-          html: message.html,
-          text: message.text,
-          attachments: message.attachments.map((a) => ({ ...a })),
-        },
+      await insertOutboxEmail(db, context?.organizationId ?? null, {
+        reportRunId: context?.reportRunId ?? null,
+        fromAddress: message.from,
+        toAddress: message.to,
+        subject: message.subject,
+        html: message.html,
+        text: message.text,
+        attachments: message.attachments.map((a) => ({ ...a })),
       });
     },
     async close() {},

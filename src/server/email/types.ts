@@ -1,4 +1,4 @@
-/** One email with exactly one recipient (contract §12: `to` holds exactly that one address). */
+/** One email with exactly one recipient: `to` holds exactly that one address (docs/behaviour.md#precise-details). */
 export interface EmailMessage {
   from: string;
   to: string;

@@ -1,20 +1,25 @@
 import type { PgBoss } from "pg-boss";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { db } from "@/server/db/client";
-import { resetEnvCache } from "@/server/env";
-import { senderBoss, stopSenderBoss } from "@/server/jobs/boss";
-import { reconcileExecutionsJob } from "@/server/jobs/reconcile-executions";
-import { remediationExecuteJob } from "@/server/jobs/remediation-execute";
-import { type RunningWorker, startWorker } from "@/server/jobs/worker";
-import { ensureExecuteQueue } from "@/server/remediation/enqueue-execution";
-import { createTestOrganization } from "@/test/db";
-import { createAction, createIncident, jobsFor, loadAction, waitForTerminal } from "@/test/execution-fixtures";
+import { db, transaction } from "@/server/db/client";
+import { enqueueExecution } from "@/server/execution/queue";
+import { senderBoss } from "@/server/jobs/boss";
+import type { RunningWorker } from "@/server/jobs/worker";
+import {
+  jobsFor,
+  loadAction,
+  runReconciler,
+  startExecutionWorker,
+  testExecutionSettings,
+  waitForTerminal,
+} from "@/test/execution-fixtures";
+import { createAction, createIncident, createOrganization } from "@/test/factories";
+import { ageActions } from "@/test/simulate";
 import {
   acrossOrganizationsRecoverLostExecutions,
   acrossOrganizationsRequeueJoblessActions,
 } from "./recover-executions";
-import { scheduleExecution } from "./schedule-execution";
 
+const settings = testExecutionSettings({ executor: "simulated", simulatedDelayMs: 0, retries: 2 });
 let worker: RunningWorker;
 let boss: PgBoss;
 let org: string;
@@ -22,28 +27,32 @@ let incident: string;
 const HOUR_AGO = new Date(Date.now() - 3_600_000);
 
 beforeAll(async () => {
-  Object.assign(process.env, {
-    REMEDIATION_EXECUTOR: "simulated",
-    REMEDIATION_SIMULATED_DELAY_MS: "0",
-    REMEDIATION_EXECUTION_RETRIES: "2",
-  });
-  resetEnvCache();
-  await ensureExecuteQueue();
-  worker = await startWorker([remediationExecuteJob]);
+  worker = await startExecutionWorker(settings);
   boss = await senderBoss();
-  org = await createTestOrganization("recon");
-  incident = await createIncident(org);
+  org = await createOrganization("recon");
+  incident = await createIncident(org, { title: "Checkout errors", serviceName: "checkout", environment: "staging" });
 });
 
 afterAll(async () => {
   await worker?.stop();
-  await stopSenderBoss();
 });
+
+/** An action left by a worker, without a job: status and attempts as given. */
+const leftBehind = (status: "EXECUTING" | "QUEUED", attempts: number) =>
+  createAction(org, {
+    incidentId: incident,
+    parameters: { service: "checkout" },
+    serviceName: "checkout",
+    environment: "staging",
+    details: { policy: { outcome: "QUEUED", reasons: [] } },
+    status,
+    attempts,
+  });
 
 /** An action as a dead worker leaves it: EXECUTING, no job, untouched for an hour. */
 async function abandoned(attempts: number, status: "EXECUTING" | "QUEUED" = "EXECUTING"): Promise<string> {
-  const id = await createAction(org, incident, { status, attempts, enqueue: false });
-  await db().$executeRaw`UPDATE remediation_actions SET "updatedAt" = ${HOUR_AGO} WHERE id = ${id}::uuid`;
+  const id = await leftBehind(status, attempts);
+  await ageActions(org, [id], HOUR_AGO);
   return id;
 }
 
@@ -52,10 +61,10 @@ const context = () => ({ db: db(), boss });
 describe("reconciler: lost executions", () => {
   it("re-queues an abandoned EXECUTING action that has attempts left; it then runs as a new attempt", async () => {
     const id = await abandoned(1);
-    const result = await acrossOrganizationsRecoverLostExecutions(context());
+    const result = await acrossOrganizationsRecoverLostExecutions(context(), { settings });
     expect(result.requeued).toBeGreaterThanOrEqual(1);
 
-    const action = await waitForTerminal(id);
+    const action = await waitForTerminal(org, id);
     expect(action.status).toBe("COMPLETED");
     expect(action.attempts).toBe(2);
     expect(action.events.map((e) => e.type)).toEqual(["EXECUTION_RETRY", "EXECUTION_STARTED", "EXECUTION_SUCCEEDED"]);
@@ -64,9 +73,9 @@ describe("reconciler: lost executions", () => {
 
   it("fails an abandoned action with no attempts left: Execution lost", async () => {
     const id = await abandoned(3);
-    await acrossOrganizationsRecoverLostExecutions(context());
+    await acrossOrganizationsRecoverLostExecutions(context(), { settings });
 
-    const action = await loadAction(id);
+    const action = await loadAction(org, id);
     expect(action.status).toBe("FAILED");
     expect(action.error).toBe("Execution lost: worker stopped responding");
     expect(action.events.map((e) => e.type)).toEqual(["EXECUTION_FAILED"]);
@@ -75,15 +84,19 @@ describe("reconciler: lost executions", () => {
 
   it("leaves alone an action that still has a job, or was touched recently", async () => {
     const withJob = await abandoned(1);
-    await db().$transaction((tx) =>
-      scheduleExecution(boss, tx, { actionId: withJob, organizationId: org }, new Date(Date.now() + 3_600_000)),
+    await transaction(db(), (tx) =>
+      enqueueExecution(
+        tx,
+        { actionId: withJob, organizationId: org },
+        { boss, startAfter: new Date(Date.now() + 3_600_000) },
+      ),
     );
-    const recent = await createAction(org, incident, { status: "EXECUTING", attempts: 1, enqueue: false });
+    const recent = await leftBehind("EXECUTING", 1);
 
-    await acrossOrganizationsRecoverLostExecutions(context());
+    await acrossOrganizationsRecoverLostExecutions(context(), { settings });
 
     for (const id of [withJob, recent]) {
-      const action = await loadAction(id);
+      const action = await loadAction(org, id);
       expect(action.status).toBe("EXECUTING");
       expect(action.events).toHaveLength(0);
     }
@@ -96,27 +109,31 @@ describe("reconciler: jobless QUEUED actions", () => {
     const first = await acrossOrganizationsRequeueJoblessActions(context());
     expect(first.requeued).toBeGreaterThanOrEqual(1);
 
-    const action = await waitForTerminal(id);
+    const action = await waitForTerminal(org, id);
     expect(action.status).toBe("COMPLETED");
     expect(await jobsFor(id)).toHaveLength(1);
   });
 
   it("does not add a second job to a QUEUED action whose job is pending", async () => {
     const id = await abandoned(0, "QUEUED");
-    await db().$transaction((tx) =>
-      scheduleExecution(boss, tx, { actionId: id, organizationId: org }, new Date(Date.now() + 3_600_000)),
+    await transaction(db(), (tx) =>
+      enqueueExecution(
+        tx,
+        { actionId: id, organizationId: org },
+        { boss, startAfter: new Date(Date.now() + 3_600_000) },
+      ),
     );
     await acrossOrganizationsRequeueJoblessActions(context());
     expect(await jobsFor(id)).toHaveLength(1);
-    expect((await loadAction(id)).status).toBe("QUEUED");
+    expect((await loadAction(org, id)).status).toBe("QUEUED");
   });
 
   it("runs both scans from the scheduled job's handler", async () => {
     const lost = await abandoned(3);
     const jobless = await abandoned(0, "QUEUED");
-    await reconcileExecutionsJob.handle([], boss);
+    await runReconciler(settings);
 
-    expect((await loadAction(lost)).status).toBe("FAILED");
-    expect((await waitForTerminal(jobless)).status).toBe("COMPLETED");
+    expect((await loadAction(org, lost)).status).toBe("FAILED");
+    expect((await waitForTerminal(org, jobless)).status).toBe("COMPLETED");
   });
 });

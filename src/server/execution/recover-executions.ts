@@ -1,33 +1,12 @@
 import type { PgBoss } from "pg-boss";
-import { Prisma } from "@/generated/prisma/client";
-import type { Db } from "@/server/db/client";
-import { REMEDIATION_EXECUTE_QUEUE } from "@/server/jobs/queues";
-import { scheduleExecution } from "./schedule-execution";
+import { type Db, transaction } from "@/server/db/client";
+import * as actions from "@/server/db/stores/actions";
+import { enqueueExecution, executeJobTable } from "./queue";
 import { type ExecutionSettings, executionSettings, lostExecutionAfterMs } from "./settings";
 import { failAttempt, LOST_EXECUTION_ERROR, recordRetry } from "./transitions";
 
 /** Rows handled per pass; the next minute's pass takes the rest. */
 const BATCH = 500;
-
-interface Candidate {
-  id: string;
-  organizationId: string;
-  attempts: number;
-  startedAt: string | null;
-}
-
-/**
- * "No pending or running job for this action", read from pg-boss's own job table: created,
- * retry and active (states <= active, the predicate of the exclusive-policy index), in the
- * queue's table (its own when partitioned).
- */
-async function noLiveJob(boss: PgBoss): Promise<Prisma.Sql> {
-  const queue = await boss.getQueue(REMEDIATION_EXECUTE_QUEUE);
-  const table = Prisma.raw(`pgboss.${JSON.stringify(queue?.table ?? "job")}`);
-  return Prisma.sql`NOT EXISTS (
-    SELECT 1 FROM ${table} j
-    WHERE j.name = ${REMEDIATION_EXECUTE_QUEUE} AND j.singleton_key = a.id::text AND j.state <= 'active')`;
-}
 
 /**
  * Actions left EXECUTING by a worker that died and whose job pg-boss has given up on (or lost):
@@ -41,18 +20,16 @@ export async function acrossOrganizationsRecoverLostExecutions(
 ): Promise<{ requeued: number; failed: number }> {
   const settings = options.settings ?? executionSettings();
   const staleBefore = new Date(Date.now() - (options.lostAfterMs ?? lostExecutionAfterMs(settings)));
-  const candidates = await db.$queryRaw<Candidate[]>`
-    SELECT a.id, a."organizationId", a.attempts, a.details->'execution'->>'startedAt' AS "startedAt"
-    FROM remediation_actions a
-    WHERE a.status = 'EXECUTING' AND a."updatedAt" < ${staleBefore} AND ${await noLiveJob(boss)}
-    ORDER BY a."updatedAt" LIMIT ${BATCH}`;
+  const candidates = await actions.acrossOrganizationsFindLostExecutions(db, {
+    staleBefore,
+    jobs: await executeJobTable(boss),
+    limit: BATCH,
+  });
   let requeued = 0;
   let failed = 0;
   for (const action of candidates) {
     if (action.attempts < settings.maxAttempts) {
-      const retried = await recordRetry(db, action, { error: LOST_EXECUTION_ERROR, delayMs: 0, staleBefore }, (tx) =>
-        scheduleExecution(boss, tx, { actionId: action.id, organizationId: action.organizationId }).then(() => {}),
-      );
+      const retried = await recordRetry(db, action, { error: LOST_EXECUTION_ERROR, delayMs: 0, staleBefore }, { boss });
       if (retried) requeued++;
     } else {
       const lost = await failAttempt(
@@ -74,17 +51,16 @@ export async function acrossOrganizationsRequeueJoblessActions(
   { db, boss }: { db: Db; boss: PgBoss },
   options: { queuedForMs?: number } = {},
 ): Promise<{ requeued: number }> {
-  const queuedBefore = new Date(Date.now() - (options.queuedForMs ?? 60_000));
-  const candidates = await db.$queryRaw<{ id: string; organizationId: string }[]>`
-    SELECT a.id, a."organizationId"
-    FROM remediation_actions a
-    WHERE a.status = 'QUEUED' AND a."updatedAt" < ${queuedBefore} AND ${await noLiveJob(boss)}
-    ORDER BY a."updatedAt" LIMIT ${BATCH}`;
+  const candidates = await actions.acrossOrganizationsFindJoblessQueued(db, {
+    queuedBefore: new Date(Date.now() - (options.queuedForMs ?? 60_000)),
+    jobs: await executeJobTable(boss),
+    limit: BATCH,
+  });
   let requeued = 0;
   for (const action of candidates) {
     // The exclusive queue inserts nothing if a job appeared since the scan.
-    const created = await db.$transaction((tx) =>
-      scheduleExecution(boss, tx, { actionId: action.id, organizationId: action.organizationId }),
+    const created = await transaction(db, (tx) =>
+      enqueueExecution(tx, { actionId: action.id, organizationId: action.organizationId }, { boss }),
     );
     if (created) requeued++;
   }

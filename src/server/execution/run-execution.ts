@@ -1,17 +1,12 @@
+import type { PgBoss } from "pg-boss";
 import type { Db, Tx } from "@/server/db/client";
 import type { OrgScope } from "@/server/db/scoped";
+import * as actions from "@/server/db/stores/actions";
 import { logger } from "@/server/logger";
 import { createExecutor } from "./executors/registry";
 import type { ExecutionOutcome, Executor } from "./executors/types";
-import { executionSettings, retryDelayMs } from "./settings";
-import {
-  type ClaimedAction,
-  claimAttempt,
-  completeAttempt,
-  failAttempt,
-  LOST_EXECUTION_ERROR,
-  recordRetry,
-} from "./transitions";
+import { type ExecutionSettings, executionSettings, retryDelayMs } from "./settings";
+import { type ClaimedAction, completeAttempt, failAttempt, LOST_EXECUTION_ERROR, recordRetry } from "./transitions";
 
 export type ExecutionResult =
   | "missing"
@@ -34,23 +29,26 @@ export async function runExecution(
   input: {
     actionId: string;
     signal: AbortSignal;
-    /** Creates, inside `tx`, the job for the next attempt (and releases the current one). */
-    scheduleNextAttempt: (tx: Tx, startAfter: Date) => Promise<void>;
+    /** The next attempt's job: the worker's pg-boss, and what to do in the retry's transaction first. */
+    queue: { boss: PgBoss; beforeEnqueue?: (tx: Tx) => Promise<void> };
+    /** Default: the environment's (README "Configuration"). */
+    settings?: ExecutionSettings;
     executor?: Executor;
   },
 ): Promise<ExecutionResult> {
-  const settings = executionSettings();
-  const executor = input.executor ?? createExecutor();
+  const settings = input.settings ?? executionSettings();
+  const executor = input.executor ?? createExecutor(settings);
   // The common case in one statement: claim, then look only when there was nothing to claim.
-  const claimed = await claimAttempt(db, scope, {
+  const claimed = await actions.claimAttempt(db, scope.organizationId, {
     actionId: input.actionId,
     executor: executor.name,
     maxAttempts: settings.maxAttempts,
+    startedAt: new Date().toISOString(),
   });
   if (!claimed) return notClaimed(db, scope, input.actionId, executor.name, settings.maxAttempts);
 
   const outcome = await attempt(executor, claimed, input.signal);
-  return record(db, claimed, executor.name, outcome, settings.maxAttempts, input.scheduleNextAttempt);
+  return record(db, claimed, executor.name, outcome, settings, input.queue);
 }
 
 /** Why there was nothing to claim; an attempt left EXECUTING with none remaining is failed here. */
@@ -61,17 +59,18 @@ async function notClaimed(
   executor: string,
   maxAttempts: number,
 ): Promise<ExecutionResult> {
-  const action = await db.remediationAction.findFirst({
-    where: scope.where({ id: actionId }),
-    select: { status: true, attempts: true, details: true },
-  });
+  const action = await actions.findExecutionState(db, scope.organizationId, actionId);
   if (!action) return "missing";
   if (action.status === "EXECUTING" && action.attempts >= maxAttempts) {
     // Re-delivered after the worker running the last allowed attempt died: nothing left to try.
-    const execution = ((action.details as Record<string, unknown> | null)?.execution ?? {}) as { startedAt?: string };
     const failed = await failAttempt(
       db,
-      { id: actionId, organizationId: scope.organizationId, attempts: action.attempts, ...execution },
+      {
+        id: actionId,
+        organizationId: scope.organizationId,
+        attempts: action.attempts,
+        startedAt: action.startedAt ?? undefined,
+      },
       { executor, error: LOST_EXECUTION_ERROR },
     );
     return failed ? "lost-and-failed" : "raced";
@@ -113,8 +112,8 @@ async function record(
   action: ClaimedAction,
   executor: string,
   outcome: ExecutionOutcome,
-  maxAttempts: number,
-  scheduleNextAttempt: (tx: Tx, startAfter: Date) => Promise<void>,
+  settings: ExecutionSettings,
+  queue: { boss: PgBoss; beforeEnqueue?: (tx: Tx) => Promise<void> },
 ): Promise<ExecutionResult> {
   let recorded: boolean;
   let result: ExecutionResult;
@@ -125,12 +124,12 @@ async function record(
       outputTruncated: outcome.outputTruncated,
     });
     result = "completed";
-  } else if (!outcome.transient || action.attempts >= maxAttempts) {
+  } else if (!outcome.transient || action.attempts >= settings.maxAttempts) {
     recorded = await failAttempt(db, action, { executor, error: outcome.error });
     result = "failed";
   } else {
-    const delayMs = retryDelayMs(action.attempts);
-    recorded = await recordRetry(db, action, { error: outcome.error, delayMs }, scheduleNextAttempt);
+    const delayMs = retryDelayMs(action.attempts, settings);
+    recorded = await recordRetry(db, action, { error: outcome.error, delayMs }, queue);
     result = "retry-scheduled";
   }
   if (!recorded) {

@@ -1,34 +1,48 @@
-import { env } from "@/server/env";
+import { type Env, env } from "@/server/env";
 
+/**
+ * Everything execution is configured by. Production takes it from the environment
+ * (`executionSettings()`); tests and scripts pass their own values to the job factory, the
+ * executor and the recovery functions instead of changing process.env.
+ */
 export interface ExecutionSettings {
-  executor: string;
+  executor: Env["REMEDIATION_EXECUTOR"];
+  webhookUrl: string | undefined;
+  webhookSecret: string | undefined;
   timeoutMs: number;
-  /** The longest one attempt can run: the timeout (or the simulated run time, if longer). */
-  attemptBoundMs: number;
+  simulatedDelayMs: number;
   retries: number;
-  /** retries + 1: every attempt, lost ones included, counts against it. */
-  maxAttempts: number;
   retryBaseDelayMs: number;
   retryMaxDelayMs: number;
   heartbeatSeconds: number;
-  superviseIntervalSeconds: number;
+  /** The longest one attempt can run: the timeout (or the simulated run time, if longer). */
+  attemptBoundMs: number;
+  /** retries + 1: every attempt, lost ones included, counts against it. */
+  maxAttempts: number;
 }
 
-export function executionSettings(): ExecutionSettings {
-  const config = env();
-  return {
+/** The settings one chooses; the other two are derived from them. */
+export type ExecutionChoices = Omit<ExecutionSettings, "attemptBoundMs" | "maxAttempts">;
+
+/** The environment's execution settings (README "Configuration"), with `overrides` on top. */
+export function executionSettings(overrides: Partial<ExecutionChoices> = {}, config: Env = env()): ExecutionSettings {
+  const chosen: ExecutionChoices = {
     executor: config.REMEDIATION_EXECUTOR,
+    webhookUrl: config.REMEDIATION_WEBHOOK_URL,
+    webhookSecret: config.REMEDIATION_WEBHOOK_SECRET,
     timeoutMs: config.REMEDIATION_EXECUTION_TIMEOUT_MS,
-    attemptBoundMs:
-      config.REMEDIATION_EXECUTOR === "simulated"
-        ? Math.max(config.REMEDIATION_EXECUTION_TIMEOUT_MS, config.REMEDIATION_SIMULATED_DELAY_MS)
-        : config.REMEDIATION_EXECUTION_TIMEOUT_MS,
+    simulatedDelayMs: config.REMEDIATION_SIMULATED_DELAY_MS,
     retries: config.REMEDIATION_EXECUTION_RETRIES,
-    maxAttempts: config.REMEDIATION_EXECUTION_RETRIES + 1,
     retryBaseDelayMs: config.REMEDIATION_RETRY_BASE_DELAY_MS,
     retryMaxDelayMs: config.REMEDIATION_RETRY_MAX_DELAY_MS,
     heartbeatSeconds: config.REMEDIATION_EXECUTION_HEARTBEAT_SECONDS,
-    superviseIntervalSeconds: config.PGBOSS_SUPERVISE_INTERVAL_SECONDS,
+    ...overrides,
+  };
+  return {
+    ...chosen,
+    attemptBoundMs:
+      chosen.executor === "simulated" ? Math.max(chosen.timeoutMs, chosen.simulatedDelayMs) : chosen.timeoutMs,
+    maxAttempts: chosen.retries + 1,
   };
 }
 

@@ -1,41 +1,42 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { resetEnvCache } from "@/server/env";
-import { stopSenderBoss } from "@/server/jobs/boss";
-import { remediationExecuteJob } from "@/server/jobs/remediation-execute";
-import { type RunningWorker, startWorker } from "@/server/jobs/worker";
-import { ensureExecuteQueue } from "@/server/remediation/enqueue-execution";
-import { callerFor } from "@/server/remediation/test-support";
-import { createTestOrganization } from "@/test/db";
-import { createAction, createIncident, loadAction, waitForTerminal } from "@/test/execution-fixtures";
+import type { RunningWorker } from "@/server/jobs/worker";
+import { callerFor } from "@/test/calls";
+import { loadAction, startExecutionWorker, testExecutionSettings, waitForTerminal } from "@/test/execution-fixtures";
+import { type ActionOverrides, createAction, createIncident, createOrganization } from "@/test/factories";
 
 let worker: RunningWorker;
 let org: string;
 let incident: string;
 
 beforeAll(async () => {
-  Object.assign(process.env, { REMEDIATION_EXECUTOR: "simulated", REMEDIATION_SIMULATED_DELAY_MS: "20" });
-  resetEnvCache();
-  await ensureExecuteQueue();
   // Polling pushed out to 30 s: every pickup in this file has to come from LISTEN/NOTIFY.
-  worker = await startWorker([
-    {
-      ...remediationExecuteJob,
-      work: { ...remediationExecuteJob.work, pollingIntervalSeconds: 30, notifyPollingIntervalSeconds: 30 },
-    },
-  ]);
-  org = await createTestOrganization("sim");
-  incident = await createIncident(org);
+  worker = await startExecutionWorker(testExecutionSettings({ executor: "simulated", simulatedDelayMs: 20 }), {
+    work: { pollingIntervalSeconds: 30, notifyPollingIntervalSeconds: 30 },
+  });
+  org = await createOrganization("sim");
+  incident = await createIncident(org, { title: "Checkout errors", serviceName: "checkout", environment: "staging" });
 });
 
 afterAll(async () => {
   await worker?.stop();
-  await stopSenderBoss();
 });
+
+/** A queued action with its job, as the request/approve use cases leave it. */
+const queued = (overrides: ActionOverrides = {}) =>
+  createAction(org, {
+    incidentId: incident,
+    parameters: { service: "checkout" },
+    serviceName: "checkout",
+    environment: "staging",
+    details: { policy: { outcome: "QUEUED", reasons: [] } },
+    enqueue: true,
+    ...overrides,
+  });
 
 describe("simulated executor", () => {
   it("completes after the simulated delay with a small output", async () => {
-    const id = await createAction(org, incident, { actionType: "clear-cache", parameters: { service: "checkout" } });
-    const action = await waitForTerminal(id);
+    const id = await queued({ actionType: "clear-cache", parameters: { service: "checkout" } });
+    const action = await waitForTerminal(org, id);
 
     expect(action.status).toBe("COMPLETED");
     expect((action.details as { execution: unknown }).execution).toMatchObject({
@@ -47,8 +48,8 @@ describe("simulated executor", () => {
   });
 
   it('fails with "Simulated failure" when parameters.simulate is "fail"', async () => {
-    const id = await createAction(org, incident, { parameters: { service: "checkout", simulate: "fail" } });
-    const action = await waitForTerminal(id);
+    const id = await queued({ parameters: { service: "checkout", simulate: "fail" } });
+    const action = await waitForTerminal(org, id);
 
     expect(action.status).toBe("FAILED");
     expect(action.error).toBe("Simulated failure");
@@ -59,9 +60,9 @@ describe("simulated executor", () => {
   it("wakes the worker through LISTEN/NOTIFY: pickup well under the (30 s) poll", async () => {
     const delays: number[] = [];
     for (let i = 0; i < 5; i++) {
-      const id = await createAction(org, incident);
-      await waitForTerminal(id, 10_000);
-      const action = await loadAction(id);
+      const id = await queued();
+      await waitForTerminal(org, id, 10_000);
+      const action = await loadAction(org, id);
       delays.push(action.events[0]!.createdAt.getTime() - action.createdAt.getTime());
     }
     expect(Math.max(...delays)).toBeLessThan(2_000);
@@ -80,7 +81,7 @@ describe("request → execution", () => {
     });
     expect(requested.action.status).toBe("QUEUED");
 
-    const action = await waitForTerminal(requested.action.id);
+    const action = await waitForTerminal(org, requested.action.id);
     expect(action.status).toBe("COMPLETED");
     expect(action.events.map((e) => e.type)).toEqual(["REQUESTED", "EXECUTION_STARTED", "EXECUTION_SUCCEEDED"]);
     // The request's decision record survives the execution record being merged in.

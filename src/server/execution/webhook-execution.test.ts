@@ -1,14 +1,20 @@
 import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { db } from "@/server/db/client";
-import { env, resetEnvCache } from "@/server/env";
-import { stopSenderBoss } from "@/server/jobs/boss";
-import { remediationExecuteJob } from "@/server/jobs/remediation-execute";
-import { type RunningWorker, startWorker } from "@/server/jobs/worker";
-import { enqueueExecution, ensureExecuteQueue } from "@/server/remediation/enqueue-execution";
-import { createTestOrganization } from "@/test/db";
-import { createAction, createIncident, jobsFor, loadAction, waitFor, waitForTerminal } from "@/test/execution-fixtures";
-import { json, type Receiver, startReceiver } from "@/test/execution-receiver";
+import { db, transaction } from "@/server/db/client";
+import { enqueueExecution, ensureExecuteQueue } from "@/server/execution/queue";
+import type { RunningWorker } from "@/server/jobs/worker";
+import {
+  jobsFor,
+  json,
+  loadAction,
+  type Receiver,
+  startExecutionWorker,
+  startReceiver,
+  testExecutionSettings,
+  waitFor,
+  waitForTerminal,
+} from "@/test/execution-fixtures";
+import { type ActionOverrides, createAction, createIncident, createOrganization } from "@/test/factories";
 import { createWebhookExecutor, OUTPUT_CAP_BYTES } from "./executors/webhook";
 
 const SECRET = "whsec-test-0123456789";
@@ -22,6 +28,16 @@ let org: string;
 let incident: string;
 const bigResponse = { written: 0, finished: false, closed: false };
 
+const webhookSettings = (webhookUrl: string) =>
+  testExecutionSettings({
+    executor: "webhook",
+    webhookUrl,
+    webhookSecret: SECRET,
+    timeoutMs: TIMEOUT_MS,
+    retries: RETRIES,
+    retryBaseDelayMs: 50,
+  });
+
 beforeAll(async () => {
   receiver = await startReceiver((call, res, nth) => {
     const mode = (call.body.parameters as { mode?: string } | undefined)?.mode ?? "ok";
@@ -32,26 +48,27 @@ beforeAll(async () => {
     if (mode === "big") return void streamBig(res);
     json(res, 200, { result: "restarted", attempt: call.body.attempt });
   });
-  Object.assign(process.env, {
-    REMEDIATION_EXECUTOR: "webhook",
-    REMEDIATION_WEBHOOK_URL: receiver.url,
-    REMEDIATION_WEBHOOK_SECRET: SECRET,
-    REMEDIATION_EXECUTION_TIMEOUT_MS: String(TIMEOUT_MS),
-    REMEDIATION_EXECUTION_RETRIES: String(RETRIES),
-    REMEDIATION_RETRY_BASE_DELAY_MS: "50",
-  });
-  resetEnvCache();
-  await ensureExecuteQueue();
-  worker = await startWorker([remediationExecuteJob]);
-  org = await createTestOrganization("exec");
-  incident = await createIncident(org);
+  worker = await startExecutionWorker(webhookSettings(receiver.url));
+  org = await createOrganization("exec");
+  incident = await createIncident(org, { title: "Checkout errors", serviceName: "checkout", environment: "staging" });
 });
 
 afterAll(async () => {
   await worker?.stop();
-  await stopSenderBoss();
   await receiver?.close();
 });
+
+/** An action with its job (unless `enqueue: false`), as the request/approve use cases leave it. */
+const queued = (overrides: ActionOverrides = {}) =>
+  createAction(org, {
+    incidentId: incident,
+    parameters: { service: "checkout" },
+    serviceName: "checkout",
+    environment: "staging",
+    details: { policy: { outcome: "QUEUED", reasons: [] } },
+    enqueue: true,
+    ...overrides,
+  });
 
 /** Writes up to 8 MiB in 16 KiB chunks, honouring backpressure, so an early cancel is visible. */
 function streamBig(res: import("node:http").ServerResponse): void {
@@ -74,8 +91,8 @@ const types = (events: { type: string }[]) => events.map((e) => e.type);
 
 describe("webhook executor through the remediation-execute worker", () => {
   it("signs the exact body, sends every header and field, and completes with the response as output", async () => {
-    const id = await createAction(org, incident, { parameters: { service: "checkout", mode: "ok" } });
-    const action = await waitForTerminal(id);
+    const id = await queued({ parameters: { service: "checkout", mode: "ok" } });
+    const action = await waitForTerminal(org, id);
 
     expect(action.status).toBe("COMPLETED");
     expect(action.error).toBeNull();
@@ -116,8 +133,8 @@ describe("webhook executor through the remediation-execute worker", () => {
   });
 
   it("fails at once on a 4xx, with the code and body in the error and exactly one call", async () => {
-    const id = await createAction(org, incident, { parameters: { service: "checkout", mode: "reject" } });
-    const action = await waitForTerminal(id);
+    const id = await queued({ parameters: { service: "checkout", mode: "reject" } });
+    const action = await waitForTerminal(org, id);
 
     expect(action.status).toBe("FAILED");
     expect(action.error).toBe("Executor responded 422: service name is not known here");
@@ -128,8 +145,8 @@ describe("webhook executor through the remediation-execute worker", () => {
   });
 
   it("retries a 5xx with backoff, RETRY events in between, then fails with the last error", async () => {
-    const id = await createAction(org, incident, { parameters: { service: "checkout", mode: "unavailable" } });
-    const action = await waitForTerminal(id);
+    const id = await queued({ parameters: { service: "checkout", mode: "unavailable" } });
+    const action = await waitForTerminal(org, id);
 
     expect(action.status).toBe("FAILED");
     expect(action.error).toBe("Executor responded 503: upstream down");
@@ -158,8 +175,8 @@ describe("webhook executor through the remediation-execute worker", () => {
   });
 
   it("completes after a transient failure, with one EXECUTION_RETRY", async () => {
-    const id = await createAction(org, incident, { parameters: { service: "checkout", mode: "flaky" } });
-    const action = await waitForTerminal(id);
+    const id = await queued({ parameters: { service: "checkout", mode: "flaky" } });
+    const action = await waitForTerminal(org, id);
 
     expect(action.status).toBe("COMPLETED");
     expect(action.attempts).toBe(2);
@@ -176,8 +193,8 @@ describe("webhook executor through the remediation-execute worker", () => {
   });
 
   it("times out an executor that never answers, retries, then fails with the timeout", async () => {
-    const id = await createAction(org, incident, { parameters: { service: "checkout", mode: "hang" } });
-    const action = await waitForTerminal(id, 30_000);
+    const id = await queued({ parameters: { service: "checkout", mode: "hang" } });
+    const action = await waitForTerminal(org, id, 30_000);
 
     expect(action.status).toBe("FAILED");
     expect(action.error).toBe(`Executor timed out after ${TIMEOUT_MS} ms`);
@@ -185,8 +202,8 @@ describe("webhook executor through the remediation-execute worker", () => {
   });
 
   it("keeps at most 64 KiB of a large response and stops reading there", async () => {
-    const id = await createAction(org, incident, { parameters: { service: "checkout", mode: "big" } });
-    const action = await waitForTerminal(id);
+    const id = await queued({ parameters: { service: "checkout", mode: "big" } });
+    const action = await waitForTerminal(org, id);
 
     expect(action.status).toBe("COMPLETED");
     const execution = (action.details as { execution: { output: string; outputTruncated: boolean } }).execution;
@@ -202,7 +219,7 @@ describe("webhook executor through the remediation-execute worker", () => {
   it("reports an unreachable executor as a transient failure", async () => {
     const closed = await startReceiver(() => undefined);
     await closed.close();
-    const executor = createWebhookExecutor({ ...env(), REMEDIATION_WEBHOOK_URL: closed.url });
+    const executor = createWebhookExecutor(webhookSettings(closed.url));
     const outcome = await executor.execute(
       {
         actionId: "a",
@@ -227,18 +244,18 @@ describe("webhook executor through the remediation-execute worker", () => {
 
 describe("deliveries", () => {
   it("acknowledges and ignores a job for an action that is already terminal", async () => {
-    const id = await createAction(org, incident, { status: "COMPLETED", details: { policy: { outcome: "QUEUED" } } });
+    const id = await queued({ status: "COMPLETED", details: { policy: { outcome: "QUEUED" } } });
     await waitFor(async () => (await jobsFor(id)).some((j) => j.state === "completed"), { what: "the job to settle" });
 
-    const action = await loadAction(id);
+    const action = await loadAction(org, id);
     expect(action.status).toBe("COMPLETED");
     expect(action.events).toHaveLength(0);
     expect(receiver.callsFor(id)).toHaveLength(0);
   });
 
   it("re-runs an action left EXECUTING by a dead worker as a new attempt", async () => {
-    const id = await createAction(org, incident, { status: "EXECUTING", attempts: 1 });
-    const action = await waitForTerminal(id);
+    const id = await queued({ status: "EXECUTING", attempts: 1 });
+    const action = await waitForTerminal(org, id);
 
     expect(action.status).toBe("COMPLETED");
     expect(action.attempts).toBe(2);
@@ -247,8 +264,8 @@ describe("deliveries", () => {
   });
 
   it("fails an action whose last allowed attempt was lost, without calling the executor", async () => {
-    const id = await createAction(org, incident, { status: "EXECUTING", attempts: RETRIES + 1 });
-    const action = await waitForTerminal(id);
+    const id = await queued({ status: "EXECUTING", attempts: RETRIES + 1 });
+    const action = await waitForTerminal(org, id);
 
     expect(action.status).toBe("FAILED");
     expect(action.error).toBe("Execution lost: worker stopped responding");
@@ -258,13 +275,13 @@ describe("deliveries", () => {
 
   it("creates one job when the same action is enqueued twice, and runs it once", async () => {
     await ensureExecuteQueue();
-    const id = await createAction(org, incident, { enqueue: false });
-    await db().$transaction(async (tx) => {
+    const id = await queued({ enqueue: false });
+    await transaction(db(), async (tx) => {
       await enqueueExecution(tx, { actionId: id, organizationId: org });
       await enqueueExecution(tx, { actionId: id, organizationId: org });
     });
     expect(await jobsFor(id)).toHaveLength(1);
-    const action = await waitForTerminal(id);
+    const action = await waitForTerminal(org, id);
     expect(action.status).toBe("COMPLETED");
     expect(receiver.callsFor(id)).toHaveLength(1);
   });

@@ -1,17 +1,30 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/server/db/client";
-import { resetEnvCache } from "@/server/env";
-import { stopSenderBoss } from "@/server/jobs/boss";
-import { remediationExecuteJob } from "@/server/jobs/remediation-execute";
-import { type RunningWorker, startWorker } from "@/server/jobs/worker";
-import { ensureExecuteQueue } from "@/server/remediation/enqueue-execution";
-import { createTestOrganization } from "@/test/db";
-import { spawnWorkerProcess, type WorkerProcess } from "@/test/execution-child";
-import { createAction, createActions, createIncident, waitFor, waitForTerminal } from "@/test/execution-fixtures";
-import { json, type Receiver, startReceiver } from "@/test/execution-receiver";
+import type { ExecutionSettings } from "@/server/execution/settings";
+import type { RunningWorker } from "@/server/jobs/worker";
+import {
+  json,
+  type Receiver,
+  spawnWorkerProcess,
+  startExecutionWorker,
+  startReceiver,
+  testExecutionSettings,
+  type WorkerProcess,
+  waitFor,
+  waitForTerminal,
+} from "@/test/execution-fixtures";
+import {
+  type ActionOverrides,
+  createAction,
+  createActions,
+  createIncident,
+  createOrganization,
+} from "@/test/factories";
 
 // Real worker processes against this file's database. Short heartbeat (pg-boss's minimum, 10 s)
 // and a 1 s supervise pass, so a killed worker's job is re-delivered within seconds.
+const SUPERVISE = { superviseIntervalSeconds: 1 };
+let settings: ExecutionSettings;
 let receiver: Receiver;
 const children: WorkerProcess[] = [];
 let inProcess: RunningWorker | undefined;
@@ -25,46 +38,54 @@ beforeAll(async () => {
     if (mode === "slow") return void setTimeout(() => json(res, 200, { result: "slow done" }), 1500);
     json(res, 200, { result: "done" });
   });
-  Object.assign(process.env, {
-    REMEDIATION_EXECUTOR: "webhook",
-    REMEDIATION_WEBHOOK_URL: receiver.url,
-    REMEDIATION_EXECUTION_TIMEOUT_MS: "20000",
-    REMEDIATION_EXECUTION_RETRIES: "2",
-    REMEDIATION_RETRY_BASE_DELAY_MS: "50",
-    REMEDIATION_EXECUTION_HEARTBEAT_SECONDS: "10",
-    PGBOSS_SUPERVISE_INTERVAL_SECONDS: "1",
+  settings = testExecutionSettings({
+    executor: "webhook",
+    webhookUrl: receiver.url,
+    timeoutMs: 20_000,
+    retries: 2,
+    retryBaseDelayMs: 50,
+    heartbeatSeconds: 10,
   });
-  resetEnvCache();
-  await ensureExecuteQueue();
-  org = await createTestOrganization("procs");
-  incident = await createIncident(org);
+  org = await createOrganization("procs");
+  incident = await createIncident(org, { title: "Checkout errors", serviceName: "checkout", environment: "staging" });
 });
 
 afterAll(async () => {
   for (const child of children) if (child.child.exitCode === null) child.kill("SIGKILL");
   await Promise.all(children.map((c) => c.exited));
   await inProcess?.stop();
-  await stopSenderBoss();
   await receiver?.close();
 });
 
 async function spawnWorker(): Promise<WorkerProcess> {
-  const child = await spawnWorkerProcess({});
+  const child = await spawnWorkerProcess(settings, SUPERVISE);
   children.push(child);
   return child;
 }
 
+const CHECKOUT: ActionOverrides = {
+  parameters: { service: "checkout" },
+  serviceName: "checkout",
+  environment: "staging",
+  details: { policy: { outcome: "QUEUED", reasons: [] } },
+  enqueue: true,
+};
+
+/** A queued action with its job, as the request/approve use cases leave it. */
+const queued = (overrides: ActionOverrides = {}) =>
+  createAction(org, { incidentId: incident, ...CHECKOUT, ...overrides });
+
 describe("worker processes", () => {
   it("recovers an action whose worker was SIGKILLed mid-execution", async () => {
     const doomed = await spawnWorker();
-    const id = await createAction(org, incident, { parameters: { service: "checkout", mode: "hang-first" } });
+    const id = await queued({ parameters: { service: "checkout", mode: "hang-first" } });
     await waitFor(async () => receiver.callsFor(id).length === 1, { what: "the first attempt to reach the executor" });
     doomed.kill("SIGKILL");
     expect(await doomed.exited).toBe("SIGKILL");
 
     // A surviving worker: pg-boss sees the job's heartbeat stop and re-delivers it.
-    inProcess = await startWorker([remediationExecuteJob]);
-    const action = await waitForTerminal(id, 60_000);
+    inProcess = await startExecutionWorker(settings, SUPERVISE);
+    const action = await waitForTerminal(org, id, 60_000);
 
     expect(action.status).toBe("COMPLETED");
     expect(action.attempts).toBe(2);
@@ -77,7 +98,7 @@ describe("worker processes", () => {
 
   it("runs 200 actions across two worker processes exactly once each", async () => {
     const workers = await Promise.all([spawnWorker(), spawnWorker()]);
-    const ids = await createActions(org, incident, 200);
+    const ids = await createActions(org, { count: 200, incidentId: incident, ...CHECKOUT });
     await waitFor(
       async () => (await db().remediationAction.count({ where: { id: { in: ids }, status: "COMPLETED" } })) === 200,
       { timeoutMs: 60_000, intervalMs: 100, what: "200 actions to complete" },
@@ -103,12 +124,12 @@ describe("worker processes", () => {
 
   it("finishes the in-flight attempt on SIGTERM, then exits", async () => {
     const child = await spawnWorker();
-    const id = await createAction(org, incident, { parameters: { service: "checkout", mode: "slow" } });
+    const id = await queued({ parameters: { service: "checkout", mode: "slow" } });
     await waitFor(async () => receiver.callsFor(id).length === 1, { what: "the attempt to start" });
     child.kill("SIGTERM");
 
     expect(await child.exited).toBe(0);
-    const action = await waitForTerminal(id, 1_000);
+    const action = await waitForTerminal(org, id, 1_000);
     expect(action.status).toBe("COMPLETED");
     expect(action.attempts).toBe(1);
     expect(receiver.callsFor(id)).toHaveLength(1);

@@ -1,58 +1,46 @@
 import type { z } from "zod";
-import type { Prisma } from "@/generated/prisma/client";
-import type { Db } from "@/server/db/client";
+import { type Db, transaction } from "@/server/db/client";
 import type { OrgScope } from "@/server/db/scoped";
+import * as incidents from "@/server/db/stores/incidents";
 import { getIncident } from "./get-incident";
 import type { createIncidentInput } from "./schemas";
 
 /**
  * Creates an incident, or updates the one with the same `externalId` in the organization
- * (its suggestions are replaced when the body carries them). `created` tells 201 from 200.
+ * (its suggestions are replaced when the body carries them). `created` tells 201 from 200
+ * (docs/behaviour.md#incidents).
  */
 export async function createIncident(
   { db, scope }: { db: Db; scope: OrgScope },
   input: z.output<typeof createIncidentInput>,
 ) {
-  const { suggestions, externalId, ...fields } = input;
-  const suggestionRows = suggestions?.map((s, position) =>
-    scope.data({
-      position,
-      title: s.title,
-      description: s.description ?? null,
-      actionType: s.actionType,
-      parameters: s.parameters as Prisma.InputJsonValue,
-      confidence: s.confidence ?? null,
-    }),
-  );
-  const { id, created } = await db.$transaction(async (tx) => {
+  const organizationId = scope.organizationId;
+  const { suggestions: sent, externalId, ...rest } = input;
+  const fields: incidents.IncidentFields = { ...rest, summary: rest.summary ?? null };
+  const suggestions = sent?.map((s) => ({
+    title: s.title,
+    description: s.description ?? null,
+    actionType: s.actionType,
+    parameters: s.parameters,
+    confidence: s.confidence ?? null,
+  }));
+  const { id, created } = await transaction(db, async (tx) => {
     if (externalId) {
       // Insert-or-nothing first, so two concurrent posts of one externalId create it once.
-      const inserted = await tx.$queryRaw<{ id: string }[]>`
-        INSERT INTO incidents (id, "organizationId", "externalId", title, "serviceName", environment, severity, summary, "updatedAt")
-        VALUES (gen_random_uuid(), ${scope.organizationId}, ${externalId}, ${fields.title}, ${fields.serviceName},
-                ${fields.environment}, ${fields.severity}::"Severity", ${fields.summary ?? null}, now())
-        ON CONFLICT ("organizationId", "externalId") DO NOTHING
-        RETURNING id`;
-      const existing = inserted[0]
-        ? undefined
-        : await tx.incident.update({
-            where: { organizationId_externalId: { organizationId: scope.organizationId, externalId } },
-            data: { ...fields, summary: fields.summary ?? null },
-          });
-      const incidentId = inserted[0]?.id ?? (existing as { id: string }).id;
-      if (suggestionRows && (existing || suggestionRows.length > 0)) {
-        await tx.diagnosisSuggestion.deleteMany({ where: scope.where({ incidentId }) });
-        await tx.diagnosisSuggestion.createMany({ data: suggestionRows.map((s) => ({ ...s, incidentId })) });
+      const inserted = await incidents.insertIncidentUnlessExternalIdTaken(tx, organizationId, externalId, fields);
+      if (inserted) {
+        if (suggestions) await incidents.insertSuggestions(tx, organizationId, inserted, suggestions);
+        return { id: inserted, created: true };
       }
-      return { id: incidentId, created: Boolean(inserted[0]) };
+      const existing = await incidents.updateIncidentByExternalId(tx, organizationId, externalId, fields);
+      // The conflicting row committed before the insert gave up: it is there to update.
+      if (!existing) throw new Error(`incident with externalId ${externalId} vanished during its upsert`);
+      if (suggestions) await incidents.replaceSuggestions(tx, organizationId, existing, suggestions);
+      return { id: existing, created: false };
     }
-    const incident = await tx.incident.create({
-      data: scope.data({ ...fields, summary: fields.summary ?? null, externalId: null }),
-    });
-    if (suggestionRows?.length) {
-      await tx.diagnosisSuggestion.createMany({ data: suggestionRows.map((s) => ({ ...s, incidentId: incident.id })) });
-    }
-    return { id: incident.id, created: true };
+    const incidentId = await incidents.insertIncident(tx, organizationId, { ...fields, externalId: null });
+    if (suggestions) await incidents.insertSuggestions(tx, organizationId, incidentId, suggestions);
+    return { id: incidentId, created: true };
   });
   return { created, incident: await getIncident({ db, scope }, { id }) };
 }

@@ -1,24 +1,11 @@
 import type { Db } from "@/server/db/client";
-import { isUuid, type OrgScope } from "@/server/db/scoped";
+import type { OrgScope } from "@/server/db/scoped";
+import { findIncident } from "@/server/db/stores/incidents";
 import { notFound } from "@/server/errors";
 
+/** GET /incidents/:id: the incident with its suggestions in order (docs/behaviour.md#incidents). */
 export async function getIncident({ db, scope }: { db: Db; scope: OrgScope }, input: { id: string }) {
-  if (!isUuid(input.id)) throw notFound("Incident");
-  const incident = await db.incident.findFirst({
-    where: scope.where({ id: input.id }),
-    include: { suggestions: { orderBy: { position: "asc" } } },
-  });
+  const incident = await findIncident(db, scope.organizationId, input.id);
   if (!incident) throw notFound("Incident");
-  const { suggestions, ...rest } = incident;
-  return {
-    ...rest,
-    suggestions: suggestions.map((s) => ({
-      id: s.id,
-      title: s.title,
-      description: s.description,
-      actionType: s.actionType,
-      parameters: (s.parameters ?? {}) as Record<string, unknown>,
-      confidence: s.confidence,
-    })),
-  };
+  return incident;
 }

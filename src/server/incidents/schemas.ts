@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { environmentSchema, incidentStatusSchema, limitSchema, queryField, severitySchema } from "@/lib/schemas";
 
-export const suggestionSchema = z.object({
+const suggestionSchema = z.object({
   id: z.string(),
   title: z.string(),
   description: z.string().nullable(),

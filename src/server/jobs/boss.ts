@@ -1,5 +1,5 @@
 import { PgBoss } from "pg-boss";
-import { executionSettings } from "@/server/execution/settings";
+import { env } from "@/server/env";
 import { logger } from "@/server/logger";
 
 export type Boss = PgBoss;
@@ -7,17 +7,24 @@ export type Boss = PgBoss;
 /**
  * A pg-boss instance on DATABASE_URL. `worker: true` supervises and runs schedules (npm run worker,
  * or the web process when RUN_WORKER is true); the web side only sends jobs.
+ * `superviseIntervalSeconds` defaults to PGBOSS_SUPERVISE_INTERVAL_SECONDS.
  */
-export function createBoss({ worker }: { worker: boolean }): PgBoss {
-  const connectionString = process.env.DATABASE_URL;
+export function createBoss({
+  worker,
+  superviseIntervalSeconds,
+}: {
+  worker: boolean;
+  superviseIntervalSeconds?: number | undefined;
+}): PgBoss {
+  const connectionString = env().DATABASE_URL;
   if (!connectionString) throw new Error("DATABASE_URL is not set");
-  const supervise = executionSettings().superviseIntervalSeconds;
+  const supervise = superviseIntervalSeconds ?? env().PGBOSS_SUPERVISE_INTERVAL_SECONDS;
   const boss = new PgBoss({
     connectionString,
     max: worker ? 6 : 3,
     supervise: worker,
     schedule: worker,
-    // Workers wake the moment a job is created instead of waiting for the next poll (contract §8).
+    // Workers wake the moment a job is created instead of waiting for the next poll (docs/behaviour.md#execution).
     useListenNotify: worker,
     application_name: worker ? "rcc-worker" : "rcc-web",
     // Expired jobs (a dead worker's, found by their stale heartbeat) are only looked for on a

@@ -2,7 +2,6 @@ import type { Job, PgBoss, Queue } from "pg-boss";
 import { logger } from "@/server/logger";
 import { createBoss } from "./boss";
 import type { JobDefinition } from "./definition";
-import { JOBS } from "./registry";
 
 /** A job definition of any payload type: the worker validates each payload with the job's schema. */
 // biome-ignore lint/suspicious/noExplicitAny: payload types differ per job and are checked at runtime
@@ -50,9 +49,15 @@ async function applyQueueOptions(boss: PgBoss, name: string, options: Omit<Queue
   if (Object.keys(updatable).length > 0) await boss.updateQueue(name, updatable);
 }
 
-/** Starts pg-boss as a worker: queues, handlers and schedules from the one registry. */
-export async function startWorker(jobs: readonly AnyJobDefinition[] = JOBS): Promise<RunningWorker> {
-  const boss = createBoss({ worker: true });
+/**
+ * Starts pg-boss as a worker: queues, handlers and schedules of the given jobs
+ * (src/server/job-registry.ts). `superviseIntervalSeconds`: default PGBOSS_SUPERVISE_INTERVAL_SECONDS.
+ */
+export async function startWorker(
+  jobs: readonly AnyJobDefinition[],
+  options: { superviseIntervalSeconds?: number } = {},
+): Promise<RunningWorker> {
+  const boss = createBoss({ worker: true, superviseIntervalSeconds: options.superviseIntervalSeconds });
   await boss.start();
   for (const job of jobs) await register(boss, job);
   for (const job of jobs) await job.onWorkerStart?.();

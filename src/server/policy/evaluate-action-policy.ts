@@ -1,9 +1,10 @@
+import type { ActionRequest } from "@/lib/action-request";
 import type { Db } from "@/server/db/client";
 import type { OrgScope } from "@/server/db/scoped";
-import type { ActionRequest } from "@/server/remediation/schemas";
 import { evaluatePolicy } from "./evaluate-policy";
 import { globalPolicy } from "./global-policy";
 import { loadPolicy } from "./load-policy";
+import type { GlobalPolicy } from "@/lib/policy-schema";
 
 /**
  * POST /remediation/policy/evaluate: what POST /remediation/request would decide now, storing
@@ -11,14 +12,14 @@ import { loadPolicy } from "./load-policy";
  * exactly like a request, so a malformed incidentId is still a 400).
  */
 export async function evaluateActionPolicy(
-  { db, scope }: { db: Db; scope: OrgScope },
+  { db, scope, guardrails }: { db: Db; scope: OrgScope; guardrails?: GlobalPolicy | undefined },
   input: ActionRequest,
   now: Date = new Date(),
 ) {
   const { outcome, reasons, violations, detail } = evaluatePolicy(
     input,
     await loadPolicy(db, scope),
-    globalPolicy(),
+    guardrails ?? globalPolicy(),
     now,
   );
   return { outcome, reasons, violations, detail };

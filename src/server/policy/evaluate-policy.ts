@@ -1,8 +1,8 @@
 import type { Severity } from "@/lib/schemas";
-import type { GlobalPolicy, Policy } from "./policy-schema";
+import type { GlobalPolicy, Policy } from "@/lib/policy-schema";
 
 /**
- * The one policy decision (contract §6), pure: request + organization policy + global lists +
+ * The one policy decision (docs/behaviour.md#policy), pure: request + organization policy + global lists +
  * clock → outcome. Used by POST /remediation/request, by approval (guardrails re-checked with the
  * current policy) and by POST /remediation/policy/evaluate, so their sentences never drift.
  *
@@ -38,7 +38,7 @@ interface Finding {
 
 export const QUEUED_REASON = "Allowed by policy: no guardrail or approval rule matched.";
 
-/** `detail` (contract §6): sentences joined by a space, then ` Policy match: a; b.` */
+/** `detail` (docs/behaviour.md#policy): sentences joined by a space, then ` Policy match: a; b.` */
 export function policyDetail(findings: Finding[]): string {
   const text = findings.map((f) => f.sentence).join(" ");
   const matches = unique(findings.flatMap((f) => f.matches));

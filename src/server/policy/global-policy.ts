@@ -1,9 +1,12 @@
-import { env } from "@/server/env";
-import type { GlobalPolicy } from "./policy-schema";
+import { type Env, env } from "@/server/env";
+import type { GlobalPolicy } from "@/lib/policy-schema";
 
-/** The global guardrail lists of §2; read per call so tests can change them (resetEnvCache). */
-export function globalPolicy(): GlobalPolicy {
-  const config = env();
+/**
+ * The global guardrail lists (README "Configuration"): REMEDIATION_BLOCKED_ENVIRONMENTS and
+ * REMEDIATION_DENIED_ACTION_TYPES. Use cases take them from their context when given there
+ * (tests pass their own through the tRPC context) and from here otherwise.
+ */
+export function globalPolicy(config: Env = env()): GlobalPolicy {
   return {
     blockedEnvironments: config.REMEDIATION_BLOCKED_ENVIRONMENTS,
     deniedActionTypes: config.REMEDIATION_DENIED_ACTION_TYPES,

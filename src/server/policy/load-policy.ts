@@ -1,18 +1,9 @@
-import type { Tx } from "@/server/db/client";
+import type { Queryable } from "@/server/db/client";
+import { findPolicy, type PolicyRow } from "@/server/db/stores/policies";
 import type { OrgScope } from "@/server/db/scoped";
-import { DEFAULT_POLICY, type Policy, policySchema } from "./policy-schema";
+import { DEFAULT_POLICY, type Policy, policySchema } from "@/lib/policy-schema";
 
-/** The stored columns of organization_policies that make a policy. */
-export interface PolicyRow {
-  requireApprovalEnvironments: string[];
-  requireApprovalSeverities: string[];
-  requireApprovalActionTypes: string[];
-  blockedEnvironments: string[];
-  deniedActionTypes: string[];
-  freezeWindows: unknown;
-}
-
-/** A stored row → the policy (the default, §6, when none is saved). One mapping for every reader. */
+/** A stored row → the policy (the default when none is saved). One mapping for every reader. */
 export function policyFromRow(row: PolicyRow | null | undefined): Policy {
   if (!row) return DEFAULT_POLICY;
   return policySchema.parse({
@@ -25,7 +16,7 @@ export function policyFromRow(row: PolicyRow | null | undefined): Policy {
   });
 }
 
-/** The organization's saved policy, or the default (§6) when none is saved. */
-export async function loadPolicy(db: Tx, scope: OrgScope): Promise<Policy> {
-  return policyFromRow(await db.organizationPolicy.findUnique({ where: { organizationId: scope.organizationId } }));
+/** The organization's saved policy, or the default (docs/behaviour.md#policy) when none is saved. */
+export async function loadPolicy(q: Queryable, scope: OrgScope): Promise<Policy> {
+  return policyFromRow(await findPolicy(q, scope.organizationId));
 }

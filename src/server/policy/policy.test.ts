@@ -1,21 +1,14 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { db } from "@/server/db/client";
-import { resetEnvCache } from "@/server/env";
-import { callerFor, requestBody } from "@/server/remediation/test-support";
-import { createTestOrganization } from "@/test/db";
-import { DEFAULT_POLICY } from "./policy-schema";
-
-afterEach(() => {
-  delete process.env.REMEDIATION_BLOCKED_ENVIRONMENTS;
-  delete process.env.REMEDIATION_DENIED_ACTION_TYPES;
-  resetEnvCache();
-});
+import { callerFor } from "@/test/calls";
+import { createOrganization, requestBody } from "@/test/factories";
+import { DEFAULT_POLICY } from "@/lib/policy-schema";
 
 const INCIDENT = "a0000000-0000-4000-8000-000000000001";
 
 describe("policy storage", () => {
   it("default until saved; PUT replaces only the fields sent and is organization-scoped", async () => {
-    const org = await createTestOrganization("pol");
+    const org = await createOrganization("pol");
     const caller = callerFor(org, { userId: "admin-1" });
     expect(await caller.policy.get()).toEqual(DEFAULT_POLICY);
     await caller.policy.update({ deniedActionTypes: ["run-runbook", "run-runbook"] });
@@ -27,11 +20,11 @@ describe("policy storage", () => {
     expect((await db().organizationPolicy.findUniqueOrThrow({ where: { organizationId: org } })).updatedBy).toBe(
       "admin-1",
     );
-    expect(await callerFor(await createTestOrganization("pol")).policy.get()).toEqual(DEFAULT_POLICY);
+    expect(await callerFor(await createOrganization("pol")).policy.get()).toEqual(DEFAULT_POLICY);
   });
 
   it("concurrent partial updates of different fields both persist", async () => {
-    const caller = callerFor(await createTestOrganization("pol"));
+    const caller = callerFor(await createOrganization("pol"));
     await Promise.all([
       caller.policy.update({ blockedEnvironments: ["dr"] }),
       caller.policy.update({ requireApprovalActionTypes: ["scale-service"] }),
@@ -47,7 +40,7 @@ describe("policy storage", () => {
 
 describe("policy.evaluate", () => {
   it("QUEUED / PENDING_APPROVAL / BLOCKED with reasons, violations and detail; stores nothing", async () => {
-    const org = await createTestOrganization("pol");
+    const org = await createOrganization("pol");
     const caller = callerFor(org);
     expect(await caller.policy.evaluate(requestBody(INCIDENT))).toEqual({
       outcome: "QUEUED",
@@ -62,10 +55,12 @@ describe("policy.evaluate", () => {
       detail:
         "Severity CRITICAL requires approval. Policy match: organization requireApprovalSeverities includes CRITICAL.",
     });
-    process.env.REMEDIATION_DENIED_ACTION_TYPES = "toggle-feature-flag";
-    resetEnvCache();
+    // REMEDIATION_DENIED_ACTION_TYPES=toggle-feature-flag
+    const denying = callerFor(org, {
+      guardrails: { blockedEnvironments: [], deniedActionTypes: ["toggle-feature-flag"] },
+    });
     expect(
-      await caller.policy.evaluate(
+      await denying.policy.evaluate(
         requestBody(INCIDENT, { actionType: "toggle-feature-flag", parameters: { flag: "x", enabled: true } }),
       ),
     ).toEqual({
@@ -80,7 +75,7 @@ describe("policy.evaluate", () => {
   });
 
   it("validates the body like a request (400)", async () => {
-    const caller = callerFor(await createTestOrganization("pol"));
+    const caller = callerFor(await createOrganization("pol"));
     await expect(
       caller.policy.evaluate(
         requestBody(INCIDENT, { actionType: "scale-service", parameters: { service: "a", replicas: -1 } }),

@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { actionRequestInput } from "@/server/remediation/schemas";
+import { actionRequestInput } from "@/lib/action-request";
 import { requires, router } from "@/server/trpc";
 import { evaluateActionPolicy } from "./evaluate-action-policy";
 import { loadPolicy } from "./load-policy";
-import { policySchema, updatePolicyInput } from "./policy-schema";
+import { policySchema, updatePolicyInput } from "@/lib/policy-schema";
 import { updatePolicy } from "./update-policy";
 
 export const policyEvaluationSchema = z.object({

@@ -1,10 +1,10 @@
 import type { z } from "zod";
-import type { Prisma } from "@/generated/prisma/client";
 import type { Principal } from "@/server/auth/principal-types";
-import type { Db } from "@/server/db/client";
+import { type Db, transaction } from "@/server/db/client";
+import { lockPolicy, savePolicy } from "@/server/db/stores/policies";
 import type { OrgScope } from "@/server/db/scoped";
 import { loadPolicy } from "./load-policy";
-import type { Policy, updatePolicyInput } from "./policy-schema";
+import type { Policy, updatePolicyInput } from "@/lib/policy-schema";
 
 /**
  * PUT /remediation/policy: the fields sent replace the saved ones, the others keep their value
@@ -14,25 +14,10 @@ export async function updatePolicy(
   { db, scope, principal }: { db: Db; scope: OrgScope; principal: Principal },
   input: z.output<typeof updatePolicyInput>,
 ): Promise<Policy> {
-  return db.$transaction(async (tx) => {
-    // Serialises concurrent partial updates of one organization's policy (no lost fields).
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`policy:${scope.organizationId}`}))`;
-    const current = await loadPolicy(tx, scope);
-    const next: Policy = { ...current, ...stripUndefined(input) };
-    const data = {
-      requireApprovalEnvironments: next.requireApprovalEnvironments,
-      requireApprovalSeverities: next.requireApprovalSeverities,
-      requireApprovalActionTypes: next.requireApprovalActionTypes,
-      blockedEnvironments: next.blockedEnvironments,
-      deniedActionTypes: next.deniedActionTypes,
-      freezeWindows: next.freezeWindows as Prisma.InputJsonValue,
-      updatedBy: principal.userId,
-    };
-    await tx.organizationPolicy.upsert({
-      where: { organizationId: scope.organizationId },
-      create: scope.data(data),
-      update: data,
-    });
+  return transaction(db, async (tx) => {
+    await lockPolicy(tx, scope.organizationId);
+    const next: Policy = { ...(await loadPolicy(tx, scope)), ...stripUndefined(input) };
+    await savePolicy(tx, scope.organizationId, { ...next, updatedBy: principal.userId });
     return next;
   });
 }

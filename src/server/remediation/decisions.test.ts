@@ -1,20 +1,15 @@
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import type { ActionStatus } from "@/lib/schemas";
 import { db } from "@/server/db/client";
-import { resetEnvCache } from "@/server/env";
-import { stopSenderBoss } from "@/server/jobs/boss";
-import { createTestOrganization } from "@/test/db";
-import { callerFor, eventTypes, jobCount, requestBody, seedActions, seedIncident } from "./test-support";
-
-afterAll(stopSenderBoss);
-afterEach(() => {
-  delete process.env.REMEDIATION_BLOCKED_ENVIRONMENTS;
-  resetEnvCache();
-});
+import { callerFor } from "@/test/calls";
+import { eventTypes, jobCount } from "@/test/execution-fixtures";
+import { createAction, createIncident, createOrganization, requestBody } from "@/test/factories";
+import { forceActionStatus } from "@/test/simulate";
 
 /** A PENDING_APPROVAL production action in a fresh organization. */
 async function pendingAction() {
-  const org = await createTestOrganization("dec");
-  const incidentId = await seedIncident(org);
+  const org = await createOrganization("dec");
+  const incidentId = await createIncident(org);
   const caller = callerFor(org, { userId: "approver-1" });
   const { action } = await caller.remediation.request(requestBody(incidentId, { environment: "production" }));
   expect(action.status).toBe("PENDING_APPROVAL");
@@ -25,7 +20,7 @@ const stored = (id: string) => db().remediationAction.findUniqueOrThrow({ where:
 
 describe("approve", () => {
   it("no violations: QUEUED, details.approval, APPROVED event, one job", async () => {
-    const { caller, action } = await pendingAction();
+    const { org, caller, action } = await pendingAction();
     expect(await caller.remediation.approve({ id: action.id, reason: "Safe change window active" })).toEqual({
       status: "QUEUED",
     });
@@ -40,7 +35,7 @@ describe("approve", () => {
     });
     expect(new Date(approval.at as string).toISOString()).toBe(approval.at);
     expect((row.details as { policy: unknown }).policy).toBeDefined();
-    expect(await eventTypes(action.id)).toEqual(["REQUESTED", "APPROVED"]);
+    expect(await eventTypes(org, action.id)).toEqual(["REQUESTED", "APPROVED"]);
     expect(await jobCount(action.id)).toBe(1);
   });
 
@@ -51,19 +46,22 @@ describe("approve", () => {
   });
 
   it("non-pending: answers the current status and queues nothing", async () => {
-    const { caller, action } = await pendingAction();
+    const { org, caller, action } = await pendingAction();
     await caller.remediation.approve({ id: action.id });
     expect(await caller.remediation.approve({ id: action.id })).toEqual({ status: "QUEUED" });
-    await db().remediationAction.update({ where: { id: action.id }, data: { status: "COMPLETED" } });
+    await forceActionStatus(org, [action.id], "COMPLETED");
     expect(await caller.remediation.approve({ id: action.id })).toEqual({ status: "COMPLETED" });
     expect(await jobCount(action.id)).toBe(1);
-    expect(await eventTypes(action.id)).toEqual(["REQUESTED", "APPROVED"]);
+    expect(await eventTypes(org, action.id)).toEqual(["REQUESTED", "APPROVED"]);
   });
 
   it("guardrail with no or blank reason: POLICY_VIOLATION, APPROVAL_BLOCKED event, stays pending, no job", async () => {
-    const { caller, action } = await pendingAction();
-    process.env.REMEDIATION_BLOCKED_ENVIRONMENTS = "production";
-    resetEnvCache();
+    const { org, action } = await pendingAction();
+    // REMEDIATION_BLOCKED_ENVIRONMENTS=production from now on (after the request).
+    const caller = callerFor(org, {
+      userId: "approver-1",
+      guardrails: { blockedEnvironments: ["production"], deniedActionTypes: [] },
+    });
     const expected = {
       status: "POLICY_VIOLATION",
       violations: ["Environment production is blocked from automated remediation."],
@@ -73,7 +71,7 @@ describe("approve", () => {
     expect(await caller.remediation.approve({ id: action.id })).toEqual(expected);
     expect(await caller.remediation.approve({ id: action.id, reason: "  " })).toEqual(expected);
     expect((await stored(action.id)).status).toBe("PENDING_APPROVAL");
-    expect(await eventTypes(action.id)).toEqual(["REQUESTED", "APPROVAL_BLOCKED", "APPROVAL_BLOCKED"]);
+    expect(await eventTypes(org, action.id)).toEqual(["REQUESTED", "APPROVAL_BLOCKED", "APPROVAL_BLOCKED"]);
     expect(await jobCount(action.id)).toBe(0);
   });
 
@@ -88,7 +86,7 @@ describe("approve", () => {
   });
 
   it("a type denied since the request blocks approval too (overridable with a reason)", async () => {
-    const { caller, action } = await pendingAction();
+    const { org, caller, action } = await pendingAction();
     await caller.policy.update({ deniedActionTypes: ["restart-service"] });
     expect(await caller.remediation.approve({ id: action.id })).toEqual({
       status: "POLICY_VIOLATION",
@@ -99,11 +97,11 @@ describe("approve", () => {
     expect(await caller.remediation.approve({ id: action.id, reason: "Manual sign-off by SRE lead" })).toEqual({
       status: "QUEUED",
     });
-    expect(await eventTypes(action.id)).toEqual(["REQUESTED", "APPROVAL_BLOCKED", "OVERRIDDEN"]);
+    expect(await eventTypes(org, action.id)).toEqual(["REQUESTED", "APPROVAL_BLOCKED", "OVERRIDDEN"]);
   });
 
   it("override: false never overrides, even with a reason; no violations → normal approval", async () => {
-    const { caller, action } = await pendingAction();
+    const { org, caller, action } = await pendingAction();
     await caller.policy.update({ blockedEnvironments: ["production"] });
     const oneClick = { id: action.id, reason: "Approved from remediation control center.", override: false };
     expect(await caller.remediation.approve(oneClick)).toMatchObject({ status: "POLICY_VIOLATION" });
@@ -114,11 +112,11 @@ describe("approve", () => {
     expect(await caller.remediation.approve(oneClick)).toEqual({ status: "QUEUED" });
     const approval = ((await stored(action.id)).details as { approval: Record<string, unknown> }).approval;
     expect(approval).toMatchObject({ override: false, reason: "Approved from remediation control center." });
-    expect(await eventTypes(action.id)).toEqual(["REQUESTED", "APPROVAL_BLOCKED", "APPROVED"]);
+    expect(await eventTypes(org, action.id)).toEqual(["REQUESTED", "APPROVAL_BLOCKED", "APPROVED"]);
   });
 
   it("override with a reason: QUEUED, override recorded with reason and violations, OVERRIDDEN (not APPROVED)", async () => {
-    const { caller, action } = await pendingAction();
+    const { org, caller, action } = await pendingAction();
     const end = new Date(Date.now() + 3600_000).toISOString();
     await caller.policy.update({
       freezeWindows: [
@@ -140,7 +138,7 @@ describe("approve", () => {
       override: true,
       violations: [`Environment production is in a change freeze until ${end}: Quarter close.`],
     });
-    expect(await eventTypes(action.id)).toEqual(["REQUESTED", "OVERRIDDEN"]);
+    expect(await eventTypes(org, action.id)).toEqual(["REQUESTED", "OVERRIDDEN"]);
     expect(await jobCount(action.id)).toBe(1);
   });
 
@@ -155,12 +153,12 @@ describe("approve", () => {
   });
 
   it("20 concurrent approvals: one QUEUED transition, one event, one pg-boss job", async () => {
-    const { caller, action } = await pendingAction();
+    const { org, caller, action } = await pendingAction();
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) => caller.remediation.approve({ id: action.id, reason: `approver ${i}` })),
     );
     expect(results.every((r) => r.status === "QUEUED")).toBe(true);
-    expect(await eventTypes(action.id)).toEqual(["REQUESTED", "APPROVED"]);
+    expect(await eventTypes(org, action.id)).toEqual(["REQUESTED", "APPROVED"]);
     expect(await jobCount(action.id)).toBe(1);
     const transitions = await db().remediationEvent.count({ where: { actionId: action.id, type: "APPROVED" } });
     expect(transitions).toBe(1);
@@ -168,13 +166,13 @@ describe("approve", () => {
 
   it("approve/reject race: exactly one winner", async () => {
     for (let round = 0; round < 5; round++) {
-      const { caller, action } = await pendingAction();
+      const { org, caller, action } = await pendingAction();
       const [approved, rejected] = await Promise.allSettled([
         caller.remediation.approve({ id: action.id }),
         caller.remediation.reject({ id: action.id }),
       ]);
       const row = await stored(action.id);
-      const types = await eventTypes(action.id);
+      const types = await eventTypes(org, action.id);
       if (row.status === "QUEUED") {
         expect(approved).toMatchObject({ status: "fulfilled", value: { status: "QUEUED" } });
         expect(rejected).toMatchObject({ status: "rejected" });
@@ -196,7 +194,7 @@ describe("approve", () => {
 
 describe("reject", () => {
   it("pending: REJECTED, details.rejection with the prior policy, REJECTED event, never a job", async () => {
-    const { caller, action } = await pendingAction();
+    const { org, caller, action } = await pendingAction();
     expect(await caller.remediation.reject({ id: action.id, reason: "Requires manual rollback instead" })).toEqual({
       status: "REJECTED",
     });
@@ -210,7 +208,7 @@ describe("reject", () => {
     });
     expect(details.rejection.priorPolicy).toMatchObject({ outcome: "PENDING_APPROVAL" });
     expect(typeof details.rejection.at).toBe("string");
-    expect(await eventTypes(action.id)).toEqual(["REQUESTED", "REJECTED"]);
+    expect(await eventTypes(org, action.id)).toEqual(["REQUESTED", "REJECTED"]);
     expect(await jobCount(action.id)).toBe(0);
   });
 
@@ -223,10 +221,8 @@ describe("reject", () => {
   it.each(["QUEUED", "EXECUTING", "COMPLETED", "FAILED", "REJECTED"])(
     "not pending (%s): 400 with the exact message",
     async (status) => {
-      const org = await createTestOrganization("rej");
-      const incidentId = await seedIncident(org);
-      await seedActions(org, { count: 1, status, incidentId });
-      const row = await db().remediationAction.findFirstOrThrow({ where: { organizationId: org } });
+      const org = await createOrganization("rej");
+      const row = { id: await createAction(org, { status: status as ActionStatus }) };
       await expect(callerFor(org).remediation.reject({ id: row.id })).rejects.toMatchObject({
         code: "BAD_REQUEST",
         message: `Cannot reject action in "${status}" status — only PENDING_APPROVAL actions can be rejected.`,

@@ -1,38 +1,37 @@
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { db } from "@/server/db/client";
 import { orgScope } from "@/server/db/scoped";
-import { stopSenderBoss } from "@/server/jobs/boss";
-import { createTestOrganization } from "@/test/db";
+import { rest } from "@/test/calls";
+import { bearer, createActions, createIncident, createOrganization } from "@/test/factories";
 import { listActions } from "./list-actions";
-import { bearer, rest, seedActions, seedIncident } from "./test-support";
-
-afterAll(stopSenderBoss);
 
 const HEADER = "id,incidentId,actionType,status,performedBy,serviceName,environment,createdAt,updatedAt,details,error";
 const T0 = new Date("2026-04-20T06:00:00.000Z");
 
 async function org() {
-  const id = await createTestOrganization("csv");
-  return { id, auth: await bearer(id), incidentId: await seedIncident(id) };
+  const id = await createOrganization("csv");
+  return { id, auth: await bearer(id), incidentId: await createIncident(id) };
 }
 
 describe("GET /remediation/export/csv", () => {
   it("headers, filename, exact columns, CRLF after every record, RFC 4180 quoting, formula protection, nulls", async () => {
     const { id, auth, incidentId } = await org();
-    await seedActions(id, {
+    await createActions(id, {
       count: 1,
       status: "FAILED",
       incidentId,
       createdAt: T0,
+      performedBy: "seed-user",
       serviceName: null,
       details: { note: 'said "hi", then\nleft' },
       error: '=HYPERLINK("http://evil")',
     });
-    await seedActions(id, {
+    await createActions(id, {
       count: 1,
       status: "COMPLETED",
       incidentId,
       createdAt: new Date(T0.getTime() + 1000),
+      performedBy: "seed-user",
       error: "-1, +2\nnext",
     });
 
@@ -58,8 +57,8 @@ describe("GET /remediation/export/csv", () => {
 
   it("filters by status and environment; limit default 500, max 100000 (100001 → 400)", async () => {
     const { id, auth, incidentId } = await org();
-    await seedActions(id, { count: 520, status: "COMPLETED", environment: "production", incidentId, createdAt: T0 });
-    await seedActions(id, { count: 3, status: "FAILED", environment: "staging", incidentId, createdAt: T0 });
+    await createActions(id, { count: 520, status: "COMPLETED", environment: "production", incidentId, createdAt: T0 });
+    await createActions(id, { count: 3, status: "FAILED", environment: "staging", incidentId, createdAt: T0 });
     const lines = async (query: string) => {
       const res = await rest("GET", `/remediation/export/csv${query}`, { auth });
       expect(res.status, query).toBe(200);
@@ -80,7 +79,7 @@ describe("GET /remediation/export/csv", () => {
   it("rows come in list order, ties on createdAt included, cut at the limit", async () => {
     const { id, auth, incidentId } = await org();
     // Three rows per createdAt: the order must fall back to id desc inside ties, as the list's.
-    for (let i = 0; i < 3; i++) await seedActions(id, { count: 8, status: "COMPLETED", incidentId, createdAt: T0 });
+    for (let i = 0; i < 3; i++) await createActions(id, { count: 8, status: "COMPLETED", incidentId, createdAt: T0 });
     const scope = orgScope(id);
     const ids = async (query: string) => {
       const text = await (await rest("GET", `/remediation/export/csv${query}`, { auth })).text();
@@ -97,7 +96,7 @@ describe("GET /remediation/export/csv", () => {
 
   it("quotes fields with a comma, a quote, CR or LF; keeps an LF inside a field; formula-prefixes every text cell", async () => {
     const { id, auth, incidentId } = await org();
-    await seedActions(id, {
+    await createActions(id, {
       count: 1,
       status: "FAILED",
       incidentId,
@@ -118,8 +117,8 @@ describe("GET /remediation/export/csv", () => {
 
   it("other organizations' rows are never exported", async () => {
     const { id, incidentId } = await org();
-    await seedActions(id, { count: 2, status: "COMPLETED", incidentId });
-    const stranger = await bearer(await createTestOrganization("stranger"));
+    await createActions(id, { count: 2, status: "COMPLETED", incidentId });
+    const stranger = await bearer(await createOrganization("stranger"));
     expect(await (await rest("GET", "/remediation/export/csv", { auth: stranger })).text()).toBe(`${HEADER}\r\n`);
   });
 });

@@ -1,14 +1,9 @@
 /**
- * The operator-priority signal of the Control Center hero (contract §7), pure: counts in,
+ * The operator-priority signal of the Control Center hero (docs/behaviour.md#priority-signal), pure: counts in,
  * level/label/reason out.
  */
 
-export interface SignalCounts {
-  pendingApprovals: number;
-  activeExecutions: number;
-  failedInLast24h: number;
-  failedPrevious24h: number;
-}
+import type { SignalCounts } from "@/server/db/stores/actions";
 
 export type SignalLevel = "healthy" | "warning" | "critical";
 

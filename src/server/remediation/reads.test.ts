@@ -1,10 +1,7 @@
-import { afterAll, describe, expect, it } from "vitest";
-import { db } from "@/server/db/client";
-import { stopSenderBoss } from "@/server/jobs/boss";
-import { createTestOrganization } from "@/test/db";
-import { callerFor, requestBody, seedActions, seedIncident } from "./test-support";
-
-afterAll(stopSenderBoss);
+import { describe, expect, it } from "vitest";
+import { callerFor } from "@/test/calls";
+import { createActions, createIncident, createOrganization, requestBody } from "@/test/factories";
+import { deleteActions, forceActionStatus } from "@/test/simulate";
 
 const T0 = new Date("2026-04-20T06:00:00.000Z");
 const isNewestFirst = (rows: { createdAt: Date; id: string }[]) =>
@@ -16,16 +13,16 @@ const isNewestFirst = (rows: { createdAt: Date; id: string }[]) =>
   );
 
 async function orgWithIncident() {
-  const org = await createTestOrganization("read");
-  return { org, incidentId: await seedIncident(org), caller: callerFor(org) };
+  const org = await createOrganization("read");
+  return { org, incidentId: await createIncident(org), caller: callerFor(org) };
 }
 
 describe("GET /remediation/actions", () => {
   it("newest first (createdAt desc, then id desc on ties) with status/environment/incidentId filters", async () => {
     const { org, incidentId, caller } = await orgWithIncident();
-    const other = await seedIncident(org);
-    await seedActions(org, { count: 5, status: "COMPLETED", environment: "production", incidentId, createdAt: T0 });
-    await seedActions(org, {
+    const other = await createIncident(org);
+    await createActions(org, { count: 5, status: "COMPLETED", environment: "production", incidentId, createdAt: T0 });
+    await createActions(org, {
       count: 3,
       status: "FAILED",
       environment: "staging",
@@ -33,14 +30,14 @@ describe("GET /remediation/actions", () => {
       createdAt: new Date(T0.getTime() + 500),
     });
     // Two rows with one createdAt: the id breaks the tie.
-    await seedActions(org, {
+    await createActions(org, {
       count: 1,
       status: "QUEUED",
       environment: "staging",
       incidentId,
       createdAt: new Date(T0.getTime() + 10_000),
     });
-    await seedActions(org, {
+    await createActions(org, {
       count: 1,
       status: "QUEUED",
       environment: "staging",
@@ -70,7 +67,7 @@ describe("GET /remediation/actions", () => {
 
   it("limit default 50, max 500; 0, 501, abc and unknown status/incidentId are 400", async () => {
     const { org, incidentId, caller } = await orgWithIncident();
-    await seedActions(org, { count: 520, status: "COMPLETED", incidentId, createdAt: T0 });
+    await createActions(org, { count: 520, status: "COMPLETED", incidentId, createdAt: T0 });
     expect(await caller.remediation.list()).toHaveLength(50);
     expect(await caller.remediation.list({ limit: 500 })).toHaveLength(500);
     for (const bad of [{ limit: 0 }, { limit: 501 }, { limit: "abc" }, { status: "DONE" }, { incidentId: "nope" }]) {
@@ -80,8 +77,8 @@ describe("GET /remediation/actions", () => {
 
   it("another organization's rows are invisible", async () => {
     const { org, incidentId } = await orgWithIncident();
-    await seedActions(org, { count: 3, status: "COMPLETED", incidentId });
-    const stranger = callerFor(await createTestOrganization("stranger"));
+    await createActions(org, { count: 3, status: "COMPLETED", incidentId });
+    const stranger = callerFor(await createOrganization("stranger"));
     expect(await stranger.remediation.list()).toEqual([]);
     expect(await stranger.remediation.list({ incidentId })).toEqual([]);
     expect(await stranger.remediation.history({ incidentId })).toEqual([]);
@@ -91,9 +88,9 @@ describe("GET /remediation/actions", () => {
 describe("GET /remediation/history/:incidentId", () => {
   it("that incident's rows newest first; [] for unknown, malformed or foreign incidents", async () => {
     const { org, incidentId, caller } = await orgWithIncident();
-    const other = await seedIncident(org);
-    await seedActions(org, { count: 4, status: "COMPLETED", incidentId, createdAt: T0 });
-    await seedActions(org, { count: 2, status: "FAILED", incidentId: other, createdAt: T0 });
+    const other = await createIncident(org);
+    await createActions(org, { count: 4, status: "COMPLETED", incidentId, createdAt: T0 });
+    await createActions(org, { count: 2, status: "FAILED", incidentId: other, createdAt: T0 });
     const history = await caller.remediation.history({ incidentId });
     expect(history).toHaveLength(4);
     expect(history.every((r) => r.incidentId === incidentId)).toBe(true);
@@ -118,7 +115,7 @@ describe("GET /remediation/:id", () => {
   it("404 for malformed, unknown and foreign ids", async () => {
     const { incidentId, caller } = await orgWithIncident();
     const { action } = await caller.remediation.request(requestBody(incidentId));
-    const stranger = callerFor(await createTestOrganization("stranger"));
+    const stranger = callerFor(await createOrganization("stranger"));
     for (const id of ["xyz", "a0000000-0000-4000-8000-000000000001"]) {
       await expect(caller.remediation.get({ id })).rejects.toMatchObject({ code: "NOT_FOUND" });
     }
@@ -129,10 +126,20 @@ describe("GET /remediation/:id", () => {
 describe("GET /remediation/stats", () => {
   it("31 completed of 42 → 73.8, per status, per environment, kept by the counters trigger", async () => {
     const { org, incidentId, caller } = await orgWithIncident();
-    await seedActions(org, { count: 31, status: "COMPLETED", environment: "production", incidentId });
-    await seedActions(org, { count: 6, status: "FAILED", environment: "production", incidentId });
-    await seedActions(org, { count: 3, status: "PENDING_APPROVAL", environment: "staging", incidentId });
-    await seedActions(org, { count: 2, status: "EXECUTING", environment: "staging", incidentId });
+    const completed = await createActions(org, {
+      count: 31,
+      status: "COMPLETED",
+      environment: "production",
+      incidentId,
+    });
+    await createActions(org, { count: 6, status: "FAILED", environment: "production", incidentId });
+    const pending = await createActions(org, {
+      count: 3,
+      status: "PENDING_APPROVAL",
+      environment: "staging",
+      incidentId,
+    });
+    await createActions(org, { count: 2, status: "EXECUTING", environment: "staging", incidentId });
     expect(await caller.remediation.stats()).toEqual({
       total: 42,
       pending: 3,
@@ -154,10 +161,8 @@ describe("GET /remediation/stats", () => {
     });
 
     // Transitions move counts: 2 pending rejected by SQL, one completed row deleted.
-    await db().$executeRaw`UPDATE remediation_actions SET status = 'REJECTED' WHERE id IN (
-      SELECT id FROM remediation_actions WHERE "organizationId" = ${org} AND status = 'PENDING_APPROVAL' LIMIT 2)`;
-    await db().$executeRaw`DELETE FROM remediation_actions WHERE id IN (
-      SELECT id FROM remediation_actions WHERE "organizationId" = ${org} AND status = 'COMPLETED' LIMIT 1)`;
+    await forceActionStatus(org, pending.slice(0, 2), "REJECTED");
+    await deleteActions(org, completed.slice(0, 1));
     expect(await caller.remediation.stats()).toEqual({
       total: 41,
       pending: 1,
@@ -190,13 +195,13 @@ describe("GET /remediation/priority-signal", () => {
 
   it("the reference example: 4 pending, 2 active, 5 failed (more than the day before) → warning", async () => {
     const { org, incidentId, caller } = await orgWithIncident();
-    await seedActions(org, { count: 4, status: "PENDING_APPROVAL", incidentId });
-    await seedActions(org, { count: 1, status: "QUEUED", incidentId });
-    await seedActions(org, { count: 1, status: "EXECUTING", incidentId });
-    await seedActions(org, { count: 5, status: "FAILED", incidentId, updatedAt: hoursAgo(2) });
-    await seedActions(org, { count: 2, status: "FAILED", incidentId, updatedAt: hoursAgo(30) });
+    await createActions(org, { count: 4, status: "PENDING_APPROVAL", incidentId });
+    await createActions(org, { count: 1, status: "QUEUED", incidentId });
+    await createActions(org, { count: 1, status: "EXECUTING", incidentId });
+    await createActions(org, { count: 5, status: "FAILED", incidentId, updatedAt: hoursAgo(2) });
+    await createActions(org, { count: 2, status: "FAILED", incidentId, updatedAt: hoursAgo(30) });
     // Failures older than 48 h count for neither window.
-    await seedActions(org, { count: 9, status: "FAILED", incidentId, updatedAt: hoursAgo(60) });
+    await createActions(org, { count: 9, status: "FAILED", incidentId, updatedAt: hoursAgo(60) });
     expect(await caller.remediation.prioritySignal()).toEqual({
       level: "warning",
       label: "Warning",
@@ -215,15 +220,27 @@ describe("GET /remediation/priority-signal", () => {
       reason: "No remediation pressure.",
     });
 
-    await seedActions(org, { count: 3, status: "FAILED", environment: "staging", incidentId, updatedAt: hoursAgo(1) });
-    await seedActions(org, { count: 4, status: "FAILED", environment: "staging", incidentId, updatedAt: hoursAgo(25) });
+    await createActions(org, {
+      count: 3,
+      status: "FAILED",
+      environment: "staging",
+      incidentId,
+      updatedAt: hoursAgo(1),
+    });
+    await createActions(org, {
+      count: 4,
+      status: "FAILED",
+      environment: "staging",
+      incidentId,
+      updatedAt: hoursAgo(25),
+    });
     expect(await caller.remediation.prioritySignal()).toMatchObject({
       level: "warning",
       reason: "Failures elevated.",
       failedInLast24h: 3,
     });
 
-    await seedActions(org, { count: 10, status: "QUEUED", environment: "production", incidentId });
+    await createActions(org, { count: 10, status: "QUEUED", environment: "production", incidentId });
     expect(await caller.remediation.prioritySignal()).toMatchObject({
       reason: "Failures elevated and execution load high.",
     });
@@ -238,7 +255,7 @@ describe("GET /remediation/priority-signal", () => {
       activeExecutions: 0,
     });
 
-    await seedActions(org, { count: 10, status: "PENDING_APPROVAL", environment: "production", incidentId });
+    await createActions(org, { count: 10, status: "PENDING_APPROVAL", environment: "production", incidentId });
     expect(await caller.remediation.prioritySignal()).toEqual({
       level: "critical",
       label: "Critical",
@@ -247,7 +264,13 @@ describe("GET /remediation/priority-signal", () => {
       activeExecutions: 10,
       failedInLast24h: 3,
     });
-    await seedActions(org, { count: 7, status: "FAILED", environment: "staging", incidentId, updatedAt: hoursAgo(3) });
+    await createActions(org, {
+      count: 7,
+      status: "FAILED",
+      environment: "staging",
+      incidentId,
+      updatedAt: hoursAgo(3),
+    });
     expect(await caller.remediation.prioritySignal({ environment: "staging" })).toMatchObject({
       level: "critical",
       reason: "Failures rising.",

@@ -1,20 +1,13 @@
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { db } from "@/server/db/client";
-import { resetEnvCache } from "@/server/env";
-import { stopSenderBoss } from "@/server/jobs/boss";
-import { createTestOrganization } from "@/test/db";
-import { callerFor, eventTypes, jobCount, requestBody, seedIncident } from "./test-support";
-
-afterAll(stopSenderBoss);
-afterEach(() => {
-  delete process.env.REMEDIATION_BLOCKED_ENVIRONMENTS;
-  delete process.env.REMEDIATION_DENIED_ACTION_TYPES;
-  resetEnvCache();
-});
+import { callerFor } from "@/test/calls";
+import { eventTypes, jobCount } from "@/test/execution-fixtures";
+import { createIncident, createOrganization, requestBody } from "@/test/factories";
+import { expireIdempotencyKeys } from "@/test/simulate";
 
 async function setup(permissions?: string[]) {
-  const org = await createTestOrganization("req");
-  const incidentId = await seedIncident(org);
+  const org = await createOrganization("req");
+  const incidentId = await createIncident(org);
   return { org, incidentId, caller: callerFor(org, { permissions }) };
 }
 
@@ -59,7 +52,7 @@ describe("POST /remediation/request with the default policy", () => {
       violations: [],
       matchedRules: [],
     });
-    expect(await eventTypes(action.id)).toEqual(["REQUESTED"]);
+    expect(await eventTypes(org, action.id)).toEqual(["REQUESTED"]);
     expect(await jobCount(action.id)).toBe(1);
   });
 
@@ -94,8 +87,8 @@ describe("POST /remediation/request with the default policy", () => {
 
   it("validates parameters per action type (400 with issues) and 404s an unknown or foreign incident", async () => {
     const { caller } = await setup();
-    const other = await createTestOrganization("other");
-    const foreignIncident = await seedIncident(other);
+    const other = await createOrganization("other");
+    const foreignIncident = await createIncident(other);
     await expect(
       caller.remediation.request(
         requestBody(foreignIncident, { actionType: "scale-service", parameters: { service: "api", replicas: 1001 } }),
@@ -130,11 +123,13 @@ describe("denied action types → 422, nothing stored", () => {
   });
 
   it("global deny list (REMEDIATION_DENIED_ACTION_TYPES), and the idempotency key is not kept", async () => {
-    process.env.REMEDIATION_DENIED_ACTION_TYPES = "clear-cache, run-runbook";
-    resetEnvCache();
-    const org = await createTestOrganization("req");
-    const incidentId = await seedIncident(org);
-    const caller = callerFor(org, { headers: { "Idempotency-Key": "deny-1" } });
+    const org = await createOrganization("req");
+    const incidentId = await createIncident(org);
+    const caller = callerFor(org, {
+      headers: { "Idempotency-Key": "deny-1" },
+      // REMEDIATION_DENIED_ACTION_TYPES="clear-cache, run-runbook"
+      guardrails: { blockedEnvironments: [], deniedActionTypes: ["clear-cache", "run-runbook"] },
+    });
     await expect(
       caller.remediation.request(
         requestBody(incidentId, { actionType: "clear-cache", parameters: { service: "api" } }),
@@ -150,9 +145,9 @@ describe("denied action types → 422, nothing stored", () => {
 
 describe("guardrails → PENDING_APPROVAL with violations", () => {
   it("global blocked environment (REMEDIATION_BLOCKED_ENVIRONMENTS)", async () => {
-    process.env.REMEDIATION_BLOCKED_ENVIRONMENTS = "staging";
-    resetEnvCache();
-    const { incidentId, caller } = await setup();
+    const { org, incidentId } = await setup();
+    // REMEDIATION_BLOCKED_ENVIRONMENTS=staging
+    const caller = callerFor(org, { guardrails: { blockedEnvironments: ["staging"], deniedActionTypes: [] } });
     const { action } = await caller.remediation.request(requestBody(incidentId));
     expect(action.status).toBe("PENDING_APPROVAL");
     expect(action.details.policy).toEqual({
@@ -224,8 +219,8 @@ describe("Idempotency-Key", () => {
       code: "CONFLICT",
       message: "Idempotency-Key was already used with a different request body",
     });
-    const other = await createTestOrganization("other");
-    const otherIncident = await seedIncident(other);
+    const other = await createOrganization("other");
+    const otherIncident = await createIncident(other);
     const otherCaller = callerFor(other, { headers: { "Idempotency-Key": "k-2" } });
     expect((await otherCaller.remediation.request(requestBody(otherIncident))).replayed).toBe(false);
   });
@@ -234,10 +229,7 @@ describe("Idempotency-Key", () => {
     const { org, incidentId } = await setup();
     const caller = callerFor(org, { headers: { "Idempotency-Key": "k-3" } });
     const first = await caller.remediation.request(requestBody(incidentId));
-    await db().idempotencyKey.updateMany({
-      where: { organizationId: org },
-      data: { expiresAt: new Date(Date.now() - 1000) },
-    });
+    await expireIdempotencyKeys(org, new Date(Date.now() - 1000));
     const second = await caller.remediation.request(requestBody(incidentId, { severity: "LOW" }));
     expect(second.replayed).toBe(false);
     expect(second.action.id).not.toBe(first.action.id);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { actionRequestInput } from "@/lib/action-request";
 import { csvResultSchema } from "@/server/csv";
 import { requires, router } from "@/server/trpc";
 import { approveAction } from "./approve-action";
@@ -12,7 +13,6 @@ import { rejectAction } from "./reject-action";
 import { requestAction } from "./request-action";
 import {
   actionIdInput,
-  actionRequestInput,
   actionSchema,
   actionWithEventsSchema,
   approveInput,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ACTION_PARAMETER_SCHEMAS, actionTypeSchema } from "@/lib/action-catalog";
+import { uuidField } from "@/lib/action-request";
 import {
   actionStatusSchema,
   environmentSchema,
@@ -9,7 +9,7 @@ import {
   severitySchema,
 } from "@/lib/schemas";
 
-/** One remediation action as the API returns it (contract §5). */
+/** One remediation action as the API returns it (docs/behaviour.md#action). */
 export const actionSchema = z.object({
   id: z.string(),
   organizationId: z.string(),
@@ -38,36 +38,6 @@ export const eventSchema = z.object({
 
 export const actionWithEventsSchema = actionSchema.extend({ events: z.array(eventSchema) });
 
-/** Ids in a body or query: malformed → 400 (§12). Any 8-4-4-4-12 hex, like the uuid column. */
-export const uuidField = (field: string) => z.guid({ message: `${field} must be a UUID` });
-
-/**
- * POST /remediation/request and POST /remediation/policy/evaluate. Parameters are validated by
- * the catalog schema of `actionType` (issues at `parameters.<field>`); `serviceName` defaults to
- * `parameters.service`, else null (§12).
- */
-export const actionRequestInput = z
-  .strictObject({
-    incidentId: uuidField("incidentId"),
-    actionType: actionTypeSchema,
-    parameters: z.record(z.string(), z.unknown(), { error: "parameters must be an object" }),
-    serviceName: z.string().trim().min(1, "serviceName must not be empty").max(200).nullable().optional(),
-    environment: environmentSchema,
-    severity: severitySchema,
-  })
-  .transform((body, ctx) => {
-    const parsed = ACTION_PARAMETER_SCHEMAS[body.actionType].safeParse(body.parameters);
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) {
-        ctx.issues.push({ code: "custom", path: ["parameters", ...issue.path], message: issue.message, input: body });
-      }
-      return z.NEVER;
-    }
-    const parameters = parsed.data as Record<string, unknown>;
-    const service = typeof parameters.service === "string" ? parameters.service : null;
-    return { ...body, incidentId: body.incidentId.toLowerCase(), parameters, serviceName: body.serviceName ?? service };
-  });
-export type ActionRequest = z.output<typeof actionRequestInput>;
 
 export const requestActionOutput = z.object({ action: actionSchema, replayed: z.boolean() });
 
@@ -139,17 +109,5 @@ export const prioritySignalSchema = z.object({
   failedInLast24h: z.number(),
 });
 
-export const CSV_COLUMNS = [
-  "id",
-  "incidentId",
-  "actionType",
-  "status",
-  "performedBy",
-  "serviceName",
-  "environment",
-  "createdAt",
-  "updatedAt",
-  "details",
-  "error",
-] as const;
+export { AUDIT_CSV_COLUMNS as CSV_COLUMNS } from "@/server/db/stores/actions";
 export const CSV_FILENAME = "remediation-audit-export.csv";

@@ -7,7 +7,7 @@ import type { Principal } from "@/server/auth/principal-types";
 import { db } from "@/server/db/client";
 import { handleRest } from "@/server/rest/handler";
 import { createCaller } from "@/server/root";
-import type { actionRequestInput } from "./schemas";
+import type { actionRequestInput } from "@/lib/action-request";
 
 export const ALL_PERMISSIONS: Permission[] = [...PERMISSIONS];
 

@@ -23,7 +23,7 @@ export interface ReportEmailInput {
 const day = (d: Date) => d.toISOString().slice(0, 10);
 const minute = (d: Date) => `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
 
-export function reportSubject(organizationName: string, period: ReportPeriod): string {
+function reportSubject(organizationName: string, period: ReportPeriod): string {
   return `Remediation report — ${organizationName} — ${day(period.start)} to ${day(period.end)}`;
 }
 

@@ -1,5 +1,6 @@
 import type { Db } from "@/server/db/client";
 import { orgScope } from "@/server/db/scoped";
+import { acrossOrganizationsListIds } from "@/server/db/stores/organizations";
 import { logger } from "@/server/logger";
 import { enforceRetention } from "./enforce-retention";
 
@@ -17,13 +18,8 @@ export async function acrossOrganizationsEnforceRetention(
   let after: string | undefined;
   const totals = { organizations: 0, deletedCount: 0, failed: 0 };
   for (;;) {
-    const page = await db.organization.findMany({
-      where: after ? { id: { gt: after } } : {},
-      orderBy: { id: "asc" },
-      select: { id: true },
-      take: PAGE,
-    });
-    for (const { id } of page) {
+    const page = await acrossOrganizationsListIds(db, { after, limit: PAGE });
+    for (const id of page) {
       totals.organizations += 1;
       try {
         const result = await enforceRetention({ db, scope: orgScope(id) }, { now });
@@ -34,7 +30,7 @@ export async function acrossOrganizationsEnforceRetention(
       }
     }
     if (page.length < PAGE) break;
-    after = page.at(-1)?.id;
+    after = page.at(-1);
   }
   return totals;
 }

@@ -1,7 +1,9 @@
-import type { ReportRun } from "@/generated/prisma/client";
 import type { ReportCadence } from "@/lib/reporting-settings";
 import type { Db } from "@/server/db/client";
 import { orgScope } from "@/server/db/scoped";
+import { findOrganizationName } from "@/server/db/stores/organizations";
+import * as reportRuns from "@/server/db/stores/report-runs";
+import { markScheduledReportSent } from "@/server/db/stores/reporting-settings";
 import { emailSender, reportFromAddress } from "@/server/email";
 import { logger } from "@/server/logger";
 import { composeReportEmail } from "./compose-report-email";
@@ -21,33 +23,28 @@ export interface ReportRunPlan {
   retryOf?: { runId: string; figures: ReportFigures; deletedCount: number };
 }
 
+type ReportRun = reportRuns.ReportRunRecord;
+
 /**
- * The one report run (contract §9): insert the `running` row → figures → retention (not on
- * retries) → one email per recipient → success/failed. Returns the finished row, or null when a
- * scheduled period was already claimed by another worker (ON CONFLICT DO NOTHING).
+ * The one report run (docs/behaviour.md#reporting): insert the `running` row → figures →
+ * retention (not on retries) → one email per recipient → success/failed. Returns the finished
+ * row, or null when a scheduled period was already claimed by another worker.
  */
 export async function executeReportRun(db: Db, plan: ReportRunPlan): Promise<ReportRun | null> {
-  const [run] = await db.reportRun.createManyAndReturn({
-    data: [
-      {
-        organizationId: plan.organizationId,
-        cadence: plan.cadence,
-        trigger: plan.trigger,
-        retryOfRunId: plan.retryOf?.runId ?? null,
-        scheduleSlot: plan.scheduleSlot ?? null,
-        recipients: plan.recipients,
-        periodStart: plan.period.start,
-        periodEnd: plan.period.end,
-        status: "running",
-      },
-    ],
-    skipDuplicates: true,
+  const run = await reportRuns.insertReportRun(db, plan.organizationId, {
+    cadence: plan.cadence,
+    trigger: plan.trigger,
+    retryOfRunId: plan.retryOf?.runId ?? null,
+    scheduleSlot: plan.scheduleSlot ?? null,
+    recipients: plan.recipients,
+    periodStart: plan.period.start,
+    periodEnd: plan.period.end,
   });
   if (!run) return null;
   try {
     return await deliverReport(db, plan, run);
   } catch (err) {
-    // Anything unexpected still finishes the run; details stay in the logs (contract §4).
+    // Anything unexpected still finishes the run; details stay in the logs (docs/behaviour.md#errors).
     logger().error({ err, runId: run.id, organizationId: plan.organizationId }, "report run failed");
     return finishRun(db, plan, run.id, { error: "Report run failed unexpectedly; see the server logs." });
   }
@@ -56,17 +53,17 @@ export async function executeReportRun(db: Db, plan: ReportRunPlan): Promise<Rep
 async function deliverReport(db: Db, plan: ReportRunPlan, run: ReportRun): Promise<ReportRun> {
   const scope = orgScope(plan.organizationId);
   // Figures and the attachment are read before retention, which may delete part of the period.
-  const [organization, figures, audit] = await Promise.all([
-    db.organization.findUnique({ where: { id: plan.organizationId }, select: { name: true } }),
+  const [organizationName, figures, audit] = await Promise.all([
+    findOrganizationName(db, plan.organizationId),
     plan.retryOf ? plan.retryOf.figures : computeReportFigures(db, scope, plan.period),
     loadPeriodAuditCsv(db, scope, plan.period),
   ]);
   const deletedCount = plan.retryOf ? 0 : (await enforceRetention({ db, scope })).deletedCount;
-  await db.reportRun.update({ where: { id: run.id }, data: { ...figures, deletedCount } });
+  await reportRuns.recordReportFigures(db, plan.organizationId, run.id, { ...figures, deletedCount });
 
   const message = await composeReportEmail({
     from: reportFromAddress(),
-    organizationName: organization?.name ?? plan.organizationId,
+    organizationName: organizationName ?? plan.organizationId,
     cadence: plan.cadence,
     period: plan.period,
     figures,
@@ -77,7 +74,7 @@ async function deliverReport(db: Db, plan: ReportRunPlan, run: ReportRun): Promi
   const failures: DeliveryFailure[] = [];
   const sender = emailSender(db);
   try {
-    // One email per recipient, one at a time: `to` is exactly that address (contract §12).
+    // One email per recipient, one at a time: `to` is exactly that address (docs/behaviour.md#reporting).
     for (const recipient of plan.recipients) {
       try {
         await sender.send(
@@ -112,28 +109,16 @@ async function finishRun(
       : failures.length > 0
         ? `Delivery failed for ${failures.length} of ${total} recipient${total === 1 ? "" : "s"}.`
         : null;
-  const finished = await db.reportRun.update({
-    where: { id: runId },
-    data: {
-      status: error ? "failed" : "success",
-      error,
-      deliveredCount: "failures" in outcome ? total - failures.length : 0,
-      failedDeliveryCount: failures.length,
-      deliveryFailures: failures.map((f) => ({ ...f })),
-      completedAt: new Date(),
-    },
+  const finished = await reportRuns.finishReportRun(db, plan.organizationId, runId, {
+    status: error ? "failed" : "success",
+    error,
+    deliveredCount: "failures" in outcome ? total - failures.length : 0,
+    failedDeliveryCount: failures.length,
+    deliveryFailures: failures.map((f) => ({ ...f })),
+    completedAt: new Date(),
   });
+  // Only scheduled runs move `lastReportAt` (docs/behaviour.md#reporting), to the end of the
+  // period they covered, and only forward.
   if (plan.trigger === "schedule") await markScheduledReportSent(db, plan.organizationId, plan.period.end);
   return finished;
-}
-
-/**
- * Only scheduled runs move `lastReportAt` (contract §12), to the end of the period they covered,
- * and only forward (a late finisher never rewinds a newer value).
- */
-export async function markScheduledReportSent(db: Db, organizationId: string, periodEnd: Date): Promise<void> {
-  await db.$executeRaw`
-    UPDATE "reporting_settings" SET "lastReportAt" = ${periodEnd}
-    WHERE "organizationId" = ${organizationId}
-      AND ("lastReportAt" IS NULL OR "lastReportAt" < ${periodEnd})`;
 }

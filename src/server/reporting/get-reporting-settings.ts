@@ -1,19 +1,16 @@
-import type { ReportingSettings } from "@/generated/prisma/client";
-import type { Db, Tx } from "@/server/db/client";
+import type { Db, Queryable } from "@/server/db/client";
 import type { OrgScope } from "@/server/db/scoped";
+import { findOrCreateReportingSettings, type ReportingSettingsRecord } from "@/server/db/stores/reporting-settings";
 
 /**
- * The organization's settings row, created with the defaults on first read (contract §9).
- * `skipDuplicates` is ON CONFLICT DO NOTHING: concurrent first reads create one row.
+ * The organization's settings row, created with the defaults on first read
+ * (docs/behaviour.md#reporting); concurrent first reads create one row.
  */
-export async function ensureReportingSettings(db: Db | Tx, scope: OrgScope): Promise<ReportingSettings> {
-  const existing = await db.reportingSettings.findUnique({ where: scope.where({}) });
-  if (existing) return existing;
-  await db.reportingSettings.createMany({ data: [scope.data({})], skipDuplicates: true });
-  return db.reportingSettings.findUniqueOrThrow({ where: scope.where({}) });
+export function ensureReportingSettings(q: Queryable, scope: OrgScope): Promise<ReportingSettingsRecord> {
+  return findOrCreateReportingSettings(q, scope.organizationId);
 }
 
-export function toSettingsView(row: ReportingSettings) {
+export function toSettingsView(row: ReportingSettingsRecord) {
   return {
     organizationId: row.organizationId,
     retentionDays: row.retentionDays,

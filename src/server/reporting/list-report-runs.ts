@@ -1,6 +1,7 @@
 import type { CsvRow } from "@/server/csv";
 import type { Db } from "@/server/db/client";
 import type { OrgScope } from "@/server/db/scoped";
+import { listReportRuns as listStoredRuns } from "@/server/db/stores/report-runs";
 import { toRunView } from "./run-view";
 import type { ListReportRunsInput, ReportRunView } from "./schemas";
 
@@ -30,17 +31,7 @@ export async function listReportRuns(
   { db, scope }: { db: Db; scope: OrgScope },
   input: ListReportRunsInput,
 ): Promise<ReportRunView[]> {
-  const rows = await db.reportRun.findMany({
-    where: scope.where({
-      ...(input.status ? { status: input.status } : {}),
-      ...(input.from || input.to
-        ? { startedAt: { ...(input.from ? { gte: input.from } : {}), ...(input.to ? { lte: input.to } : {}) } }
-        : {}),
-    }),
-    orderBy: [{ startedAt: "desc" }, { id: "desc" }],
-    take: input.limit,
-  });
-  return rows.map(toRunView);
+  return (await listStoredRuns(db, scope.organizationId, input)).map(toRunView);
 }
 
 /**

@@ -1,10 +1,11 @@
 import type { Db } from "@/server/db/client";
 import type { OrgScope } from "@/server/db/scoped";
-
+import { countActionsCreatedIn } from "@/server/db/stores/actions";
+import { countByStatus } from "@/server/db/stores/counters";
 import { exportActionsCsvText } from "@/server/remediation/export-actions-csv";
 import { CSV_FILENAME } from "@/server/remediation/schemas";
 
-/** The attachment is the audit export of the period: same columns and name (contract §7). */
+/** The attachment is the audit export of the period: same columns and name (docs/behaviour.md#csv-export). */
 export const AUDIT_ATTACHMENT_FILENAME = CSV_FILENAME;
 /** Keeps one email (and the outbox row) to a few MB; the email says when it was capped. */
 export const AUDIT_ATTACHMENT_MAX_ROWS = 10_000;
@@ -22,29 +23,20 @@ export interface ReportFigures {
   queuedExecutions: number;
 }
 
-const inPeriod = (p: ReportPeriod) => ({ createdAt: { gt: p.start, lte: p.end } });
+const inPeriod = (p: ReportPeriod) => ({ after: p.start, atOrBefore: p.end });
 
 /**
  * totalActions / failedActions: created in the period. pendingApprovals / queuedExecutions: now,
  * read from the trigger-maintained counters (O(1) whatever the table size).
  */
 export async function computeReportFigures(db: Db, scope: OrgScope, period: ReportPeriod): Promise<ReportFigures> {
+  const organizationId = scope.organizationId;
   const [totalActions, failedActions, now] = await Promise.all([
-    db.remediationAction.count({ where: scope.where(inPeriod(period)) }),
-    db.remediationAction.count({ where: scope.where({ ...inPeriod(period), status: "FAILED" as const }) }),
-    db.remediationCounter.groupBy({
-      by: ["status"],
-      where: scope.where({ status: { in: ["PENDING_APPROVAL" as const, "QUEUED" as const] } }),
-      _sum: { count: true },
-    }),
+    countActionsCreatedIn(db, organizationId, inPeriod(period)),
+    countActionsCreatedIn(db, organizationId, { ...inPeriod(period), status: "FAILED" }),
+    countByStatus(db, organizationId),
   ]);
-  const countOf = (status: string) => Number(now.find((g) => g.status === status)?._sum?.count ?? 0);
-  return {
-    totalActions,
-    failedActions,
-    pendingApprovals: countOf("PENDING_APPROVAL"),
-    queuedExecutions: countOf("QUEUED"),
-  };
+  return { totalActions, failedActions, pendingApprovals: now.PENDING_APPROVAL, queuedExecutions: now.QUEUED };
 }
 
 /**
@@ -59,7 +51,7 @@ export async function loadPeriodAuditCsv(
 ): Promise<{ csv: string; rows: number; capped: boolean }> {
   // Bounded count: reads at most cap + 1 index entries of the period.
   const [counted, csv] = await Promise.all([
-    db.remediationAction.count({ where: scope.where(inPeriod(period)), take: cap + 1 }),
+    countActionsCreatedIn(db, scope.organizationId, { ...inPeriod(period), atMost: cap + 1 }),
     exportActionsCsvText({ db, scope }, { created: { after: period.start, atOrBefore: period.end }, limit: cap }),
   ]);
   return { csv, rows: Math.min(counted, cap), capped: counted > cap };

@@ -1,18 +1,18 @@
 import type { Db } from "@/server/db/client";
-import { isUuid, type OrgScope } from "@/server/db/scoped";
+import type { OrgScope } from "@/server/db/scoped";
+import { findReportRun } from "@/server/db/stores/report-runs";
 import { AppError, notFound } from "@/server/errors";
 import { executeReportRun } from "./execute-report-run";
 import { deliveryFailuresOf, figuresOf, toRunView } from "./run-view";
 
 /**
- * POST /remediation/reporting/runs/:runId/retry (contract §9): a new run (trigger `retry`) that
- * re-sends that run's report — same period and figures — to the recipients that failed in it,
- * or to all of its recipients when it recorded no failure (e.g. it was interrupted). Never
- * enforces retention.
+ * POST /remediation/reporting/runs/:runId/retry (docs/behaviour.md#reporting): a new run
+ * (trigger `retry`) that re-sends that run's report — same period and figures — to the
+ * recipients that failed in it, or to all of its recipients when it recorded no failure (e.g. it
+ * was interrupted). Never enforces retention.
  */
 export async function retryReportRun({ db, scope }: { db: Db; scope: OrgScope }, input: { runId: string }) {
-  if (!isUuid(input.runId)) throw notFound("Report run");
-  const original = await db.reportRun.findFirst({ where: scope.where({ id: input.runId }) });
+  const original = await findReportRun(db, scope.organizationId, input.runId);
   if (!original) throw notFound("Report run");
   if (original.status === "running") {
     throw new AppError("CONFLICT", "Report run is still running; retry it once it has finished");

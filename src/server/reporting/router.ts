@@ -18,7 +18,7 @@ import {
 import { sendReportNow } from "./send-report-now";
 import { updateReportingSettings } from "./update-reporting-settings";
 
-/** Compliance reporting (contract §9): settings, report runs, retention, the local outbox. */
+/** Compliance reporting (docs/behaviour.md#reporting): settings, report runs, retention, the local outbox. */
 export const reportingRouter = router({
   getSettings: requires("remediation:view")
     .output(reportingSettingsSchema)

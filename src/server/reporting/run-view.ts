@@ -1,4 +1,4 @@
-import type { ReportRun } from "@/generated/prisma/client";
+import type { ReportRunRecord as ReportRun } from "@/server/db/stores/report-runs";
 import type { ReportFigures } from "./report-contents";
 import type { ReportRunView } from "./schemas";
 
@@ -20,7 +20,7 @@ export function figuresOf(run: ReportRun): ReportFigures {
   };
 }
 
-/** The API row (contract §9): the reference's shape plus trigger and retryOfRunId. */
+/** The API row (docs/behaviour.md#reporting): the reference's shape plus trigger and retryOfRunId. */
 export function toRunView(run: ReportRun): ReportRunView {
   return {
     id: run.id,

@@ -16,7 +16,7 @@ export interface ScheduleSettings {
 }
 
 /**
- * Pure due-ness (contract §9): enabled, with recipients, and never sent or last sent at least one
+ * Pure due-ness (docs/behaviour.md#reporting): enabled, with recipients, and never sent or last sent at least one
  * cadence (1 day / 7 days) ago.
  */
 export function isReportDue(settings: ScheduleSettings, now: Date): boolean {
@@ -45,7 +45,7 @@ export function scheduledPeriod(settings: ScheduleSettings, now: Date): ReportPe
   return { start, end };
 }
 
-/** A manual run covers the organization's cadence ending now (contract §12). */
+/** A manual run covers the organization's cadence ending now (docs/behaviour.md#precise-details). */
 export function manualPeriod(cadence: ReportCadence, now: Date): ReportPeriod {
   return { start: new Date(now.getTime() - CADENCE_MS[cadence]), end: now };
 }

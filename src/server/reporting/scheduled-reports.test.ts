@@ -1,9 +1,8 @@
 import type { PgBoss } from "pg-boss";
 import { describe, expect, it } from "vitest";
 import { db } from "@/server/db/client";
-import { enforceRetentionJob } from "@/server/jobs/enforce-retention";
-import { sendDueReportsJob } from "@/server/jobs/send-due-reports";
 import { startWorker } from "@/server/jobs/worker";
+import { enforceRetentionJob, sendDueReportsJob } from "@/server/reporting/jobs";
 import { createTestOrganization } from "@/test/db";
 import { executeReportRun } from "./execute-report-run";
 import { INTERRUPTED_RUN_ERROR } from "./recover-interrupted-runs";

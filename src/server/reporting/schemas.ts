@@ -2,8 +2,8 @@ import { z } from "zod";
 import { REPORT_CADENCES } from "@/lib/reporting-settings";
 import { limitSchema, queryField } from "@/lib/schemas";
 
-export const REPORT_RUN_STATUSES = ["running", "success", "failed"] as const;
-export const REPORT_TRIGGERS = ["schedule", "manual", "retry"] as const;
+const REPORT_RUN_STATUSES = ["running", "success", "failed"] as const;
+const REPORT_TRIGGERS = ["schedule", "manual", "retry"] as const;
 
 export const reportingSettingsSchema = z.object({
   organizationId: z.string(),
@@ -16,9 +16,9 @@ export const reportingSettingsSchema = z.object({
   updatedAt: z.date(),
 });
 
-export const deliveryFailureSchema = z.object({ recipient: z.string(), error: z.string() });
+const deliveryFailureSchema = z.object({ recipient: z.string(), error: z.string() });
 
-/** The reference's run row plus `trigger` and `retryOfRunId` (contract §9). */
+/** The reference's run row plus `trigger` and `retryOfRunId` (docs/behaviour.md#reporting). */
 export const reportRunSchema = z.object({
   id: z.string(),
   organizationId: z.string(),
@@ -80,7 +80,7 @@ export const runIdInput = z.strictObject(
   { error: (issue) => (issue.code === "unrecognized_keys" ? `Unknown field: ${issue.keys.join(", ")}` : undefined) },
 );
 
-/** Bare POST: an empty body or `{}`; anything else is an unknown key (contract §4). */
+/** Bare POST: an empty body or `{}`; anything else is an unknown key (docs/behaviour.md#errors). */
 export const emptyBodyInput = z
   .strictObject(
     {},

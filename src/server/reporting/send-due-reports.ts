@@ -1,5 +1,6 @@
-import type { ReportRun } from "@/generated/prisma/client";
 import type { Db } from "@/server/db/client";
+import type { ReportRunRecord as ReportRun } from "@/server/db/stores/report-runs";
+import { acrossOrganizationsListScheduleCandidates } from "@/server/db/stores/reporting-settings";
 import { logger } from "@/server/logger";
 import { executeReportRun } from "./execute-report-run";
 import { acrossOrganizationsRecoverInterruptedRuns } from "./recover-interrupted-runs";
@@ -14,13 +15,7 @@ import { CADENCE_MS, isReportDue, scheduledPeriod, scheduleSlot } from "./schedu
 export async function acrossOrganizationsSendDueReports(db: Db, now = new Date()): Promise<ReportRun[]> {
   await acrossOrganizationsRecoverInterruptedRuns(db, now);
   // Narrowed by the (scheduledReportEnabled, lastReportAt) index; isReportDue decides.
-  const candidates = await db.reportingSettings.findMany({
-    where: {
-      scheduledReportEnabled: true,
-      OR: [{ lastReportAt: null }, { lastReportAt: { lte: new Date(now.getTime() - CADENCE_MS.daily) } }],
-    },
-    orderBy: { organizationId: "asc" },
-  });
+  const candidates = await acrossOrganizationsListScheduleCandidates(db, new Date(now.getTime() - CADENCE_MS.daily));
   const sent: ReportRun[] = [];
   for (const settings of candidates.filter((s) => isReportDue(s, now))) {
     try {

@@ -6,7 +6,7 @@ import { ensureReportingSettings } from "./get-reporting-settings";
 import { toRunView } from "./run-view";
 import { manualPeriod } from "./schedule";
 
-export const NO_RECIPIENTS_MESSAGE = "Add at least one report recipient before sending a report";
+const NO_RECIPIENTS_MESSAGE = "Add at least one report recipient before sending a report";
 
 /** POST /remediation/reporting/runs: a manual run over the cadence ending now; 200 once delivered. */
 export async function sendReportNow({ db, scope }: { db: Db; scope: OrgScope }) {

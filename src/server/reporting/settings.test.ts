@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { matchRoute } from "@/server/rest/match";
 import { REST_ROUTES } from "@/server/rest/routes";
+import { reportingRoutes } from "@/server/rest/routes/reporting";
 import { createTestOrganization } from "@/test/db";
-import { reportingRoutes } from "./rest";
 import { rest } from "./test-support";
 
 const SETTINGS = "/remediation/reporting/settings";

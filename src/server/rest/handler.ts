@@ -1,10 +1,10 @@
 import { Readable } from "node:stream";
-import { hasPermission } from "@/lib/permissions";
 import { resolvePrincipal } from "@/server/auth/resolve-principal";
 import { csvStream } from "@/server/csv";
 import { AppError, asAppError, errorBody } from "@/server/errors";
 import { logger } from "@/server/logger";
-import { callProcedure, procedureMeta } from "@/server/root";
+import { callProcedure } from "@/server/root";
+import { authorizedContext } from "@/server/trpc";
 import { readJsonBody } from "./body";
 import { matchRoute } from "./match";
 import type { CsvRows, RestResult } from "./types";
@@ -49,14 +49,11 @@ export async function answerRest(request: RestRequest): Promise<RestReply> {
     const { url } = request;
     const match = matchRoute(request.method, url.pathname);
     if (!match) throw new AppError("NOT_FOUND", `Route ${request.method} ${url.pathname} not found`);
-    const { route, params } = match;
+    const { route, params, permission } = match;
 
-    const principal = await resolvePrincipal(request);
-    if (!principal) throw new AppError("UNAUTHORIZED", "Authentication required");
-    const permission = procedureMeta(route.procedure).permission;
-    if (permission && !hasPermission(principal.permissions, permission)) {
-      throw new AppError("FORBIDDEN", `Missing permission: ${permission}`);
-    }
+    // 401/403 here, before the body is read, with the same `authorize` the procedures use; the
+    // procedure's `requires` middleware trusts this context and does not check again (trpc.ts).
+    const ctx = authorizedContext(await resolvePrincipal(request), permission, request.headers);
 
     const body = request.method === "GET" ? undefined : await request.readBody();
     const query = Object.fromEntries(url.searchParams);
@@ -65,7 +62,7 @@ export async function answerRest(request: RestRequest): Promise<RestReply> {
       ? route.input(parts)
       : { ...(request.method === "GET" ? query : (body as object | undefined)), ...params };
 
-    const result = await callProcedure(route.procedure, { principal, headers: request.headers }, input);
+    const result = await callProcedure(route.procedure, ctx, input);
 
     if (route.csv) {
       return {
@@ -79,6 +76,8 @@ export async function answerRest(request: RestRequest): Promise<RestReply> {
         body: result instanceof Readable ? result : csvStream(route.csv.columns, result as CsvRows),
       };
     }
+    // Each row's `respond` is typed against its own procedure's output; here the row is one of
+    // the union, so TypeScript cannot pair it with `result` by itself.
     const respond = route.respond as ((r: unknown) => RestResult) | undefined;
     return json(respond ? respond(result) : { status: 200, body: result });
   } catch (error) {

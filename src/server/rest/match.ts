@@ -1,3 +1,5 @@
+import type { Permission } from "@/lib/permissions";
+import { procedureMeta } from "@/server/root";
 import { REST_ROUTES } from "./routes";
 import type { RestRoute } from "./types";
 
@@ -5,9 +7,14 @@ interface Compiled {
   route: RestRoute;
   pattern: RegExp;
   names: string[];
+  permission: Permission;
 }
 
 function compile(route: RestRoute): Compiled {
+  // Every REST row reaches a `requires(...)` procedure: the adapter authorizes before the body
+  // is read, so a row without a permission would be a hole, refused at start-up.
+  const permission = procedureMeta(route.procedure).permission;
+  if (!permission) throw new Error(`REST route ${route.method} ${route.path}: ${route.procedure} has no permission`);
   const names: string[] = [];
   const source = route.path
     .split("/")
@@ -17,16 +24,20 @@ function compile(route: RestRoute): Compiled {
       return "([^/]+)";
     })
     .join("/");
-  return { route, pattern: new RegExp(`^${source}/?$`), names };
+  return { route, pattern: new RegExp(`^${source}/?$`), names, permission };
 }
 
 // Literal paths first so `/remediation/stats` never matches `/remediation/:id`.
 const COMPILED = REST_ROUTES.map(compile).sort((a, b) => a.names.length - b.names.length);
 
-export function matchRoute(
-  method: string,
-  pathname: string,
-): { route: RestRoute; params: Record<string, string> } | undefined {
+export interface RouteMatch {
+  route: RestRoute;
+  params: Record<string, string>;
+  /** The permission of the route's procedure (read once, when the table is compiled). */
+  permission: Permission;
+}
+
+export function matchRoute(method: string, pathname: string): RouteMatch | undefined {
   for (const c of COMPILED) {
     if (c.route.method !== method) continue;
     const m = c.pattern.exec(pathname);
@@ -35,7 +46,7 @@ export function matchRoute(
     c.names.forEach((name, i) => {
       params[name] = decodeURIComponent(m[i + 1] ?? "");
     });
-    return { route: c.route, params };
+    return { route: c.route, params, permission: c.permission };
   }
   return undefined;
 }

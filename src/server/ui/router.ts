@@ -1,24 +1,27 @@
 import { z } from "zod";
+import { listMembers, memberSchema } from "@/server/auth/list-members";
+import { mintToken, mintTokenInput, mintTokenOutput } from "@/server/auth/mint-token";
+import { activityDaySchema, getActivityByDay } from "@/server/remediation/get-activity-by-day";
 import { environmentFilterInput } from "@/server/remediation/schemas";
+import { previewRetention, retentionPreviewSchema } from "@/server/reporting/preview-retention";
 import { requires, router } from "@/server/trpc";
-import { activityByDay, activityDaySchema } from "./activity-by-day";
-import { listMembers, memberSchema } from "./list-members";
-import { mintToken, mintTokenInput, mintTokenOutput } from "./mint-token";
-import { previewRetention, retentionPreviewSchema } from "./retention-preview";
 
-/** Read models and helpers only the operator UI needs (not part of the REST contract). */
+/**
+ * Procedures only the operator UI calls (`trpc.ui.*`; not part of the REST contract). Wiring
+ * only: each use case lives in its domain.
+ */
 export const uiRouter = router({
   activityByDay: requires("remediation:view")
     .input(environmentFilterInput)
     .output(z.array(activityDaySchema))
-    .query(({ ctx, input }) => activityByDay(ctx, input)),
+    .query(({ ctx, input }) => getActivityByDay(ctx, input)),
   members: requires("remediation:view")
     .output(z.array(memberSchema))
     .query(({ ctx }) => listMembers(ctx)),
   retentionPreview: requires("remediation:view")
     .output(retentionPreviewSchema)
     .query(({ ctx }) => previewRetention(ctx)),
-  // policy:update is the admin-only permission (contract §3 roles): only admins mint tokens.
+  // policy:update is the admin-only permission (docs/behaviour.md#authentication): only admins mint tokens.
   mintToken: requires("policy:update")
     .input(mintTokenInput)
     .output(mintTokenOutput)

@@ -33,7 +33,7 @@ function Figure({ name, value }: { name: string; value: number }) {
   );
 }
 
-/** The compliance report (contract §9): figures for the period; the audit rows are attached. */
+/** The compliance report (docs/behaviour.md#reporting): figures for the period; the audit rows are attached. */
 export function ReportEmail(props: ReportEmailProps) {
   const { attachment } = props;
   return (

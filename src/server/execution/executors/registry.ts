@@ -1,4 +1,4 @@
-import { type Env, env } from "@/server/env";
+import { type ExecutionSettings, executionSettings } from "../settings";
 import { createSimulatedExecutor } from "./simulated";
 import type { Executor, ExecutorFactory } from "./types";
 import { createWebhookExecutor } from "./webhook";
@@ -9,9 +9,9 @@ export const EXECUTORS: Record<string, ExecutorFactory> = {
   simulated: createSimulatedExecutor,
 };
 
-/** The configured executor (built per use: tests switch configuration between cases). */
-export function createExecutor(config: Env = env()): Executor {
-  const factory = EXECUTORS[config.REMEDIATION_EXECUTOR];
-  if (!factory) throw new Error(`Unknown REMEDIATION_EXECUTOR "${config.REMEDIATION_EXECUTOR}"`);
-  return factory(config);
+/** The executor the settings name (built per attempt: the settings are read per attempt too). */
+export function createExecutor(settings: ExecutionSettings = executionSettings()): Executor {
+  const factory = EXECUTORS[settings.executor];
+  if (!factory) throw new Error(`Unknown REMEDIATION_EXECUTOR "${settings.executor}"`);
+  return factory(settings);
 }

@@ -5,8 +5,8 @@ import { ExecutionAbortedError, type ExecutorFactory } from "./types";
  * Stands in for a real executor (demos, local runs): completes after
  * REMEDIATION_SIMULATED_DELAY_MS, or fails when `parameters.simulate` is "fail".
  */
-export const createSimulatedExecutor: ExecutorFactory = (config) => {
-  const delayMs = config.REMEDIATION_SIMULATED_DELAY_MS;
+export const createSimulatedExecutor: ExecutorFactory = (settings) => {
+  const delayMs = settings.simulatedDelayMs;
   return {
     name: "simulated",
     async execute(request, { signal }) {

@@ -1,4 +1,4 @@
-import type { Env } from "@/server/env";
+import type { ExecutionSettings } from "../settings";
 
 /** What an executor receives for one attempt (the webhook body, field for field). */
 export interface ExecutionRequest {
@@ -32,8 +32,8 @@ export interface Executor {
   execute(request: ExecutionRequest, options: { signal: AbortSignal }): Promise<ExecutionOutcome>;
 }
 
-/** Builds an executor from the parsed configuration; one per executor file, listed in registry.ts. */
-export type ExecutorFactory = (config: Env) => Executor;
+/** Builds an executor from the execution settings; one per executor file, listed in registry.ts. */
+export type ExecutorFactory = (settings: ExecutionSettings) => Executor;
 
 /** Thrown when `signal` ended the attempt: no outcome is recorded for it. */
 export class ExecutionAbortedError extends Error {

@@ -1,7 +1,7 @@
 import { createHmac } from "node:crypto";
 import { ExecutionAbortedError, type ExecutionOutcome, type ExecutorFactory } from "./types";
 
-/** Response bodies are read incrementally and kept up to this size (contract §8). */
+/** Response bodies are read incrementally and kept up to this size (docs/behaviour.md#execution). */
 export const OUTPUT_CAP_BYTES = 64 * 1024;
 const ERROR_BODY_CHARS = 500;
 
@@ -10,11 +10,11 @@ const ERROR_BODY_CHARS = 500;
  * every attempt, so the receiver can recognise a re-run after a lost worker; the signature
  * (when a secret is set) covers the exact bytes sent.
  */
-export const createWebhookExecutor: ExecutorFactory = (config) => {
-  const url = config.REMEDIATION_WEBHOOK_URL;
+export const createWebhookExecutor: ExecutorFactory = (settings) => {
+  const url = settings.webhookUrl;
   if (!url) throw new Error("REMEDIATION_EXECUTOR=webhook needs REMEDIATION_WEBHOOK_URL");
-  const secret = config.REMEDIATION_WEBHOOK_SECRET;
-  const timeoutMs = config.REMEDIATION_EXECUTION_TIMEOUT_MS;
+  const secret = settings.webhookSecret;
+  const timeoutMs = settings.timeoutMs;
   return {
     name: "webhook",
     async execute(request, { signal }) {

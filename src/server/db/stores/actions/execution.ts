@@ -1,0 +1,194 @@
+import { Prisma } from "@/generated/prisma/client";
+import { type Queryable, queryRows } from "../../client";
+import { type ActionEventType, insertEventsForMovedRows, SYSTEM_ACTOR } from "../events";
+import { actionByKey, type RawActionRow } from "./row";
+
+/**
+ * The execution state machine's writes on remediation_actions (docs/behaviour.md#execution).
+ * Each is ONE statement: a conditional update (status and attempt number in the WHERE) and the
+ * event it records, together in a data-modifying CTE. So of two workers holding the same action
+ * (a slow one whose job was re-delivered, and its successor) only the holder of the current
+ * attempt can record anything, and the counter rows the status trigger updates stay locked for
+ * one statement instead of a multi-round-trip transaction.
+ */
+
+export interface ClaimedAction
+  extends Pick<
+    RawActionRow,
+    "id" | "organizationId" | "incidentId" | "actionType" | "parameters" | "serviceName" | "environment" | "severity"
+  > {
+  attempts: number;
+  startedAt: string;
+}
+
+/** An attempt of an action: the attempt number is what makes a write stale or current. */
+export interface AttemptRef {
+  id: string;
+  organizationId: string;
+  attempts: number;
+}
+
+/** Keys of `details.execution` that describe one attempt or a pending retry, not the outcome. */
+const TRANSIENT_KEYS = ["lastError", "nextAttemptAt", "output", "outputTruncated", "error"];
+
+/**
+ * `details.execution` ← its current value minus `remove`, plus `patch` (policy/approval untouched).
+ * `patch` is a value, or a jsonb expression over the row being updated.
+ */
+function mergeExecution(patch: Record<string, unknown> | Prisma.Sql, remove: string[] = []): Prisma.Sql {
+  const value = patch instanceof Prisma.Sql ? patch : Prisma.sql`${JSON.stringify(patch)}::jsonb`;
+  return Prisma.sql`details || jsonb_build_object('execution',
+    (COALESCE(details->'execution', '{}'::jsonb) - ${remove}::text[]) || ${value})`;
+}
+
+/** UPDATE … RETURNING plus the system's event for every updated row, in one statement. */
+function transition<T>(
+  q: Queryable,
+  update: { set: Prisma.Sql; where: Prisma.Sql; returning?: Prisma.Sql },
+  event: { type: ActionEventType; data: Record<string, unknown>; fromRow?: Prisma.Sql },
+): Promise<T[]> {
+  const returning = update.returning ? Prisma.sql`, ${update.returning}` : Prisma.empty;
+  return queryRows<T>(
+    q,
+    Prisma.sql`
+    WITH moved AS (
+      UPDATE remediation_actions SET ${update.set}, "updatedAt" = now() WHERE ${update.where}
+      RETURNING id, "organizationId" ${returning}
+    ), logged AS (${insertEventsForMovedRows({ ...event, actor: SYSTEM_ACTOR })})
+    SELECT * FROM moved`,
+  );
+}
+
+/** The attempt is still the current one (and, for the reconciler, untouched since `staleBefore`). */
+function currentAttempt(action: AttemptRef, staleBefore?: Date): Prisma.Sql {
+  return Prisma.sql`${actionByKey(action.organizationId, action.id)}
+    AND status = 'EXECUTING' AND attempts = ${action.attempts}
+    ${staleBefore ? Prisma.sql`AND "updatedAt" < ${staleBefore}::timestamptz` : Prisma.empty}`;
+}
+
+/**
+ * QUEUED → EXECUTING, or EXECUTING → EXECUTING as the next attempt (a retry after backoff, or a
+ * re-delivery after the previous worker died) while attempts remain. The WHERE is the whole claim
+ * rule, so of two workers racing for one attempt exactly one updates. The first attempt's
+ * startedAt is kept. Null when the action is not claimable.
+ */
+export async function claimAttempt(
+  q: Queryable,
+  organizationId: string,
+  input: { actionId: string; executor: string; maxAttempts: number; startedAt: string },
+): Promise<ClaimedAction | null> {
+  const { actionId, executor, maxAttempts, startedAt } = input;
+  const [row] = await transition<ClaimedAction>(
+    q,
+    {
+      set: Prisma.sql`status = 'EXECUTING', attempts = attempts + 1,
+        details = ${mergeExecution(
+          Prisma.sql`jsonb_build_object('executor', ${executor}::text, 'attempts', attempts + 1,
+            'startedAt', COALESCE(details->'execution'->>'startedAt', ${startedAt}::text))`,
+          ["lastError", "nextAttemptAt"],
+        )}`,
+      where: Prisma.sql`${actionByKey(organizationId, actionId)}
+        AND (status = 'QUEUED' OR (status = 'EXECUTING' AND attempts < ${maxAttempts}))`,
+      returning: Prisma.sql`"incidentId", "actionType", parameters, "serviceName", environment,
+        severity::text AS severity, attempts, details->'execution'->>'startedAt' AS "startedAt"`,
+    },
+    { type: "EXECUTION_STARTED", data: { executor }, fromRow: Prisma.sql`jsonb_build_object('attempt', attempts)` },
+  );
+  return row ?? null;
+}
+
+/** EXECUTING (this attempt) → COMPLETED; `execution` is merged into details.execution. */
+export async function completeAttempt(
+  q: Queryable,
+  action: AttemptRef,
+  input: { execution: Record<string, unknown>; event: Record<string, unknown> },
+): Promise<boolean> {
+  const rows = await transition(
+    q,
+    {
+      set: Prisma.sql`status = 'COMPLETED', error = NULL, details = ${mergeExecution(input.execution, TRANSIENT_KEYS)}`,
+      where: currentAttempt(action),
+    },
+    { type: "EXECUTION_SUCCEEDED", data: input.event },
+  );
+  return rows.length > 0;
+}
+
+/** EXECUTING (this attempt) → FAILED with `error` (the last attempt's error). */
+export async function failAttempt(
+  q: Queryable,
+  action: AttemptRef,
+  input: { error: string; execution: Record<string, unknown>; event: Record<string, unknown>; staleBefore?: Date },
+): Promise<boolean> {
+  const rows = await transition(
+    q,
+    {
+      set: Prisma.sql`status = 'FAILED', error = ${input.error}, details = ${mergeExecution(input.execution, TRANSIENT_KEYS)}`,
+      where: currentAttempt(action, input.staleBefore),
+    },
+    { type: "EXECUTION_FAILED", data: input.event },
+  );
+  return rows.length > 0;
+}
+
+/**
+ * Keeps the action EXECUTING through the backoff and records the retry (details.execution gets
+ * lastError and nextAttemptAt). The caller creates the next attempt's job in the same transaction.
+ */
+export async function recordAttemptRetry(
+  q: Queryable,
+  action: AttemptRef,
+  input: { execution: Record<string, unknown>; event: Record<string, unknown>; staleBefore?: Date },
+): Promise<boolean> {
+  const rows = await transition(
+    q,
+    { set: Prisma.sql`details = ${mergeExecution(input.execution)}`, where: currentAttempt(action, input.staleBefore) },
+    { type: "EXECUTION_RETRY", data: input.event },
+  );
+  return rows.length > 0;
+}
+
+/**
+ * "No pending or running job for this action", read from pg-boss's own job table (`jobTable`,
+ * the queue's table): created, retry and active (states <= active, the predicate of the
+ * exclusive-policy index).
+ */
+function noLiveJob(jobs: { queue: string; table: string }): Prisma.Sql {
+  const table = Prisma.raw(`pgboss.${JSON.stringify(jobs.table)}`);
+  return Prisma.sql`NOT EXISTS (
+    SELECT 1 FROM ${table} j
+    WHERE j.name = ${jobs.queue} AND j.singleton_key = a.id::text AND j.state <= 'active')`;
+}
+
+/**
+ * Across organizations on purpose (one scheduled pass recovers every tenant): actions left
+ * EXECUTING, untouched since `staleBefore`, with no live job in the execution queue.
+ */
+export function acrossOrganizationsFindLostExecutions(
+  q: Queryable,
+  input: { staleBefore: Date; jobs: { queue: string; table: string }; limit: number },
+): Promise<(AttemptRef & { startedAt: string | null })[]> {
+  return queryRows(
+    q,
+    Prisma.sql`
+    SELECT a.id, a."organizationId", a.attempts, a.details->'execution'->>'startedAt' AS "startedAt"
+    FROM remediation_actions a
+    WHERE a.status = 'EXECUTING' AND a."updatedAt" < ${input.staleBefore}::timestamptz AND ${noLiveJob(input.jobs)}
+    ORDER BY a."updatedAt" LIMIT ${input.limit}`,
+  );
+}
+
+/** Across organizations on purpose, as above: QUEUED actions older than `queuedBefore` with no live job. */
+export function acrossOrganizationsFindJoblessQueued(
+  q: Queryable,
+  input: { queuedBefore: Date; jobs: { queue: string; table: string }; limit: number },
+): Promise<{ id: string; organizationId: string }[]> {
+  return queryRows(
+    q,
+    Prisma.sql`
+    SELECT a.id, a."organizationId"
+    FROM remediation_actions a
+    WHERE a.status = 'QUEUED' AND a."updatedAt" < ${input.queuedBefore}::timestamptz AND ${noLiveJob(input.jobs)}
+    ORDER BY a."updatedAt" LIMIT ${input.limit}`,
+  );
+}

@@ -1,0 +1,8 @@
+// The remediation_actions store (docs/data-model.md#remediation_actions): every statement on the
+// table, organization first. Split by kind of work; import from here.
+export * from "./decisions";
+export * from "./execution";
+export * from "./export";
+export * from "./reads";
+export * from "./retention";
+export * from "./row";

@@ -1,0 +1,136 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { Prisma } from "@/generated/prisma/client";
+import { ACTION_STATUSES } from "@/lib/schemas";
+import { db } from "@/server/db/client";
+import { orgScope } from "@/server/db/scoped";
+import { HISTORY_LIMIT } from "@/server/remediation/list-history";
+import { createActions, createIncidents, createOrganization } from "@/test/factories";
+import { exportCsvQuery, listActionsQuery, prioritySignalQuery, recentFailuresQuery } from ".";
+
+// The hot reads must be index range scans that need no Sort. Asserted on the planner's choice
+// (EXPLAIN, no timing) over a table shaped like production: two organizations of 15,000 actions,
+// incidents with about ten actions each (the planner's choice depends on that ratio: when one
+// incident holds a large share of a small table, a bitmap scan + sort of its rows is cheaper).
+
+interface PlanNode {
+  "Node Type": string;
+  "Relation Name"?: string;
+  "Index Name"?: string;
+  Plans?: PlanNode[];
+}
+
+function nodes(plan: PlanNode): PlanNode[] {
+  return [plan, ...(plan.Plans ?? []).flatMap(nodes)];
+}
+
+async function planOf(query: Prisma.Sql): Promise<PlanNode[]> {
+  const rows = await db().$queryRaw<{ "QUERY PLAN": [{ Plan: PlanNode }] }[]>(
+    Prisma.sql`EXPLAIN (FORMAT JSON) ${query}`,
+  );
+  return nodes(rows[0]!["QUERY PLAN"][0].Plan);
+}
+
+function expectIndexRangeScan(plan: PlanNode[], index: string) {
+  const onActions = plan.filter((n) => n["Relation Name"] === "remediation_actions");
+  expect(onActions.map((n) => n["Node Type"])).not.toContain("Seq Scan");
+  expect(plan.map((n) => n["Node Type"])).not.toContain("Sort");
+  expect(plan.map((n) => n["Node Type"])).not.toContain("Incremental Sort");
+  expect(onActions.some((n) => /^Index (Only )?Scan$/.test(n["Node Type"]) && n["Index Name"] === index)).toBe(true);
+}
+
+let scope: ReturnType<typeof orgScope>;
+let incidentId: string;
+
+const ENVIRONMENTS = ["production", "staging", "dev", "qa"];
+/** Statuses spread evenly and independently of the environment (high bits of a multiplicative hash). */
+const statusOf = (g: number) => ACTION_STATUSES[(Math.imul(g, 2654435761) >>> 16) % ACTION_STATUSES.length]!;
+
+beforeAll(async () => {
+  const [big, other] = [await createOrganization("plans"), await createOrganization("plans")];
+  scope = orgScope(big);
+  for (const org of [big, other]) {
+    const incidents = await createIncidents(org, 1500, { serviceName: "svc" });
+    const now = Date.now();
+    await createActions(org, {
+      count: 15_000,
+      parameters: {},
+      serviceName: null,
+      performedBy: "u",
+      each: (i) => {
+        const g = i + 1;
+        const at = new Date(now - g * 60_000);
+        return {
+          incidentId: incidents[g % 1500]!,
+          environment: ENVIRONMENTS[g % 4]!,
+          status: statusOf(g),
+          createdAt: at,
+          updatedAt: at,
+        };
+      },
+    });
+  }
+  incidentId = (await db().incident.findFirstOrThrow({ where: { organizationId: big }, orderBy: { id: "asc" } })).id;
+  // What autovacuum keeps in place on a live table: statistics and the visibility map.
+  await db().$executeRawUnsafe("VACUUM ANALYZE remediation_actions");
+}, 120_000);
+
+describe("query plans of the hot reads", () => {
+  it("actions list: plain, ?status=, ?environment=, ?incidentId=", async () => {
+    expectIndexRangeScan(
+      await planOf(listActionsQuery(scope.organizationId, { limit: 50 })),
+      "remediation_actions_organizationId_createdAt_id_idx",
+    );
+    expectIndexRangeScan(
+      await planOf(listActionsQuery(scope.organizationId, { limit: 500 })),
+      "remediation_actions_organizationId_createdAt_id_idx",
+    );
+    expectIndexRangeScan(
+      await planOf(listActionsQuery(scope.organizationId, { status: "FAILED", limit: 50 })),
+      "remediation_actions_organizationId_status_createdAt_id_idx",
+    );
+    expectIndexRangeScan(
+      await planOf(listActionsQuery(scope.organizationId, { environment: "staging", limit: 50 })),
+      "remediation_actions_organizationId_environment_createdAt_id_idx",
+    );
+    expectIndexRangeScan(
+      await planOf(listActionsQuery(scope.organizationId, { incidentId, limit: 50 })),
+      "remediation_actions_organizationId_incidentId_createdAt_id_idx",
+    );
+  });
+
+  it("history/:incidentId", async () => {
+    expectIndexRangeScan(
+      await planOf(listActionsQuery(scope.organizationId, { incidentId, limit: HISTORY_LIMIT })),
+      "remediation_actions_organizationId_incidentId_createdAt_id_idx",
+    );
+  });
+
+  it("CSV export: the list's index range, no Sort (outer ORDER BY satisfied by the subquery)", async () => {
+    // Limits well under the filtered row count: near it, a bitmap scan + sort is the cheaper plan.
+    for (const [filters, limit, index] of [
+      [{}, 2000, "remediation_actions_organizationId_createdAt_id_idx"],
+      [{ status: "FAILED" as const }, 500, "remediation_actions_organizationId_status_createdAt_id_idx"],
+    ] as const) {
+      expectIndexRangeScan(await planOf(exportCsvQuery(scope.organizationId, filters, limit)), index);
+    }
+  });
+
+  it("priority-signal recent failures: a range on the (…, status, updatedAt) indexes", async () => {
+    for (const [environment, index] of [
+      [undefined, "remediation_actions_organizationId_status_updatedAt_idx"],
+      ["production", "remediation_actions_organizationId_environment_status_updat_idx"],
+    ] as const) {
+      const plan = await planOf(recentFailuresQuery(scope.organizationId, environment, new Date()));
+      expect(plan.map((n) => n["Node Type"])).not.toContain("Seq Scan");
+      expect(plan.map((n) => n["Index Name"]).filter(Boolean)).toEqual([index]);
+      // The whole signal statement: the same failures scan plus the counters' primary key.
+      const whole = await planOf(prioritySignalQuery(scope.organizationId, environment, new Date()));
+      expect(
+        whole.filter((n) => n["Relation Name"] === "remediation_actions").map((n) => n["Node Type"]),
+      ).not.toContain("Seq Scan");
+      expect(new Set(whole.map((n) => n["Index Name"]).filter(Boolean))).toEqual(
+        new Set([index, "remediation_counters_pkey"]),
+      );
+    }
+  });
+});

@@ -1,0 +1,45 @@
+import { Prisma } from "@/generated/prisma/client";
+import { type Queryable, queryRows } from "../client";
+
+/**
+ * The users store: accounts that sign in to the browser UI (docs/data-model.md#users). Users are
+ * not tenant data: an account belongs to organizations through its memberships.
+ */
+
+export interface UserAccount {
+  id: string;
+  email: string;
+  name: string;
+  passwordHash: string;
+}
+
+/**
+ * The account with this email, compared case-insensitively (the oldest one should two accounts
+ * differ only in case), or undefined.
+ */
+export async function findUserByEmail(q: Queryable, email: string): Promise<UserAccount | undefined> {
+  const [row] = await queryRows<UserAccount>(
+    q,
+    Prisma.sql`
+    SELECT id, email, name, "passwordHash" FROM users
+    WHERE lower(email) = lower(${email})
+    ORDER BY "createdAt", id
+    LIMIT 1`,
+  );
+  return row;
+}
+
+/** Creates an account and returns its id. */
+export async function insertUser(
+  q: Queryable,
+  user: { email: string; name: string; passwordHash: string },
+): Promise<string> {
+  const [row] = await queryRows<{ id: string }>(
+    q,
+    Prisma.sql`
+    INSERT INTO users (id, email, name, "passwordHash")
+    VALUES (gen_random_uuid(), ${user.email}, ${user.name}, ${user.passwordHash})
+    RETURNING id`,
+  );
+  return row!.id;
+}

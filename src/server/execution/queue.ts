@@ -1,0 +1,81 @@
+import type { PgBoss, Queue } from "pg-boss";
+import { z } from "zod";
+import type { Tx } from "@/server/db/client";
+import { senderBoss } from "@/server/jobs/boss";
+import { bossExecutor } from "@/server/jobs/tx-executor";
+import { type ExecutionSettings, executionSettings } from "./settings";
+
+/** The execution queue: name, payload and options in one place (docs/adr/0006-one-execution-job-per-attempt.md). */
+export const EXECUTE_QUEUE = "remediation-execute";
+
+export const executePayloadSchema = z.object({ actionId: z.string(), organizationId: z.string() });
+export type ExecutePayload = z.infer<typeof executePayloadSchema>;
+
+/**
+ * One job = one attempt. Executor retries do NOT go through pg-boss's retry: after a transient
+ * failure the handler records EXECUTION_RETRY and, in that same transaction, completes its job
+ * and creates the next one with `startAfter` = now + the backoff. That is as crash-safe as
+ * pg-boss's retryDelay (the pending retry is a row, not a sleeping process), keeps the action's
+ * `attempts` the one count of attempts, and makes the recorded next delay exact. pg-boss's own
+ * retries (retryLimit) are left for re-delivery when a worker dies (heartbeat) or a handler hits
+ * a database error; the re-delivered job re-runs the action as a new attempt.
+ *
+ * `exclusive`: at most one created/retry/active job per singletonKey (= actionId). A second
+ * enqueue of an action that already has a pending or running job inserts nothing, and two
+ * workers can never hold jobs for the same action at once.
+ */
+export function executeQueueOptions(settings: ExecutionSettings = executionSettings()): Omit<Queue, "name"> {
+  return {
+    policy: "exclusive",
+    // Wakes workers at once through LISTEN/NOTIFY (pickup in milliseconds instead of a poll).
+    notify: true,
+    retryLimit: 5,
+    retryDelay: 1,
+    retryBackoff: true,
+    retryDelayMax: 60,
+    // One attempt is bounded by the executor timeout; the margin covers the database writes.
+    expireInSeconds: Math.ceil(settings.attemptBoundMs / 1000) + 60,
+    // A worker that dies mid-attempt stops touching its job; pg-boss re-delivers it after this.
+    heartbeatSeconds: settings.heartbeatSeconds,
+  };
+}
+
+let queueReady: Promise<void> | undefined;
+
+/** Creates the queue once per process (idempotent across processes); call before `enqueueExecution`. */
+export function ensureExecuteQueue(): Promise<void> {
+  queueReady ??= senderBoss()
+    .then((boss) => boss.createQueue(EXECUTE_QUEUE, executeQueueOptions()))
+    .catch((err) => {
+      queueReady = undefined;
+      throw err;
+    });
+  return queueReady;
+}
+
+/**
+ * The one way to put an action on the execution queue: inserts the job inside `tx` (the
+ * transaction that moved the action to QUEUED, or recorded the retry), optionally due at
+ * `startAfter`. The singleton key makes a second enqueue of an action that still has a pending
+ * or running job a no-op. Returns whether a job was created. `boss`: the worker's own instance,
+ * when the caller has one (the sender instance otherwise).
+ */
+export async function enqueueExecution(
+  tx: Tx,
+  payload: ExecutePayload,
+  options: { startAfter?: Date; boss?: PgBoss } = {},
+): Promise<boolean> {
+  const boss = options.boss ?? (await senderBoss());
+  const id = await boss.send(EXECUTE_QUEUE, payload, {
+    db: bossExecutor(tx),
+    singletonKey: payload.actionId,
+    ...(options.startAfter ? { startAfter: options.startAfter } : {}),
+  });
+  return id !== null;
+}
+
+/** The queue's job table (its own when partitioned), for the reconciler's "no live job" check. */
+export async function executeJobTable(boss: PgBoss): Promise<{ queue: string; table: string }> {
+  const queue = await boss.getQueue(EXECUTE_QUEUE);
+  return { queue: EXECUTE_QUEUE, table: queue?.table ?? "job" };
+}

@@ -1,0 +1,170 @@
+import { describe, expect, it } from "vitest";
+import { PERMISSIONS, ROLE_PERMISSIONS } from "@/lib/permissions";
+import { verifyBearerToken } from "@/server/auth/bearer";
+import type { Principal } from "@/server/auth/principal-types";
+import { db } from "@/server/db/client";
+import { orgScope } from "@/server/db/scoped";
+import { ACTIVITY_DAYS, getActivityByDay } from "@/server/remediation/get-activity-by-day";
+import { seedActions, seedIncident } from "@/server/remediation/test-support";
+import { enforceRetention } from "@/server/reporting/enforce-retention";
+import { previewRetention } from "@/server/reporting/preview-retention";
+import { createCaller } from "@/server/root";
+import { createTestOrganization } from "@/test/db";
+
+const DAY = 86_400_000;
+
+function sessionCaller(organizationId: string, permissions: readonly string[], via: Principal["via"] = "session") {
+  return createCaller({
+    principal: { userId: "admin-1", organizationId, permissions: [...permissions], via, email: "a@x.test" },
+    headers: new Headers(),
+  });
+}
+
+describe("getActivityByDay", () => {
+  it("counts the organization's actions per UTC day and status over 14 days, empty days included", async () => {
+    const org = await createTestOrganization("ui-activity");
+    const other = await createTestOrganization("ui-activity-other");
+    const incident = await seedIncident(org);
+    const now = new Date("2026-11-28T12:00:00.000Z");
+    await seedActions(org, {
+      count: 3,
+      status: "COMPLETED",
+      incidentId: incident,
+      createdAt: new Date("2026-11-28T10:00:00Z"),
+    });
+    await seedActions(org, {
+      count: 2,
+      status: "FAILED",
+      incidentId: incident,
+      createdAt: new Date("2026-11-28T00:00:01Z"),
+    });
+    await seedActions(org, {
+      count: 1,
+      status: "PENDING_APPROVAL",
+      incidentId: incident,
+      createdAt: new Date("2026-11-20T23:59:59Z"),
+      environment: "staging",
+    });
+    // Outside the window (day 15) and another organization's rows: not counted.
+    await seedActions(org, {
+      count: 4,
+      status: "COMPLETED",
+      incidentId: incident,
+      createdAt: new Date("2026-11-14T23:00:00Z"),
+    });
+    await seedActions(other, { count: 5, status: "COMPLETED", incidentId: await seedIncident(other), createdAt: now });
+
+    const days = await getActivityByDay({ db: db(), scope: orgScope(org) }, {}, now);
+    expect(days).toHaveLength(ACTIVITY_DAYS);
+    expect(days[0]?.day).toBe("2026-11-15");
+    expect(days.at(-1)).toMatchObject({ day: "2026-11-28", total: 5, counts: { COMPLETED: 3, FAILED: 2, QUEUED: 0 } });
+    expect(days.find((d) => d.day === "2026-11-20")).toMatchObject({ total: 1, counts: { PENDING_APPROVAL: 1 } });
+    expect(days.reduce((n, d) => n + d.total, 0)).toBe(6);
+
+    const staging = await getActivityByDay({ db: db(), scope: orgScope(org) }, { environment: "staging" }, now);
+    expect(staging.reduce((n, d) => n + d.total, 0)).toBe(1);
+  });
+
+  it("is served to viewers through ui.activityByDay", async () => {
+    const org = await createTestOrganization("ui-activity-proc");
+    const days = await sessionCaller(org, ROLE_PERMISSIONS.viewer).ui.activityByDay({});
+    expect(days).toHaveLength(ACTIVITY_DAYS);
+    expect(days.every((d) => d.total === 0)).toBe(true);
+  });
+});
+
+describe("ui.mintToken", () => {
+  it("signs a token for the admin's own user and organization with the chosen subset", async () => {
+    const org = await createTestOrganization("ui-token");
+    const minted = await sessionCaller(org, PERMISSIONS).ui.mintToken({
+      permissions: ["remediation:view", "remediation:view", "remediation:approve"],
+      ttlSeconds: 600,
+    });
+    const principal = await verifyBearerToken(minted.token);
+    expect(principal).toMatchObject({ userId: "admin-1", organizationId: org, email: "a@x.test" });
+    expect(principal.permissions).toEqual(["remediation:view", "remediation:approve"]);
+    expect(Math.abs(minted.expiresAt.getTime() - Date.now() - 600_000)).toBeLessThan(5_000);
+  });
+
+  it("refuses permissions the caller does not hold, non-admins, token callers and unbounded lifetimes", async () => {
+    const org = await createTestOrganization("ui-token-refused");
+    const adminWithoutIncidents = PERMISSIONS.filter((p) => p !== "incident:write");
+    await expect(
+      sessionCaller(org, adminWithoutIncidents).ui.mintToken({ permissions: ["incident:write"], ttlSeconds: 600 }),
+    ).rejects.toMatchObject({
+      code: "FORBIDDEN",
+      message: "You cannot grant permissions you do not hold: incident:write",
+    });
+    await expect(
+      sessionCaller(org, ROLE_PERMISSIONS.operator).ui.mintToken({
+        permissions: ["remediation:view"],
+        ttlSeconds: 600,
+      }),
+    ).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(
+      sessionCaller(org, PERMISSIONS, "token").ui.mintToken({ permissions: ["remediation:view"], ttlSeconds: 600 }),
+    ).rejects.toMatchObject({
+      code: "FORBIDDEN",
+      message: "API tokens can only be minted from a signed-in browser session",
+    });
+    for (const ttlSeconds of [59, 30 * 86_400 + 1, 1.5]) {
+      await expect(
+        sessionCaller(org, PERMISSIONS).ui.mintToken({ permissions: ["remediation:view"], ttlSeconds }),
+      ).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    }
+    await expect(
+      sessionCaller(org, PERMISSIONS).ui.mintToken({ permissions: [], ttlSeconds: 600 }),
+    ).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+    });
+  });
+});
+
+describe("previewRetention", () => {
+  it("counts exactly the rows enforce-retention then deletes, with the same cutoff", async () => {
+    const org = await createTestOrganization("ui-retention");
+    const incident = await seedIncident(org);
+    const now = new Date();
+    const old = new Date(now.getTime() - 40 * DAY);
+    for (const status of ["COMPLETED", "FAILED", "REJECTED", "PENDING_APPROVAL", "QUEUED", "EXECUTING"]) {
+      await seedActions(org, { count: 2, status, incidentId: incident, createdAt: old });
+    }
+    await seedActions(org, { count: 3, status: "COMPLETED", incidentId: incident, createdAt: now });
+
+    const scope = orgScope(org);
+    const preview = await previewRetention({ db: db(), scope }, now);
+    expect(preview).toMatchObject({ retentionDays: 30, eligibleCount: 6 });
+    expect(preview.cutoff.getTime()).toBe(now.getTime() - 30 * DAY);
+    const result = await enforceRetention({ db: db(), scope }, { now });
+    expect(result.deletedCount).toBe(preview.eligibleCount);
+    expect(result.cutoff).toEqual(preview.cutoff);
+  });
+});
+
+describe("ui.members", () => {
+  it("lists only the caller's organization's members with their names", async () => {
+    const org = await createTestOrganization("ui-members");
+    const other = await createTestOrganization("ui-members-other");
+    const suffix = org.slice(-8);
+    await db().user.create({
+      data: {
+        email: `m-${suffix}@x.test`,
+        name: "Mia Member",
+        passwordHash: "x",
+        memberships: { create: { organizationId: org, role: "operator" } },
+      },
+    });
+    await db().user.create({
+      data: {
+        email: `o-${suffix}@x.test`,
+        name: "Otto Other",
+        passwordHash: "x",
+        memberships: { create: { organizationId: other, role: "admin" } },
+      },
+    });
+    const members = await sessionCaller(org, ROLE_PERMISSIONS.viewer).ui.members();
+    expect(members).toEqual([
+      expect.objectContaining({ name: "Mia Member", email: `m-${suffix}@x.test`, role: "operator" }),
+    ]);
+  });
+});

@@ -1,0 +1,275 @@
+// The test kit's factories: organizations, users, principals and tokens, incidents, actions in any
+// status (optionally with their execution job), events. Everything goes through the stores and
+// use-case helpers the product itself uses; each factory has defaults and takes overrides.
+import { randomUUID } from "node:crypto";
+import type { z } from "zod";
+import type { actionRequestInput } from "@/lib/action-request";
+import { PERMISSIONS, ROLE_PERMISSIONS, type RoleName } from "@/lib/permissions";
+import type { Severity } from "@/lib/schemas";
+import { signToken } from "@/server/auth/bearer";
+import { hashPassword } from "@/server/auth/password";
+import type { Principal } from "@/server/auth/principal-types";
+import { db, transaction } from "@/server/db/client";
+import { type ActionLoad, insertActions } from "@/server/db/stores/actions";
+import { type ActionEventType, appendEvent } from "@/server/db/stores/events";
+import { claimIdempotencyKey } from "@/server/db/stores/idempotency-keys";
+import { insertIncident, insertSuggestions, type SuggestionFields } from "@/server/db/stores/incidents";
+import { insertMembership } from "@/server/db/stores/memberships";
+import { ensureOrganization } from "@/server/db/stores/organizations";
+import { insertUser } from "@/server/db/stores/users";
+import { enqueueExecution, ensureExecuteQueue } from "@/server/execution/queue";
+
+export const ALL_PERMISSIONS: readonly string[] = PERMISSIONS;
+export const DEFAULT_USER_ID = "user-1";
+
+// ── organizations, users, principals, tokens ─────────────────────────────────────────────────
+
+/** A fresh organization (`<prefix>-<random>`): each test its own, inside the file's database. */
+export async function createOrganization(prefix = "org", overrides: { id?: string; name?: string } = {}) {
+  const id = overrides.id ?? `${prefix}-${randomUUID().slice(0, 8)}`;
+  await ensureOrganization(db(), id, overrides.name ?? `Test ${id}`);
+  return id;
+}
+
+export const DEFAULT_PASSWORD = "test-password";
+let defaultPasswordHash: Promise<string> | undefined;
+
+export interface TestUser {
+  id: string;
+  email: string;
+  name: string;
+  password: string;
+  role: RoleName;
+  organizationId: string;
+}
+
+/** A user who signs in with `password` and is a member of the organization with `role`. */
+export async function createUser(
+  organizationId: string,
+  overrides: { role?: RoleName; email?: string; name?: string; password?: string } = {},
+): Promise<TestUser> {
+  const role = overrides.role ?? "operator";
+  const password = overrides.password ?? DEFAULT_PASSWORD;
+  // bcrypt is slow on purpose; the default password is hashed once per test file.
+  if (password === DEFAULT_PASSWORD) defaultPasswordHash ??= hashPassword(password);
+  const passwordHash = await (password === DEFAULT_PASSWORD ? defaultPasswordHash! : hashPassword(password));
+  const email = overrides.email ?? `${role}-${randomUUID().slice(0, 8)}@test.local`;
+  const name = overrides.name ?? `Test ${role}`;
+  const id = await transaction(db(), async (tx) => {
+    const userId = await insertUser(tx, { email, name, passwordHash });
+    await insertMembership(tx, organizationId, { userId, role });
+    return userId;
+  });
+  return { id, email, name, password, role, organizationId };
+}
+
+export interface PrincipalOverrides {
+  /** Default: every permission (or the role's, when `role` is given). */
+  permissions?: readonly string[];
+  role?: RoleName;
+  userId?: string;
+}
+
+export function principalFor(organizationId: string, overrides: PrincipalOverrides = {}): Principal {
+  const permissions = overrides.permissions ?? (overrides.role ? ROLE_PERMISSIONS[overrides.role] : ALL_PERMISSIONS);
+  return {
+    userId: overrides.userId ?? DEFAULT_USER_ID,
+    organizationId,
+    permissions: [...permissions],
+    ...(overrides.role ? { role: overrides.role } : {}),
+    via: "token",
+  };
+}
+
+/** A real API token (HS256, AUTH_SECRET) for the organization. */
+export function tokenFor(
+  organizationId: string,
+  overrides: { permissions?: readonly string[]; sub?: string; ttlSeconds?: number } = {},
+): Promise<string> {
+  return signToken({
+    sub: overrides.sub ?? DEFAULT_USER_ID,
+    organizationId,
+    permissions: overrides.permissions ?? ALL_PERMISSIONS,
+    ttlSeconds: overrides.ttlSeconds ?? 300,
+  });
+}
+
+/** `Bearer <token>`: the Authorization header value. */
+export async function bearer(
+  organizationId: string,
+  overrides: { permissions?: readonly string[]; sub?: string; ttlSeconds?: number } = {},
+): Promise<string> {
+  return `Bearer ${await tokenFor(organizationId, overrides)}`;
+}
+
+// ── incidents ────────────────────────────────────────────────────────────────────────────────
+
+export interface IncidentOverrides {
+  title?: string;
+  serviceName?: string;
+  environment?: string;
+  severity?: Severity;
+  summary?: string | null;
+  externalId?: string | null;
+  suggestions?: Partial<SuggestionFields>[];
+}
+
+/** An OPEN incident with its suggestions (none unless given); returns its id. */
+export async function createIncident(organizationId: string, overrides: IncidentOverrides = {}): Promise<string> {
+  return transaction(db(), async (tx) => {
+    const id = await insertIncident(tx, organizationId, {
+      title: overrides.title ?? "API latency",
+      serviceName: overrides.serviceName ?? "api-gateway",
+      environment: overrides.environment ?? "production",
+      severity: overrides.severity ?? "HIGH",
+      summary: overrides.summary ?? null,
+      externalId: overrides.externalId ?? null,
+    });
+    const suggestions = (overrides.suggestions ?? []).map((s) => ({
+      title: s.title ?? "Restart the service",
+      description: s.description ?? null,
+      actionType: s.actionType ?? "restart-service",
+      parameters: s.parameters ?? { service: overrides.serviceName ?? "api-gateway" },
+      confidence: s.confidence ?? null,
+    }));
+    await insertSuggestions(tx, organizationId, id, suggestions);
+    return id;
+  });
+}
+
+/** `count` incidents (one transaction); ids in creation order. */
+export async function createIncidents(
+  organizationId: string,
+  count: number,
+  overrides: Omit<IncidentOverrides, "externalId" | "suggestions"> = {},
+): Promise<string[]> {
+  return transaction(db(), async (tx) => {
+    const ids: string[] = [];
+    for (let i = 0; i < count; i++) {
+      ids.push(
+        await insertIncident(tx, organizationId, {
+          title: overrides.title ?? `incident ${i + 1}`,
+          serviceName: overrides.serviceName ?? "api-gateway",
+          environment: overrides.environment ?? "production",
+          severity: overrides.severity ?? "HIGH",
+          summary: overrides.summary ?? null,
+          externalId: null,
+        }),
+      );
+    }
+    return ids;
+  });
+}
+
+// ── actions and events ───────────────────────────────────────────────────────────────────────
+
+/** Any field of the stored action; plus the job and events to create with it. */
+export interface ActionOverrides extends Partial<ActionLoad> {
+  /** Insert its execution job in the same transaction, as the request/approve use cases do. */
+  enqueue?: boolean;
+  /** Events to append for it (actor: performedBy), in this order. */
+  events?: readonly ActionEventType[];
+}
+
+/** Many actions: row i is `i` seconds older than `createdAt` (default now); `each(i)` overrides one row. */
+export interface ActionBatch extends Omit<ActionOverrides, "id"> {
+  count: number;
+  each?: (index: number) => ActionOverrides;
+}
+
+const CHUNK = 5_000;
+
+function actionRow(incidentId: string, o: ActionOverrides): ActionLoad {
+  return {
+    id: o.id ?? randomUUID(),
+    incidentId: o.incidentId ?? incidentId,
+    actionType: o.actionType ?? "restart-service",
+    parameters: o.parameters ?? { service: "api-gateway" },
+    serviceName: o.serviceName === undefined ? "api-gateway" : o.serviceName,
+    environment: o.environment ?? "production",
+    severity: o.severity ?? "HIGH",
+    status: o.status ?? "QUEUED",
+    attempts: o.attempts ?? 0,
+    performedBy: o.performedBy ?? DEFAULT_USER_ID,
+    details: o.details ?? {},
+    error: o.error ?? null,
+    ...(o.createdAt ? { createdAt: o.createdAt } : {}),
+    ...(o.updatedAt ? { updatedAt: o.updatedAt } : {}),
+  };
+}
+
+function batchRows({ count, each, createdAt, ...shared }: ActionBatch): ActionOverrides[] {
+  const newest = (createdAt ?? new Date()).getTime();
+  return Array.from({ length: count }, (_, i) => ({ ...shared, createdAt: new Date(newest - i * 1000), ...each?.(i) }));
+}
+
+/**
+ * Actions in any status, through the actions store (the counters trigger counts them). Rows
+ * without an `incidentId` get one new incident. `rows` one by one, or a batch (`count`).
+ * Returns the ids in row order.
+ */
+export async function createActions(organizationId: string, spec: ActionBatch | ActionOverrides[]): Promise<string[]> {
+  const perRow = Array.isArray(spec) ? spec : batchRows(spec);
+  const incidentId = perRow.every((r) => r.incidentId) ? "" : await createIncident(organizationId);
+  const rows = perRow.map((r) => actionRow(incidentId, r));
+  if (perRow.some((r) => r.enqueue)) await ensureExecuteQueue();
+  for (let start = 0; start < rows.length; start += CHUNK) {
+    await transaction(db(), async (tx) => {
+      const chunk = rows.slice(start, start + CHUNK);
+      await insertActions(tx, organizationId, chunk);
+      for (const [i, row] of chunk.entries()) {
+        const overrides = perRow[start + i]!;
+        for (const type of overrides.events ?? []) {
+          await appendEvent(tx, organizationId, { actionId: row.id, type, actor: row.performedBy });
+        }
+        if (overrides.enqueue) await enqueueExecution(tx, { actionId: row.id, organizationId });
+      }
+    });
+  }
+  return rows.map((r) => r.id);
+}
+
+/** One action (default: QUEUED, production, restart-service of api-gateway, no job); its id. */
+export async function createAction(organizationId: string, overrides: ActionOverrides = {}): Promise<string> {
+  const [id] = await createActions(organizationId, [overrides]);
+  return id!;
+}
+
+/** One audit event for an action, as the use cases append them. */
+export async function createEvent(
+  organizationId: string,
+  actionId: string,
+  event: { type: ActionEventType; actor?: string; data?: Record<string, unknown> },
+): Promise<void> {
+  await appendEvent(db(), organizationId, { actionId, actor: DEFAULT_USER_ID, ...event });
+}
+
+/** An Idempotency-Key of the organization, as a request leaves it (claimed a day before it expires). */
+export async function createIdempotencyKey(
+  organizationId: string,
+  key: { key: string; expiresAt: Date; requestHash?: string; actionId?: string },
+): Promise<void> {
+  await claimIdempotencyKey(db(), organizationId, {
+    key: key.key,
+    requestHash: key.requestHash ?? "h",
+    actionId: key.actionId ?? randomUUID(),
+    now: new Date(key.expiresAt.getTime() - 86_400_000),
+    expiresAt: key.expiresAt,
+  });
+}
+
+// ── request bodies ───────────────────────────────────────────────────────────────────────────
+
+export type ActionRequestBody = z.input<typeof actionRequestInput>;
+
+/** A valid request body (staging, no approval needed); overrides may be invalid on purpose. */
+export function requestBody(incidentId: string, overrides: Record<string, unknown> = {}): ActionRequestBody {
+  return {
+    incidentId,
+    actionType: "restart-service",
+    parameters: { service: "api-gateway" },
+    environment: "staging",
+    severity: "HIGH",
+    ...overrides,
+  } as ActionRequestBody;
+}
