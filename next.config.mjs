@@ -1,6 +1,6 @@
 /** @type {import('next').NextConfig} */
 
-// REST paths live at the root (contract §1) but /incidents is also an operator page: API calls
+// REST paths live at the root (docs/behaviour.md#shape) but /incidents is also an operator page: API calls
 // (a bearer token, or no `Accept: text/html` and not a client-side navigation) go to the REST
 // adapter; browser navigations render the page.
 const restRewrites = [

@@ -36,9 +36,7 @@ async function query<T>(sql: Prisma.Sql): Promise<T[]> {
 }
 
 async function counts(organizationId: string, environment?: string): Promise<Counts> {
-  const rows = await query<{ status: keyof Counts; count: string }>(
-    countByStatusQuery(organizationId, environment),
-  );
+  const rows = await query<{ status: keyof Counts; count: string }>(countByStatusQuery(organizationId, environment));
   const out: Counts = { PENDING_APPROVAL: 0, QUEUED: 0, EXECUTING: 0, COMPLETED: 0, FAILED: 0, REJECTED: 0 };
   for (const row of rows) out[row.status] = Number(row.count);
   return out;
@@ -68,7 +66,9 @@ async function route(url: URL, organizationId: string): Promise<unknown> {
   if (history) {
     const incidentId = decodeURIComponent(history[1]!);
     if (!isUuid(incidentId)) return [];
-    return (await query<RawActionRow>(listActionsQuery(organizationId, { incidentId, limit: HISTORY_LIMIT }))).map(toAction);
+    return (await query<RawActionRow>(listActionsQuery(organizationId, { incidentId, limit: HISTORY_LIMIT }))).map(
+      toAction,
+    );
   }
   if (url.pathname === "/remediation/stats") {
     return statsFromCounts(await counts(organizationId, environment));

@@ -1,11 +1,24 @@
 // `npm run check` step: every `docs/<page>.md#<anchor>` a comment (or doc) points at must exist,
-// and nothing cites the external contract by section. Anchors are explicit `<a id="…">` tags or
+// every source file a Markdown page names must exist, and nothing cites the external contract
+// by section. Anchors are explicit `<a id="…">` tags or
 // GitHub-style heading slugs.
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 
 const root = path.resolve(import.meta.dirname, "..");
-const SCANNED = ["src", "e2e", "scripts", "bench", "prisma", "docs", "README.md"];
+const SCANNED = [
+  "src",
+  "e2e",
+  "scripts",
+  "bench",
+  "prisma",
+  "docs",
+  "README.md",
+  "next.config.mjs",
+  "playwright.config.ts",
+  "vitest.config.ts",
+  ".ci",
+];
 const SELF = "scripts/check-doc-links.ts";
 const SKIP = new Set(["node_modules", "generated", ".next", "results"]);
 
@@ -42,11 +55,18 @@ function anchorsOf(page: string): Set<string> | null {
 
 const problems: string[] = [];
 for (const file of SCANNED.flatMap(files)) {
-  if (!/\.(ts|tsx|mjs|cjs|md|prisma|sql)$/.test(file)) continue;
+  if (!/(\.(ts|tsx|mjs|cjs|md|prisma|sql)|^\.ci\/run)$/.test(file)) continue;
   const text = readFileSync(path.join(root, file), "utf8");
   text.split("\n").forEach((line, i) => {
     const where = `${file}:${i + 1}`;
-    if (/contract §|CONTRACT\.md/.test(line) && !file.startsWith("docs/") && file !== SELF) problems.push(`${where}: cites the contract`);
+    if (/contract §|CONTRACT\.md/.test(line) && !file.startsWith("docs/") && file !== SELF)
+      problems.push(`${where}: cites the contract`);
+    // A file the documentation names must exist (a page that names a moved file misleads).
+    if (file.endsWith(".md")) {
+      for (const m of line.matchAll(/\b((?:src|scripts|bench|e2e|prisma)\/[\w\-./[\]]+\.(?:tsx?|sql|prisma))\b/g)) {
+        if (!existsSync(path.join(root, m[1]!))) problems.push(`${where}: ${m[1]} does not exist`);
+      }
+    }
     for (const m of line.matchAll(/docs\/([\w\-/]+\.md)(?:#([\w-]+))?/g)) {
       const page = `docs/${m[1]}`;
       const anchors = anchorsOf(page);

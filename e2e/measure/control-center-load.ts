@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { chromium, type Page, type Response, request } from "@playwright/test";
 import pg from "pg";
-import { DEMO_PASSWORD } from "../fixtures/env";
+import { DEMO_PASSWORD } from "@/server/demo/demo-data";
 import { closeE2eDb, seedOrganization } from "../fixtures/seed";
 
 // `npx tsx e2e/measure/control-center-load.ts [actions=100000] [runs=5]`

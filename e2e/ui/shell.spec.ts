@@ -1,3 +1,4 @@
+import { DEMO_USERS } from "@/server/demo/demo-data";
 import { expect, signIn, test } from "../fixtures/test";
 
 test("an anonymous visitor is sent to sign-in", async ({ page }) => {
@@ -10,7 +11,7 @@ test("wrong password is refused with a message", async ({ page, consoleErrors })
   // next-auth answers the refused credentials with a 401, which Chromium logs.
   consoleErrors.allow(/status of 401 .*\/api\/auth\/callback\/credentials/);
   await page.goto("/signin");
-  await page.getByLabel("Email").fill("operator@demo.local");
+  await page.getByLabel("Email").fill(DEMO_USERS.operator.email);
   await page.getByLabel("Password").fill("not-the-password");
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByText("Invalid email or password")).toBeVisible();

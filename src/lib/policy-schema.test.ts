@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { zodIssues } from "@/server/errors";
 import { updatePolicyInput } from "@/lib/policy-schema";
+import { zodIssues } from "@/server/errors";
 
 const issues = (value: unknown) => {
   const result = updatePolicyInput.safeParse(value);

@@ -15,7 +15,7 @@ const isoInstant = z.iso
 
 const NORMALISED = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
-export const freezeWindowSchema = z
+const freezeWindowSchema = z
   .strictObject({
     start: isoInstant,
     end: isoInstant,
@@ -28,13 +28,11 @@ export const freezeWindowSchema = z
     if (w.start >= w.end) ctx.addIssue({ code: "custom", path: ["end"], message: "end must be after start" });
   });
 
-export type FreezeWindow = z.output<typeof freezeWindowSchema>;
-
 /**
  * Denied and approval-required action types must be catalog types: a typo in a deny list would
  * otherwise silently deny nothing.
  */
-export const policyFields = {
+const policyFields = {
   requireApprovalEnvironments: list(environmentSchema),
   requireApprovalSeverities: list(severitySchema),
   requireApprovalActionTypes: list(actionTypeSchema),

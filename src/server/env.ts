@@ -113,7 +113,7 @@ function parseEnv(source: Source = process.env): Env {
 
 let cached: Env | undefined;
 
-/** The parsed environment, read once per process (again after setEnv / resetEnvCache). */
+/** The parsed environment, read once per process (again after setEnv). */
 export function env(): Env {
   cached ??= parseEnv();
   return cached;
@@ -140,12 +140,12 @@ export function setEnv(values: Partial<Record<EnvName, string>>): void {
 }
 
 /**
- * The next env() reads process.env again. With `overrides`, env() answers process.env with
- * those settings on top (undefined = unset) until the next reset, leaving process.env alone:
- * tests pass their settings this way.
+ * The configuration these variables alone give, parsed and defaulted exactly as env() parses
+ * process.env, which stays untouched and uncached: tests build the settings they pass as
+ * arguments from it (executionSettings, emailSettings, globalPolicy take an Env).
  */
-export function resetEnvCache(overrides?: Partial<Record<EnvName, string | undefined>>): void {
-  cached = overrides ? parseEnv({ ...process.env, ...overrides }) : undefined;
+export function envFrom(variables: Partial<Record<EnvName, string>>): Env {
+  return parseEnv(variables);
 }
 
 /** LOG_LEVEL alone, never throwing: the logger must work to report an invalid configuration. */

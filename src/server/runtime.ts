@@ -1,6 +1,7 @@
 import { resolveAuthSecret, resolveDatabase } from "@/server/db/bootstrap";
 import { createPrismaClient } from "@/server/db/client";
 import { migrateDatabase } from "@/server/db/migrate";
+import { DEMO_PASSWORD, DEMO_USERS } from "@/server/demo/demo-data";
 import { seedDemo } from "@/server/demo/seed-demo";
 import { env } from "@/server/env";
 import { logger } from "@/server/logger";
@@ -34,9 +35,8 @@ export async function prepareRuntime({
       const client = createPrismaClient(database.url, 1);
       try {
         if (await seedDemo(client)) {
-          logger().info(
-            "demo organization seeded: admin@demo.local / operator@demo.local / viewer@demo.local, password demo-password",
-          );
+          const emails = Object.values(DEMO_USERS).map((u) => u.email);
+          logger().info(`demo organization seeded: ${emails.join(" / ")}, password ${DEMO_PASSWORD}`);
         }
       } finally {
         await client.$disconnect();

@@ -2,21 +2,28 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import type { Permission } from "@/lib/permissions";
 import { hasPermission } from "@/lib/permissions";
+import type { GlobalPolicy } from "@/lib/policy-schema";
 import type { Principal } from "@/server/auth/principal-types";
 import { type Db, db } from "@/server/db/client";
 import { type OrgScope, orgScope } from "@/server/db/scoped";
+import type { EmailSettings } from "@/server/email";
 import { AppError, asAppError, ERROR_TABLE, errorBody, toTRPCError } from "@/server/errors";
 import { logger } from "@/server/logger";
-import type { GlobalPolicy } from "@/lib/policy-schema";
 
-export interface Context {
+/**
+ * Settings a caller supplies instead of the environment's (the test kit's `callerFor` and `rest`
+ * pass their own); each one unset is read from env() by the use case that needs it.
+ */
+export interface SettingsOverrides {
+  /** REMEDIATION_BLOCKED_ENVIRONMENTS / REMEDIATION_DENIED_ACTION_TYPES. */
+  guardrails?: GlobalPolicy | undefined;
+  /** RESEND_*, SMTP_*, REPORT_FROM_EMAIL. */
+  emailSettings?: EmailSettings | undefined;
+}
+
+export interface Context extends SettingsOverrides {
   principal: Principal | null;
   headers: Headers;
-  /**
-   * The global guardrails, when the caller supplies its own (tests: the kit's `callerFor`);
-   * unset, the use cases read REMEDIATION_BLOCKED_ENVIRONMENTS / _DENIED_ACTION_TYPES.
-   */
-  guardrails?: GlobalPolicy | undefined;
 }
 
 /** Procedure metadata read by the REST adapter (403 before the body is read) and OpenAPI. */
@@ -51,7 +58,7 @@ const normaliseErrors = t.middleware(async ({ next, path }) => {
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure.use(normaliseErrors);
+const publicProcedure = t.procedure.use(normaliseErrors);
 
 export interface AuthedContext extends Context {
   principal: Principal;
@@ -84,8 +91,18 @@ const AUTHORIZED = Symbol("authorized");
 type MarkedContext = Context & { [AUTHORIZED]?: Permission };
 
 /** A context already authorized for `permission` (throws 401/403 like the middleware would). */
-export function authorizedContext(principal: Principal | null, permission: Permission, headers: Headers): Context {
-  const context: MarkedContext = { principal: authorize(principal, permission), headers, [AUTHORIZED]: permission };
+export function authorizedContext(
+  principal: Principal | null,
+  permission: Permission,
+  headers: Headers,
+  settings: SettingsOverrides = {},
+): Context {
+  const context: MarkedContext = {
+    ...settings,
+    principal: authorize(principal, permission),
+    headers,
+    [AUTHORIZED]: permission,
+  };
   return context;
 }
 

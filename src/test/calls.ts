@@ -1,33 +1,36 @@
 // Calling the product as its clients do: the tRPC caller with a principal (what the browser's
 // procedures run), and one REST request through the real adapter with a real bearer token.
-import type { GlobalPolicy } from "@/lib/policy-schema";
 import { handleRest } from "@/server/rest/handler";
 import { createCaller } from "@/server/root";
+import type { SettingsOverrides } from "@/server/trpc";
 import { bearer, type PrincipalOverrides, principalFor } from "./factories";
 
-export interface CallerOptions extends PrincipalOverrides {
+/**
+ * Who calls (principal overrides), the request headers, and settings instead of the environment's
+ * (`guardrails`, `emailSettings`: src/test/settings.ts).
+ */
+interface CallerOptions extends PrincipalOverrides, SettingsOverrides {
   headers?: Record<string, string>;
-  /** Global guardrails for this caller's use cases (default: the environment's, i.e. none in tests). */
-  guardrails?: GlobalPolicy;
 }
 
 /** The tRPC server-side caller for a principal of the organization (every permission by default). */
 export function callerFor(organizationId: string, options: CallerOptions = {}) {
-  const { headers, guardrails, ...principal } = options;
+  const { headers, guardrails, emailSettings, ...principal } = options;
   return createCaller({
     principal: principalFor(organizationId, principal),
     headers: new Headers(headers),
-    ...(guardrails ? { guardrails } : {}),
+    guardrails,
+    emailSettings,
   });
 }
 
 /** Who a REST call is made as: a literal Authorization value, a token to sign, or nobody (null). */
-export type RestAuth =
+type RestAuth =
   | string
   | null
   | { organizationId: string; permissions?: readonly string[]; sub?: string; ttlSeconds?: number };
 
-export interface RestOptions {
+export interface RestOptions extends SettingsOverrides {
   auth?: RestAuth;
   /** Sent as JSON (content-type: application/json). */
   body?: unknown;
@@ -50,5 +53,6 @@ export async function rest(method: string, path: string, options: RestOptions = 
     body = JSON.stringify(options.body);
     headers["content-type"] = "application/json";
   }
-  return handleRest(new Request(`http://test${path}`, { method, headers, body }));
+  const settings = { guardrails: options.guardrails, emailSettings: options.emailSettings };
+  return handleRest(new Request(`http://test${path}`, { method, headers, body }), settings);
 }

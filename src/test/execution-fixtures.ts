@@ -11,16 +11,11 @@ import { findAction, findExecutionState } from "@/server/db/stores/actions";
 import { listEventsOfAction } from "@/server/db/stores/events";
 import { createExecuteJob, createReconcileExecutionsJob } from "@/server/execution/jobs";
 import { EXECUTE_QUEUE, ensureExecuteQueue } from "@/server/execution/queue";
-import { type ExecutionChoices, type ExecutionSettings, executionSettings } from "@/server/execution/settings";
+import type { ExecutionSettings } from "@/server/execution/settings";
 import { senderBoss } from "@/server/jobs/boss";
 import { type RunningWorker, startWorker } from "@/server/jobs/worker";
 
 // ── settings ─────────────────────────────────────────────────────────────────────────────────
-
-/** Execution settings for a test: the environment's defaults with `overrides` on top. */
-export function testExecutionSettings(overrides: Partial<ExecutionChoices> = {}): ExecutionSettings {
-  return executionSettings(overrides);
-}
 
 /** The same settings as environment variables, for a worker process (README "Configuration"). */
 function settingsEnv(settings: ExecutionSettings, superviseIntervalSeconds?: number): Record<string, string> {
@@ -43,7 +38,7 @@ function settingsEnv(settings: ExecutionSettings, superviseIntervalSeconds?: num
   );
 }
 
-export interface WorkerOptions {
+interface WorkerOptions {
   /** pg-boss supervise pass (default PGBOSS_SUPERVISE_INTERVAL_SECONDS). */
   superviseIntervalSeconds?: number;
   /** Overrides of the execute job's work options (e.g. a long poll, to prove NOTIFY wakes it). */
@@ -123,14 +118,14 @@ export async function spawnWorkerProcess(
 
 // ── the webhook receiver ─────────────────────────────────────────────────────────────────────
 
-export interface ReceivedCall {
+interface ReceivedCall {
   headers: IncomingMessage["headers"];
   rawBody: Buffer;
   body: Record<string, unknown>;
 }
 
 /** Answers one call; return nothing to leave the request hanging (timeout tests). */
-export type Responder = (call: ReceivedCall, res: ServerResponse, nthCallForAction: number) => void;
+type Responder = (call: ReceivedCall, res: ServerResponse, nthCallForAction: number) => void;
 
 export interface Receiver {
   url: string;
@@ -194,13 +189,15 @@ export async function waitFor<T>(
   }
 }
 
-/** The action as stored, with its attempts and its events (oldest first), through the stores. */
+/**
+ * The action as stored, with its attempts and its events (oldest first), through the stores. One
+ * read after the other, row first: a transition writes its event in the same statement, so the
+ * events read afterwards include every one of the status read (parallel reads could miss one).
+ */
 export async function loadAction(organizationId: string, actionId: string) {
-  const [action, state, events] = await Promise.all([
-    findAction(db(), organizationId, actionId),
-    findExecutionState(db(), organizationId, actionId),
-    listEventsOfAction(db(), organizationId, actionId),
-  ]);
+  const action = await findAction(db(), organizationId, actionId);
+  const state = await findExecutionState(db(), organizationId, actionId);
+  const events = await listEventsOfAction(db(), organizationId, actionId);
   if (!action || !state) throw new Error(`action ${actionId} not found in ${organizationId}`);
   return { ...action, attempts: state.attempts, events };
 }

@@ -13,14 +13,20 @@ import { db, transaction } from "@/server/db/client";
 import { type ActionLoad, insertActions } from "@/server/db/stores/actions";
 import { type ActionEventType, appendEvent } from "@/server/db/stores/events";
 import { claimIdempotencyKey } from "@/server/db/stores/idempotency-keys";
-import { insertIncident, insertSuggestions, type SuggestionFields } from "@/server/db/stores/incidents";
+import {
+  type IncidentStatus,
+  insertIncident,
+  insertSuggestions,
+  type SuggestionFields,
+} from "@/server/db/stores/incidents";
 import { insertMembership } from "@/server/db/stores/memberships";
 import { ensureOrganization } from "@/server/db/stores/organizations";
 import { insertUser } from "@/server/db/stores/users";
 import { enqueueExecution, ensureExecuteQueue } from "@/server/execution/queue";
+import { setIncidentState } from "./simulate";
 
 export const ALL_PERMISSIONS: readonly string[] = PERMISSIONS;
-export const DEFAULT_USER_ID = "user-1";
+const DEFAULT_USER_ID = "user-1";
 
 // ── organizations, users, principals, tokens ─────────────────────────────────────────────────
 
@@ -31,21 +37,24 @@ export async function createOrganization(prefix = "org", overrides: { id?: strin
   return id;
 }
 
-export const DEFAULT_PASSWORD = "test-password";
+const DEFAULT_PASSWORD = "test-password";
 let defaultPasswordHash: Promise<string> | undefined;
 
-export interface TestUser {
+interface TestUser {
   id: string;
   email: string;
   name: string;
   password: string;
   role: RoleName;
-  organizationId: string;
+  organizationId: string | null;
 }
 
-/** A user who signs in with `password` and is a member of the organization with `role`. */
+/**
+ * A user who signs in with `password` and is a member of the organization with `role` (of none
+ * when `organizationId` is null; addMembership adds more).
+ */
 export async function createUser(
-  organizationId: string,
+  organizationId: string | null,
   overrides: { role?: RoleName; email?: string; name?: string; password?: string } = {},
 ): Promise<TestUser> {
   const role = overrides.role ?? "operator";
@@ -57,10 +66,15 @@ export async function createUser(
   const name = overrides.name ?? `Test ${role}`;
   const id = await transaction(db(), async (tx) => {
     const userId = await insertUser(tx, { email, name, passwordHash });
-    await insertMembership(tx, organizationId, { userId, role });
+    if (organizationId) await insertMembership(tx, organizationId, { userId, role });
     return userId;
   });
   return { id, email, name, password, role, organizationId };
+}
+
+/** Makes an existing user a member of another organization too. */
+export async function addMembership(organizationId: string, userId: string, role: RoleName): Promise<void> {
+  await insertMembership(db(), organizationId, { userId, role });
 }
 
 export interface PrincipalOverrides {
@@ -68,6 +82,9 @@ export interface PrincipalOverrides {
   permissions?: readonly string[];
   role?: RoleName;
   userId?: string;
+  email?: string;
+  /** Default "token" (an API client); "session" is a signed-in browser user. */
+  via?: Principal["via"];
 }
 
 export function principalFor(organizationId: string, overrides: PrincipalOverrides = {}): Principal {
@@ -77,7 +94,8 @@ export function principalFor(organizationId: string, overrides: PrincipalOverrid
     organizationId,
     permissions: [...permissions],
     ...(overrides.role ? { role: overrides.role } : {}),
-    via: "token",
+    ...(overrides.email ? { email: overrides.email } : {}),
+    via: overrides.via ?? "token",
   };
 }
 
@@ -104,7 +122,7 @@ export async function bearer(
 
 // ── incidents ────────────────────────────────────────────────────────────────────────────────
 
-export interface IncidentOverrides {
+interface IncidentOverrides {
   title?: string;
   serviceName?: string;
   environment?: string;
@@ -112,19 +130,27 @@ export interface IncidentOverrides {
   summary?: string | null;
   externalId?: string | null;
   suggestions?: Partial<SuggestionFields>[];
+  /** Default OPEN. */
+  status?: IncidentStatus;
+  /** When other than now (an incident of the past). */
+  createdAt?: Date;
 }
 
-/** An OPEN incident with its suggestions (none unless given); returns its id. */
+function incidentFields(overrides: IncidentOverrides) {
+  return {
+    title: overrides.title ?? "API latency",
+    serviceName: overrides.serviceName ?? "api-gateway",
+    environment: overrides.environment ?? "production",
+    severity: overrides.severity ?? "HIGH",
+    summary: overrides.summary ?? null,
+    externalId: overrides.externalId ?? null,
+  };
+}
+
+/** An incident with its suggestions (none unless given); returns its id. */
 export async function createIncident(organizationId: string, overrides: IncidentOverrides = {}): Promise<string> {
-  return transaction(db(), async (tx) => {
-    const id = await insertIncident(tx, organizationId, {
-      title: overrides.title ?? "API latency",
-      serviceName: overrides.serviceName ?? "api-gateway",
-      environment: overrides.environment ?? "production",
-      severity: overrides.severity ?? "HIGH",
-      summary: overrides.summary ?? null,
-      externalId: overrides.externalId ?? null,
-    });
+  const id = await transaction(db(), async (tx) => {
+    const id = await insertIncident(tx, organizationId, incidentFields(overrides));
     const suggestions = (overrides.suggestions ?? []).map((s) => ({
       title: s.title ?? "Restart the service",
       description: s.description ?? null,
@@ -135,27 +161,22 @@ export async function createIncident(organizationId: string, overrides: Incident
     await insertSuggestions(tx, organizationId, id, suggestions);
     return id;
   });
+  if (overrides.status || overrides.createdAt) {
+    await setIncidentState(organizationId, id, { status: overrides.status, createdAt: overrides.createdAt });
+  }
+  return id;
 }
 
-/** `count` incidents (one transaction); ids in creation order. */
+/** `count` OPEN incidents without suggestions ("incident 1", …), in one transaction; ids in order. */
 export async function createIncidents(
   organizationId: string,
   count: number,
-  overrides: Omit<IncidentOverrides, "externalId" | "suggestions"> = {},
+  overrides: Omit<IncidentOverrides, "externalId" | "suggestions" | "status" | "createdAt"> = {},
 ): Promise<string[]> {
   return transaction(db(), async (tx) => {
     const ids: string[] = [];
-    for (let i = 0; i < count; i++) {
-      ids.push(
-        await insertIncident(tx, organizationId, {
-          title: overrides.title ?? `incident ${i + 1}`,
-          serviceName: overrides.serviceName ?? "api-gateway",
-          environment: overrides.environment ?? "production",
-          severity: overrides.severity ?? "HIGH",
-          summary: overrides.summary ?? null,
-          externalId: null,
-        }),
-      );
+    for (let i = 1; i <= count; i++) {
+      ids.push(await insertIncident(tx, organizationId, incidentFields({ title: `incident ${i}`, ...overrides })));
     }
     return ids;
   });
@@ -167,12 +188,12 @@ export async function createIncidents(
 export interface ActionOverrides extends Partial<ActionLoad> {
   /** Insert its execution job in the same transaction, as the request/approve use cases do. */
   enqueue?: boolean;
-  /** Events to append for it (actor: performedBy), in this order. */
-  events?: readonly ActionEventType[];
+  /** Its audit events, appended in this order (a type alone: actor performedBy, no data). */
+  events?: readonly (ActionEventType | { type: ActionEventType; actor?: string; data?: Record<string, unknown> })[];
 }
 
 /** Many actions: row i is `i` seconds older than `createdAt` (default now); `each(i)` overrides one row. */
-export interface ActionBatch extends Omit<ActionOverrides, "id"> {
+interface ActionBatch extends Omit<ActionOverrides, "id"> {
   count: number;
   each?: (index: number) => ActionOverrides;
 }
@@ -219,8 +240,9 @@ export async function createActions(organizationId: string, spec: ActionBatch | 
       await insertActions(tx, organizationId, chunk);
       for (const [i, row] of chunk.entries()) {
         const overrides = perRow[start + i]!;
-        for (const type of overrides.events ?? []) {
-          await appendEvent(tx, organizationId, { actionId: row.id, type, actor: row.performedBy });
+        for (const event of overrides.events ?? []) {
+          const { type, actor = row.performedBy, data } = typeof event === "string" ? { type: event } : event;
+          await appendEvent(tx, organizationId, { actionId: row.id, type, actor, ...(data ? { data } : {}) });
         }
         if (overrides.enqueue) await enqueueExecution(tx, { actionId: row.id, organizationId });
       }
@@ -233,15 +255,6 @@ export async function createActions(organizationId: string, spec: ActionBatch | 
 export async function createAction(organizationId: string, overrides: ActionOverrides = {}): Promise<string> {
   const [id] = await createActions(organizationId, [overrides]);
   return id!;
-}
-
-/** One audit event for an action, as the use cases append them. */
-export async function createEvent(
-  organizationId: string,
-  actionId: string,
-  event: { type: ActionEventType; actor?: string; data?: Record<string, unknown> },
-): Promise<void> {
-  await appendEvent(db(), organizationId, { actionId, actor: DEFAULT_USER_ID, ...event });
 }
 
 /** An Idempotency-Key of the organization, as a request leaves it (claimed a day before it expires). */
@@ -260,7 +273,7 @@ export async function createIdempotencyKey(
 
 // ── request bodies ───────────────────────────────────────────────────────────────────────────
 
-export type ActionRequestBody = z.input<typeof actionRequestInput>;
+type ActionRequestBody = z.input<typeof actionRequestInput>;
 
 /** A valid request body (staging, no approval needed); overrides may be invalid on purpose. */
 export function requestBody(incidentId: string, overrides: Record<string, unknown> = {}): ActionRequestBody {

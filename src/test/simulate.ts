@@ -1,9 +1,12 @@
-// What the product never does, for tests that need rows in such a state: a dead worker's stale
-// row, a status written behind the transitions' back, a row deleted by hand. The test kit's only
-// SQL; everything else goes through the stores (src/test/factories.ts).
+// What the product never does, for tests that need rows in such a state (a dead worker's stale
+// row, a status written behind the transitions' back, a row deleted by hand, a report run of the
+// past) or need to check an invariant from outside (a full recount). The test kit's only SQL;
+// everything else goes through the stores (src/test/factories.ts).
 import { Prisma } from "@/generated/prisma/client";
 import type { ActionStatus } from "@/lib/schemas";
 import { db } from "@/server/db/client";
+import type { IncidentStatus } from "@/server/db/stores/incidents";
+import { findReportRun, type ReportRunRecord } from "@/server/db/stores/report-runs";
 
 const ids = (actionIds: readonly string[]) => Prisma.join(actionIds.map((id) => Prisma.sql`${id}::uuid`));
 
@@ -35,4 +38,51 @@ export async function deleteActions(organizationId: string, actionIds: readonly 
 export async function expireIdempotencyKeys(organizationId: string, expiresAt: Date): Promise<void> {
   await db().$executeRaw`
     UPDATE idempotency_keys SET "expiresAt" = ${expiresAt} WHERE "organizationId" = ${organizationId}`;
+}
+
+/**
+ * Sets a report run's start and completion times: a run of the past, one a dead worker left
+ * running, or a finished one without a completion time. Returns the run as stored.
+ */
+export async function setReportRunTimes(
+  organizationId: string,
+  runId: string,
+  times: { startedAt: Date; completedAt: Date | null },
+): Promise<ReportRunRecord> {
+  await db().$executeRaw`
+    UPDATE report_runs SET "startedAt" = ${times.startedAt}, "completedAt" = ${times.completedAt}
+    WHERE "organizationId" = ${organizationId} AND id = ${runId}::uuid`;
+  const run = await findReportRun(db(), organizationId, runId);
+  if (!run) throw new Error(`report run ${runId} not found`);
+  return run;
+}
+
+/**
+ * Every organization's action counts two ways: a full count(*) of the rows, and the counters the
+ * trigger keeps (summed over stripes, zeros left out); keys "<organization>/<environment>/<status>".
+ */
+export async function recountActions(): Promise<{
+  actual: { key: string; n: bigint }[];
+  counters: { key: string; n: bigint }[];
+}> {
+  const actual = await db().$queryRaw<{ key: string; n: bigint }[]>`
+    SELECT "organizationId" || '/' || environment || '/' || status AS key, count(*) AS n
+    FROM remediation_actions GROUP BY 1 ORDER BY 1`;
+  const counters = await db().$queryRaw<{ key: string; n: bigint }[]>`
+    SELECT "organizationId" || '/' || environment || '/' || status AS key, sum(count) AS n
+    FROM remediation_counters GROUP BY 1 HAVING sum(count) <> 0 ORDER BY 1`;
+  return { actual, counters };
+}
+
+/** An incident resolved (nothing in the product resolves one yet) or created at another time. */
+export async function setIncidentState(
+  organizationId: string,
+  incidentId: string,
+  state: { status?: IncidentStatus | undefined; createdAt?: Date | undefined },
+): Promise<void> {
+  await db().$executeRaw`
+    UPDATE incidents
+    SET status = COALESCE(${state.status ?? null}::"IncidentStatus", status),
+        "createdAt" = COALESCE(${state.createdAt ?? null}::timestamptz, "createdAt")
+    WHERE "organizationId" = ${organizationId} AND id = ${incidentId}::uuid`;
 }

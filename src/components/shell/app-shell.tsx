@@ -1,8 +1,9 @@
 "use client";
+import { useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { signOut } from "next-auth/react";
-import type { ReactNode } from "react";
+import { type ReactNode, useState } from "react";
 import { PrincipalProvider, type ShellUser } from "./principal-context";
 
 const NAV = [
@@ -13,6 +14,15 @@ const NAV = [
 
 export function AppShell({ user, children }: { user: ShellUser; children: ReactNode }) {
   const pathname = usePathname();
+  const queryClient = useQueryClient();
+  // Signing out unmounts the page first and cancels its requests: a poll that fires after the
+  // session is gone would only fail with 401.
+  const [signingOut, setSigningOut] = useState(false);
+  const onSignOut = async () => {
+    setSigningOut(true);
+    await queryClient.cancelQueries();
+    await signOut({ callbackUrl: "/signin" });
+  };
   return (
     <PrincipalProvider user={user}>
       <div className="min-h-screen">
@@ -45,7 +55,8 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
               </span>
               <button
                 type="button"
-                onClick={() => signOut({ callbackUrl: "/signin" })}
+                onClick={onSignOut}
+                disabled={signingOut}
                 className="rounded-md border border-slate-300 px-3 py-1.5 hover:bg-slate-100"
               >
                 Sign out
@@ -53,7 +64,7 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
             </div>
           </div>
         </header>
-        <main className="mx-auto max-w-7xl px-4 py-6">{children}</main>
+        <main className="mx-auto max-w-7xl px-4 py-6">{signingOut ? null : children}</main>
       </div>
     </PrincipalProvider>
   );

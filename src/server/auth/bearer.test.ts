@@ -1,9 +1,11 @@
 import { generateKeyPair, SignJWT } from "jose";
-import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { AppError } from "@/server/errors";
 import { signToken, verifyBearerToken } from "./bearer";
+import { authSecret } from "./secret";
 
-const SECRET = "unit-test-secret-at-least-32-characters-long";
+// The run's AUTH_SECRET (src/test/setup.ts): what verifyBearerToken and signToken use by default.
+const SECRET = authSecret();
 const key = new TextEncoder().encode(SECRET);
 const now = () => Math.floor(Date.now() / 1000);
 
@@ -26,10 +28,6 @@ async function expectUnauthorized(promise: Promise<unknown>) {
   expect((error as AppError).code).toBe("UNAUTHORIZED");
   return error as AppError;
 }
-
-beforeAll(() => {
-  process.env.AUTH_SECRET = SECRET;
-});
 
 describe("verifyBearerToken", () => {
   it("turns a valid token into a token principal", async () => {

@@ -1,12 +1,8 @@
 import { encode } from "next-auth/jwt";
 import { describe, expect, it } from "vitest";
 import type { RoleName } from "@/lib/permissions";
-import { db } from "@/server/db/client";
-import { insertMembership } from "@/server/db/stores/memberships";
-import { insertUser } from "@/server/db/stores/users";
-import { createTestOrganization } from "@/test/db";
+import { addMembership, createOrganization, createUser } from "@/test/factories";
 import { getAuthOptions } from "./next-auth";
-import { hashPassword } from "./password";
 import { resolvePrincipal } from "./resolve-principal";
 import { authSecret } from "./secret";
 import { nowSeconds } from "./session-token";
@@ -18,10 +14,9 @@ function credentialsAuthorize(): Authorize {
   return provider!.options.authorize;
 }
 
-async function user(email: string, memberships: { organizationId: string; role: RoleName }[]) {
-  const userId = await insertUser(db(), { email, name: "Sam Signin", passwordHash: await hashPassword("pw-123456") });
-  for (const m of memberships) await insertMembership(db(), m.organizationId, { userId, role: m.role });
-  return userId;
+/** An account that signs in with pw-123456: a member of `organizationId` with `role`, or of none. */
+async function user(email: string, organizationId: string | null, role: RoleName = "operator") {
+  return (await createUser(organizationId, { email, name: "Sam Signin", password: "pw-123456", role })).id;
 }
 
 async function sessionHeaders(claims: {
@@ -36,11 +31,11 @@ async function sessionHeaders(claims: {
 
 describe("sign-in", () => {
   it("finds the account case-insensitively and signs in to its first organization with that role", async () => {
-    const first = await createTestOrganization("signin-first");
-    const second = await createTestOrganization("signin-second");
+    const first = await createOrganization("signin-first");
+    const second = await createOrganization("signin-second");
     const suffix = first.slice(-8);
-    const userId = await user(`Sam-${suffix}@X.test`, [{ organizationId: first, role: "operator" }]);
-    await insertMembership(db(), second, { userId, role: "admin" });
+    const userId = await user(`Sam-${suffix}@X.test`, first, "operator");
+    await addMembership(second, userId, "admin");
 
     const authorize = credentialsAuthorize();
     const signedIn = await authorize({ email: `  sam-${suffix}@x.TEST `, password: "pw-123456" });
@@ -51,17 +46,17 @@ describe("sign-in", () => {
   });
 
   it("refuses an account without a membership", async () => {
-    const suffix = (await createTestOrganization("signin-none")).slice(-8);
-    await user(`lonely-${suffix}@x.test`, []);
+    const suffix = (await createOrganization("signin-none")).slice(-8);
+    await user(`lonely-${suffix}@x.test`, null);
     expect(await credentialsAuthorize()({ email: `lonely-${suffix}@x.test`, password: "pw-123456" })).toBeNull();
   });
 });
 
 describe("session principal", () => {
   it("takes the current role from the membership on every request; no membership is anonymous", async () => {
-    const org = await createTestOrganization("session-role");
-    const other = await createTestOrganization("session-role-other");
-    const userId = await user(`role-${org.slice(-8)}@x.test`, [{ organizationId: org, role: "viewer" }]);
+    const org = await createOrganization("session-role");
+    const other = await createOrganization("session-role-other");
+    const userId = await user(`role-${org.slice(-8)}@x.test`, org, "viewer");
     const claims = { userId, organizationId: org, role: "admin" as const, permissions: ["policy:update"] };
 
     const principal = await resolvePrincipal({ headers: await sessionHeaders(claims) });

@@ -9,7 +9,7 @@ import { type Db, requirePool } from "./client";
  * ISO text) through pg's own escapeLiteral, finite numbers as they are. Placeholders are only
  * looked for in the builder's text, never in the values.
  */
-export function inlineParameters(query: Prisma.Sql): string {
+function inlineParameters(query: Prisma.Sql): string {
   return query.text.replace(/\$(\d+)/g, (_, n: string) => literal(query.values[Number(n) - 1]));
 }
 

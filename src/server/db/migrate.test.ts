@@ -4,6 +4,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
+import { db } from "@/server/db/client";
 import {
   defaultMigrationsDir,
   ensureDatabaseExists,
@@ -13,7 +14,7 @@ import {
   quoteIdent,
   withDatabase,
 } from "@/server/db/migrate";
-import { createTestOrganization, testDb } from "@/test/db";
+import { createAction, createActions, createIncident, createOrganization } from "@/test/factories";
 
 const root = findRepoRoot();
 const folders = readdirSync(defaultMigrationsDir(), { withFileTypes: true })
@@ -109,52 +110,51 @@ describe("remediation_counters trigger", () => {
   const keyOf = (row: Key) => `${row.environment}/${row.status}=${row.n}`;
 
   async function countsFor(organizationId: string): Promise<{ actual: string[]; counters: string[] }> {
-    const actual = await testDb().$queryRaw<Key[]>`
+    const actual = await db().$queryRaw<Key[]>`
       SELECT "organizationId", environment, status::text, count(*)::int AS n FROM remediation_actions
       WHERE "organizationId" = ${organizationId} GROUP BY 1, 2, 3 ORDER BY 2, 3`;
-    const counters = await testDb().$queryRaw<Key[]>`
+    const counters = await db().$queryRaw<Key[]>`
       SELECT "organizationId", environment, status::text, sum(count)::int AS n FROM remediation_counters
       WHERE "organizationId" = ${organizationId} GROUP BY 1, 2, 3 HAVING sum(count) <> 0 ORDER BY 2, 3`;
     return { actual: actual.map(keyOf), counters: counters.map(keyOf) };
   }
 
   it("stays exact through inserts, key updates, other updates and a batched delete", async () => {
-    const db = testDb();
-    const organizationId = await createTestOrganization("counters");
-    const incident = await db.incident.create({
-      data: { organizationId, title: "disk full", serviceName: "api", environment: "production", severity: "HIGH" },
-    });
-    const base = {
-      organizationId,
-      incidentId: incident.id,
-      actionType: "restart",
-      severity: "HIGH",
-      performedBy: "t",
-    } as const;
+    const client = db();
+    const organizationId = await createOrganization("counters");
+    const incidentId = await createIncident(organizationId, { title: "disk full", serviceName: "api" });
+    const base = { incidentId, actionType: "restart", parameters: {}, serviceName: null, severity: "HIGH" } as const;
 
-    await db.remediationAction.create({ data: { ...base, environment: "staging", status: "QUEUED" } });
-    await db.$executeRaw`
-      INSERT INTO remediation_actions (id, "organizationId", "incidentId", "actionType", environment, severity, status, "performedBy")
-      SELECT gen_random_uuid(), ${organizationId}, ${incident.id}::uuid, 'restart',
-             CASE WHEN i % 3 = 0 THEN 'staging' ELSE 'production' END, 'HIGH',
-             (CASE WHEN i % 2 = 0 THEN 'QUEUED' ELSE 'PENDING_APPROVAL' END)::"ActionStatus", 'bulk'
-      FROM generate_series(1, 10000) AS i`;
+    await createAction(organizationId, { ...base, environment: "staging", status: "QUEUED", performedBy: "t" });
+    // 10,000 rows in multi-row statements (the factory inserts in chunks of 5,000).
+    await createActions(organizationId, {
+      ...base,
+      count: 10_000,
+      performedBy: "bulk",
+      each: (index) => {
+        const i = index + 1;
+        return {
+          environment: i % 3 === 0 ? "staging" : "production",
+          status: i % 2 === 0 ? "QUEUED" : "PENDING_APPROVAL",
+        };
+      },
+    });
     let counts = await countsFor(organizationId);
     expect(counts.counters).toEqual(counts.actual);
 
-    await db.remediationAction.updateMany({
+    await client.remediationAction.updateMany({
       where: { organizationId, status: "QUEUED", environment: "production" },
       data: { status: "COMPLETED" },
     });
-    await db.remediationAction.updateMany({
+    await client.remediationAction.updateMany({
       where: { organizationId, performedBy: "t" },
       data: { environment: "dev" },
     });
-    await db.remediationAction.updateMany({ where: { organizationId }, data: { attempts: { increment: 1 } } });
+    await client.remediationAction.updateMany({ where: { organizationId }, data: { attempts: { increment: 1 } } });
     counts = await countsFor(organizationId);
     expect(counts.counters).toEqual(counts.actual);
 
-    const groupsTouched = await db.$transaction(async (tx) => {
+    const groupsTouched = await client.$transaction(async (tx) => {
       // Since PostgreSQL 15 the xact view can include earlier, unflushed transactions: diff it.
       const counterWrites = async () =>
         (

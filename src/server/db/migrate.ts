@@ -93,7 +93,7 @@ export async function ensureDatabaseExists(databaseUrl: string): Promise<void> {
 }
 
 /** The migrations folder in the shape the engine expects, read exactly as the Prisma CLI does. */
-export async function readMigrations(dir = defaultMigrationsDir()): Promise<MigrationList> {
+async function readMigrations(dir = defaultMigrationsDir()): Promise<MigrationList> {
   const lockPath = "migration_lock.toml";
   const lockContent = await readFile(path.join(dir, lockPath), "utf8").catch(() => null);
   const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);

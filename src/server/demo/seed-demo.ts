@@ -1,3 +1,4 @@
+import { ROLES } from "@/lib/permissions";
 import { hashPassword } from "@/server/auth/password";
 import { type Db, transaction } from "@/server/db/client";
 import { orgScope } from "@/server/db/scoped";
@@ -7,90 +8,15 @@ import { acrossOrganizationsAnyExists, ensureOrganization } from "@/server/db/st
 import { insertUser } from "@/server/db/stores/users";
 import { stopSenderBoss } from "@/server/jobs/boss";
 import { requestAction } from "@/server/remediation/request-action";
+import { DEMO_INCIDENTS, DEMO_PASSWORD, DEMO_USERS } from "./demo-data";
 
 // The demo organization `npm start` seeds into an empty embedded database
-// (docs/behaviour.md#configuration, DEMO_SEED). e2e/fixtures/seed.ts seeds its own organizations.
+// (docs/behaviour.md#configuration, DEMO_SEED). The data is demo-data.ts, which the e2e fixtures
+// share: they sign in as these users and seed their own organizations from the same definitions.
 
 const DEMO_ORGANIZATION_ID = "org_demo";
-/** Documented in the README; the demo database is local-only (never seeded in production unless asked). */
-const DEMO_PASSWORD = "demo-password";
-const DEMO_USERS = [
-  { email: "admin@demo.local", name: "Ada Admin", role: "admin" },
-  { email: "operator@demo.local", name: "Oscar Operator", role: "operator" },
-  { email: "viewer@demo.local", name: "Vera Viewer", role: "viewer" },
-] as const;
 
-const INCIDENTS = [
-  {
-    externalId: "INC-1001",
-    title: "api-gateway 5xx rate above 12%",
-    serviceName: "api-gateway",
-    environment: "production",
-    severity: "HIGH",
-    summary: "Error rate climbed after the 06:00 deploy; upstream pods report OOM kills.",
-    suggestions: [
-      {
-        title: "Restart api-gateway",
-        actionType: "restart-service",
-        parameters: { service: "api-gateway" },
-        confidence: 0.82,
-      },
-      {
-        title: "Roll back api-gateway to the previous revision",
-        actionType: "rollback-deployment",
-        parameters: { service: "api-gateway", toRevision: "2026.11.27-3" },
-        confidence: 0.64,
-      },
-      { title: "Page the network team", actionType: "page-human", parameters: { team: "network" }, confidence: 0.2 },
-    ],
-  },
-  {
-    externalId: "INC-1002",
-    title: "checkout latency p99 over 2 s",
-    serviceName: "checkout",
-    environment: "staging",
-    severity: "MEDIUM",
-    summary: "Load test traffic saturates the checkout workers.",
-    suggestions: [
-      {
-        title: "Scale checkout to 6 replicas",
-        actionType: "scale-service",
-        parameters: { service: "checkout", replicas: 6 },
-        confidence: 0.77,
-      },
-      {
-        title: "Clear the pricing cache",
-        actionType: "clear-cache",
-        parameters: { service: "checkout", cacheKey: "pricing:*" },
-        confidence: 0.41,
-      },
-    ],
-  },
-  {
-    externalId: "INC-1003",
-    title: "search indexer stuck on a poison message",
-    serviceName: "search-indexer",
-    environment: "production",
-    severity: "CRITICAL",
-    summary: "The indexer has not advanced its offset for 25 minutes.",
-    suggestions: [
-      {
-        title: "Run the skip-poison-message runbook",
-        actionType: "run-runbook",
-        parameters: { runbook: "skip-poison-message", args: { partition: 7 } },
-        confidence: 0.7,
-      },
-      {
-        title: "Disable the new ranking flag",
-        actionType: "toggle-feature-flag",
-        parameters: { flag: "ranking-v2", enabled: false },
-        confidence: 0.35,
-      },
-    ],
-  },
-] as const;
-
-type DemoIncident = (typeof INCIDENTS)[number] & { id: string };
+type DemoIncident = (typeof DEMO_INCIDENTS)[keyof typeof DEMO_INCIDENTS] & { id: string };
 
 /**
  * Seeds the demo organization into an empty database; returns false when there was data (or
@@ -102,13 +28,13 @@ export async function seedDemo(db: Db): Promise<boolean> {
   const seeded = await transaction(db, async (tx) => {
     if (!(await ensureOrganization(tx, DEMO_ORGANIZATION_ID, "Demo Organization"))) return undefined;
     let operatorId = "";
-    for (const u of DEMO_USERS) {
-      const userId = await insertUser(tx, { email: u.email, name: u.name, passwordHash });
-      await insertMembership(tx, DEMO_ORGANIZATION_ID, { userId, role: u.role });
-      if (u.role === "operator") operatorId = userId;
+    for (const role of ROLES) {
+      const userId = await insertUser(tx, { ...DEMO_USERS[role], passwordHash });
+      await insertMembership(tx, DEMO_ORGANIZATION_ID, { userId, role });
+      if (role === "operator") operatorId = userId;
     }
     const incidents: DemoIncident[] = [];
-    for (const incident of INCIDENTS) {
+    for (const incident of Object.values(DEMO_INCIDENTS)) {
       const { suggestions, ...fields } = incident;
       const id = await insertIncident(tx, DEMO_ORGANIZATION_ID, fields);
       await insertSuggestions(

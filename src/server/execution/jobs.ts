@@ -107,7 +107,7 @@ export function createReconcileExecutionsJob(settings?: ExecutionSettings): JobD
   });
 }
 
-export const reconcileExecutionsJob = createReconcileExecutionsJob();
+const reconcileExecutionsJob = createReconcileExecutionsJob();
 
 /** The execution domain's jobs, for the worker's registry. */
 export const EXECUTION_JOBS = [executeJob, reconcileExecutionsJob];

@@ -4,15 +4,9 @@ import { db, transaction } from "@/server/db/client";
 import { enqueueExecution } from "@/server/execution/queue";
 import { senderBoss } from "@/server/jobs/boss";
 import type { RunningWorker } from "@/server/jobs/worker";
-import {
-  jobsFor,
-  loadAction,
-  runReconciler,
-  startExecutionWorker,
-  testExecutionSettings,
-  waitForTerminal,
-} from "@/test/execution-fixtures";
+import { jobsFor, loadAction, runReconciler, startExecutionWorker, waitForTerminal } from "@/test/execution-fixtures";
 import { createAction, createIncident, createOrganization } from "@/test/factories";
+import { testExecutionSettings } from "@/test/settings";
 import { ageActions } from "@/test/simulate";
 import {
   acrossOrganizationsRecoverLostExecutions,

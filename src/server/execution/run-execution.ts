@@ -6,7 +6,7 @@ import { logger } from "@/server/logger";
 import { createExecutor } from "./executors/registry";
 import type { ExecutionOutcome, Executor } from "./executors/types";
 import { type ExecutionSettings, executionSettings, retryDelayMs } from "./settings";
-import { type ClaimedAction, completeAttempt, failAttempt, LOST_EXECUTION_ERROR, recordRetry } from "./transitions";
+import { completeAttempt, failAttempt, LOST_EXECUTION_ERROR, recordRetry } from "./transitions";
 
 export type ExecutionResult =
   | "missing"
@@ -79,7 +79,11 @@ async function notClaimed(
   return action.status === "QUEUED" || action.status === "EXECUTING" ? "raced" : "ignored";
 }
 
-async function attempt(executor: Executor, action: ClaimedAction, signal: AbortSignal): Promise<ExecutionOutcome> {
+async function attempt(
+  executor: Executor,
+  action: actions.ClaimedAction,
+  signal: AbortSignal,
+): Promise<ExecutionOutcome> {
   try {
     return await executor.execute(
       {
@@ -109,7 +113,7 @@ async function attempt(executor: Executor, action: ClaimedAction, signal: AbortS
 
 async function record(
   db: Db,
-  action: ClaimedAction,
+  action: actions.ClaimedAction,
   executor: string,
   outcome: ExecutionOutcome,
   settings: ExecutionSettings,

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningWorker } from "@/server/jobs/worker";
 import { callerFor } from "@/test/calls";
-import { loadAction, startExecutionWorker, testExecutionSettings, waitForTerminal } from "@/test/execution-fixtures";
+import { loadAction, startExecutionWorker, waitForTerminal } from "@/test/execution-fixtures";
 import { type ActionOverrides, createAction, createIncident, createOrganization } from "@/test/factories";
+import { testExecutionSettings } from "@/test/settings";
 
 let worker: RunningWorker;
 let org: string;

@@ -9,8 +9,6 @@ import { enqueueExecution } from "./queue";
  * actions store's.
  */
 
-export type { AttemptRef, ClaimedAction } from "@/server/db/stores/actions";
-
 export const LOST_EXECUTION_ERROR = "Execution lost: worker stopped responding";
 
 /** EXECUTING (this attempt) → COMPLETED with the executor's output. */

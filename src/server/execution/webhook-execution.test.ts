@@ -10,11 +10,11 @@ import {
   type Receiver,
   startExecutionWorker,
   startReceiver,
-  testExecutionSettings,
   waitFor,
   waitForTerminal,
 } from "@/test/execution-fixtures";
 import { type ActionOverrides, createAction, createIncident, createOrganization } from "@/test/factories";
+import { testExecutionSettings } from "@/test/settings";
 import { createWebhookExecutor, OUTPUT_CAP_BYTES } from "./executors/webhook";
 
 const SECRET = "whsec-test-0123456789";

@@ -8,7 +8,6 @@ import {
   spawnWorkerProcess,
   startExecutionWorker,
   startReceiver,
-  testExecutionSettings,
   type WorkerProcess,
   waitFor,
   waitForTerminal,
@@ -20,6 +19,7 @@ import {
   createIncident,
   createOrganization,
 } from "@/test/factories";
+import { testExecutionSettings } from "@/test/settings";
 
 // Real worker processes against this file's database. Short heartbeat (pg-boss's minimum, 10 s)
 // and a 1 s supervise pass, so a killed worker's job is re-delivered within seconds.

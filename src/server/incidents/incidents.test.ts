@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { db } from "@/server/db/client";
-import { bearer, callerFor, rest } from "@/server/remediation/test-support";
-import { createTestOrganization } from "@/test/db";
+import { callerFor, rest } from "@/test/calls";
+import { bearer, createIncident, createOrganization } from "@/test/factories";
 
 const incident = (overrides: Record<string, unknown> = {}) => ({
   title: "API latency above SLO",
@@ -27,7 +27,7 @@ const suggestions = [
 ];
 
 async function org() {
-  const id = await createTestOrganization("inc");
+  const id = await createOrganization("inc");
   return { id, auth: await bearer(id), caller: callerFor(id) };
 }
 
@@ -139,14 +139,11 @@ describe("GET /incidents", () => {
     const { id, auth, caller } = await org();
     const base = new Date("2026-04-20T06:00:00.000Z").getTime();
     for (let i = 0; i < 4; i++) {
-      await db().incident.create({
-        data: {
-          organizationId: id,
-          ...incident({ environment: i % 2 ? "staging" : "production" }),
-          severity: "HIGH",
-          createdAt: new Date(base + i * 1000),
-          status: i === 3 ? "RESOLVED" : "OPEN",
-        },
+      await createIncident(id, {
+        ...incident({ environment: i % 2 ? "staging" : "production" }),
+        severity: "HIGH",
+        createdAt: new Date(base + i * 1000),
+        status: i === 3 ? "RESOLVED" : "OPEN",
       });
     }
     const all = await caller.incidents.list();

@@ -2,8 +2,6 @@ import { PgBoss } from "pg-boss";
 import { env } from "@/server/env";
 import { logger } from "@/server/logger";
 
-export type Boss = PgBoss;
-
 /**
  * A pg-boss instance on DATABASE_URL. `worker: true` supervises and runs schedules (npm run worker,
  * or the web process when RUN_WORKER is true); the web side only sends jobs.

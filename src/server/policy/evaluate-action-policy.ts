@@ -1,10 +1,10 @@
 import type { ActionRequest } from "@/lib/action-request";
+import type { GlobalPolicy } from "@/lib/policy-schema";
 import type { Db } from "@/server/db/client";
 import type { OrgScope } from "@/server/db/scoped";
 import { evaluatePolicy } from "./evaluate-policy";
 import { globalPolicy } from "./global-policy";
 import { loadPolicy } from "./load-policy";
-import type { GlobalPolicy } from "@/lib/policy-schema";
 
 /**
  * POST /remediation/policy/evaluate: what POST /remediation/request would decide now, storing

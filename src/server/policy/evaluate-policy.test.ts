@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { evaluatePolicy, policyDetail, QUEUED_REASON } from "./evaluate-policy";
 import { DEFAULT_POLICY, type Policy } from "@/lib/policy-schema";
+import { evaluatePolicy, policyDetail, QUEUED_REASON } from "./evaluate-policy";
 
 const NO_GLOBAL = { blockedEnvironments: [], deniedActionTypes: [] };
 const NOW = new Date("2026-04-20T06:00:00.000Z");

@@ -1,5 +1,5 @@
-import type { Severity } from "@/lib/schemas";
 import type { GlobalPolicy, Policy } from "@/lib/policy-schema";
+import type { Severity } from "@/lib/schemas";
 
 /**
  * The one policy decision (docs/behaviour.md#policy), pure: request + organization policy + global lists +
@@ -63,7 +63,7 @@ function listMatches(
 }
 
 /** A freeze window is active on [start, end): it ends at `end` exactly. */
-export function activeFreezeWindows(policy: Policy, environment: string, now: Date): Policy["freezeWindows"] {
+function activeFreezeWindows(policy: Policy, environment: string, now: Date): Policy["freezeWindows"] {
   const t = now.getTime();
   return policy.freezeWindows.filter(
     (w) => w.environments.includes(environment) && Date.parse(w.start) <= t && t < Date.parse(w.end),

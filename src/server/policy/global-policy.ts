@@ -1,5 +1,5 @@
-import { type Env, env } from "@/server/env";
 import type { GlobalPolicy } from "@/lib/policy-schema";
+import { type Env, env } from "@/server/env";
 
 /**
  * The global guardrail lists (README "Configuration"): REMEDIATION_BLOCKED_ENVIRONMENTS and

@@ -1,7 +1,7 @@
-import type { Queryable } from "@/server/db/client";
-import { findPolicy, type PolicyRow } from "@/server/db/stores/policies";
-import type { OrgScope } from "@/server/db/scoped";
 import { DEFAULT_POLICY, type Policy, policySchema } from "@/lib/policy-schema";
+import type { Queryable } from "@/server/db/client";
+import type { OrgScope } from "@/server/db/scoped";
+import { findPolicy, type PolicyRow } from "@/server/db/stores/policies";
 
 /** A stored row → the policy (the default when none is saved). One mapping for every reader. */
 export function policyFromRow(row: PolicyRow | null | undefined): Policy {

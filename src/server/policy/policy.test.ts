@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { DEFAULT_POLICY } from "@/lib/policy-schema";
 import { db } from "@/server/db/client";
 import { callerFor } from "@/test/calls";
 import { createOrganization, requestBody } from "@/test/factories";
-import { DEFAULT_POLICY } from "@/lib/policy-schema";
+import { testGuardrails } from "@/test/settings";
 
 const INCIDENT = "a0000000-0000-4000-8000-000000000001";
 
@@ -57,7 +58,7 @@ describe("policy.evaluate", () => {
     });
     // REMEDIATION_DENIED_ACTION_TYPES=toggle-feature-flag
     const denying = callerFor(org, {
-      guardrails: { blockedEnvironments: [], deniedActionTypes: ["toggle-feature-flag"] },
+      guardrails: testGuardrails({ deniedActionTypes: ["toggle-feature-flag"] }),
     });
     expect(
       await denying.policy.evaluate(

@@ -1,12 +1,12 @@
 import { z } from "zod";
 import { actionRequestInput } from "@/lib/action-request";
+import { policySchema, updatePolicyInput } from "@/lib/policy-schema";
 import { requires, router } from "@/server/trpc";
 import { evaluateActionPolicy } from "./evaluate-action-policy";
 import { loadPolicy } from "./load-policy";
-import { policySchema, updatePolicyInput } from "@/lib/policy-schema";
 import { updatePolicy } from "./update-policy";
 
-export const policyEvaluationSchema = z.object({
+const policyEvaluationSchema = z.object({
   outcome: z.enum(["QUEUED", "PENDING_APPROVAL", "BLOCKED"]),
   reasons: z.array(z.string()),
   violations: z.array(z.string()),

@@ -1,10 +1,10 @@
 import type { z } from "zod";
+import type { Policy, updatePolicyInput } from "@/lib/policy-schema";
 import type { Principal } from "@/server/auth/principal-types";
 import { type Db, transaction } from "@/server/db/client";
-import { lockPolicy, savePolicy } from "@/server/db/stores/policies";
 import type { OrgScope } from "@/server/db/scoped";
+import { lockPolicy, savePolicy } from "@/server/db/stores/policies";
 import { loadPolicy } from "./load-policy";
-import type { Policy, updatePolicyInput } from "@/lib/policy-schema";
 
 /**
  * PUT /remediation/policy: the fields sent replace the saved ones, the others keep their value

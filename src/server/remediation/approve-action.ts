@@ -1,3 +1,4 @@
+import type { GlobalPolicy } from "@/lib/policy-schema";
 import type { Principal } from "@/server/auth/principal-types";
 import { type Db, transaction } from "@/server/db/client";
 import type { OrgScope } from "@/server/db/scoped";
@@ -8,7 +9,6 @@ import { enqueueExecution, ensureExecuteQueue } from "@/server/execution/queue";
 import { evaluatePolicy } from "@/server/policy/evaluate-policy";
 import { globalPolicy } from "@/server/policy/global-policy";
 import { loadPolicy } from "@/server/policy/load-policy";
-import type { GlobalPolicy } from "@/lib/policy-schema";
 import type { ActionRow } from "./schemas";
 
 export type ApproveResult =

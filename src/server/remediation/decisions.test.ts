@@ -4,6 +4,7 @@ import { db } from "@/server/db/client";
 import { callerFor } from "@/test/calls";
 import { eventTypes, jobCount } from "@/test/execution-fixtures";
 import { createAction, createIncident, createOrganization, requestBody } from "@/test/factories";
+import { testGuardrails } from "@/test/settings";
 import { forceActionStatus } from "@/test/simulate";
 
 /** A PENDING_APPROVAL production action in a fresh organization. */
@@ -60,7 +61,7 @@ describe("approve", () => {
     // REMEDIATION_BLOCKED_ENVIRONMENTS=production from now on (after the request).
     const caller = callerFor(org, {
       userId: "approver-1",
-      guardrails: { blockedEnvironments: ["production"], deniedActionTypes: [] },
+      guardrails: testGuardrails({ blockedEnvironments: ["production"] }),
     });
     const expected = {
       status: "POLICY_VIOLATION",

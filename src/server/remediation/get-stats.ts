@@ -3,12 +3,15 @@ import type { OrgScope } from "@/server/db/scoped";
 import { countByStatus, type StatusCounts } from "@/server/db/stores/counters";
 
 /** completed / total × 100, one decimal, 0 when total is 0 (31 of 42 → 73.8). */
-export function successRate(completed: number, total: number): number {
+function successRate(completed: number, total: number): number {
   return total === 0 ? 0 : Math.round((completed * 1000) / total) / 10;
 }
 
 /** GET /remediation/stats?environment= (exact counts from the counters, docs/adr/0003-counter-stripes.md). */
-export async function getStats({ db, scope }: { db: Db; scope: OrgScope }, input: { environment?: string | undefined }) {
+export async function getStats(
+  { db, scope }: { db: Db; scope: OrgScope },
+  input: { environment?: string | undefined },
+) {
   return statsFromCounts(await countByStatus(db, scope.organizationId, input.environment));
 }
 

@@ -4,7 +4,7 @@ import { claimIdempotencyKey, type KeyClaim } from "@/server/db/stores/idempoten
 import { AppError } from "@/server/errors";
 
 /** Idempotency keys live 24 h per organization (docs/behaviour.md#idempotency); expired ones are replaced. */
-export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
@@ -22,7 +22,7 @@ export function idempotencyKeyFrom(headers: Headers | undefined): string | undef
 }
 
 /** JSON with object keys sorted at every level: the same body always hashes the same. */
-export function canonicalJson(value: unknown): string {
+function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
   if (value && typeof value === "object") {
     const entries = Object.entries(value as Record<string, unknown>)

@@ -16,9 +16,9 @@ export interface PrioritySignal {
   failedInLast24h: number;
 }
 
-export const PRESSURE_THRESHOLDS = { failures: 3, approvals: 3, load: 10 } as const;
-export const CRITICAL_THRESHOLDS = { failures: 10, approvals: 10 } as const;
-export const NO_PRESSURE_REASON = "No remediation pressure.";
+const PRESSURE_THRESHOLDS = { failures: 3, approvals: 3, load: 10 } as const;
+const CRITICAL_THRESHOLDS = { failures: 10, approvals: 10 } as const;
+const NO_PRESSURE_REASON = "No remediation pressure.";
 
 const LABELS = { healthy: "Healthy", warning: "Warning", critical: "Critical" } as const;
 

@@ -4,7 +4,7 @@ import { acrossOrganizationsPurgeExpiredKeys } from "@/server/db/stores/idempote
 import { defineJob } from "@/server/jobs/definition";
 import { logger } from "@/server/logger";
 
-export const PURGE_IDEMPOTENCY_KEYS_QUEUE = "purge-idempotency-keys";
+const PURGE_IDEMPOTENCY_KEYS_QUEUE = "purge-idempotency-keys";
 const BATCH = 5000;
 
 /**

@@ -4,7 +4,7 @@ import { isUuid, type OrgScope } from "@/server/db/scoped";
 import * as actions from "@/server/db/stores/actions";
 import { AppError, notFound } from "@/server/errors";
 
-export function cannotRejectMessage(status: string): string {
+function cannotRejectMessage(status: string): string {
   return `Cannot reject action in "${status}" status — only PENDING_APPROVAL actions can be rejected.`;
 }
 

@@ -3,6 +3,7 @@ import { db } from "@/server/db/client";
 import { callerFor } from "@/test/calls";
 import { eventTypes, jobCount } from "@/test/execution-fixtures";
 import { createIncident, createOrganization, requestBody } from "@/test/factories";
+import { testGuardrails } from "@/test/settings";
 import { expireIdempotencyKeys } from "@/test/simulate";
 
 async function setup(permissions?: string[]) {
@@ -128,7 +129,7 @@ describe("denied action types → 422, nothing stored", () => {
     const caller = callerFor(org, {
       headers: { "Idempotency-Key": "deny-1" },
       // REMEDIATION_DENIED_ACTION_TYPES="clear-cache, run-runbook"
-      guardrails: { blockedEnvironments: [], deniedActionTypes: ["clear-cache", "run-runbook"] },
+      guardrails: testGuardrails({ deniedActionTypes: ["clear-cache", "run-runbook"] }),
     });
     await expect(
       caller.remediation.request(
@@ -147,7 +148,7 @@ describe("guardrails → PENDING_APPROVAL with violations", () => {
   it("global blocked environment (REMEDIATION_BLOCKED_ENVIRONMENTS)", async () => {
     const { org, incidentId } = await setup();
     // REMEDIATION_BLOCKED_ENVIRONMENTS=staging
-    const caller = callerFor(org, { guardrails: { blockedEnvironments: ["staging"], deniedActionTypes: [] } });
+    const caller = callerFor(org, { guardrails: testGuardrails({ blockedEnvironments: ["staging"] }) });
     const { action } = await caller.remediation.request(requestBody(incidentId));
     expect(action.status).toBe("PENDING_APPROVAL");
     expect(action.details.policy).toEqual({

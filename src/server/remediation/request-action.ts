@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { ActionRequest } from "@/lib/action-request";
+import type { GlobalPolicy } from "@/lib/policy-schema";
 import type { Principal } from "@/server/auth/principal-types";
 import { type Db, transaction } from "@/server/db/client";
 import type { OrgScope } from "@/server/db/scoped";
@@ -10,7 +11,6 @@ import { enqueueExecution, ensureExecuteQueue } from "@/server/execution/queue";
 import { evaluatePolicy } from "@/server/policy/evaluate-policy";
 import { globalPolicy } from "@/server/policy/global-policy";
 import { policyFromRow } from "@/server/policy/load-policy";
-import type { GlobalPolicy } from "@/lib/policy-schema";
 import { claimKey, idempotencyKeyFrom, requestHash } from "./idempotency";
 import type { ActionRow } from "./schemas";
 

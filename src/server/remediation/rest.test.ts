@@ -1,15 +1,20 @@
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Permission } from "@/lib/permissions";
 import { db } from "@/server/db/client";
-import { stopSenderBoss } from "@/server/jobs/boss";
-import { createTestOrganization } from "@/test/db";
-import { ALL_PERMISSIONS, bearer, jobCount, requestBody, rest, seedActions, seedIncident } from "./test-support";
-
-afterAll(stopSenderBoss);
+import { rest } from "@/test/calls";
+import { jobCount } from "@/test/execution-fixtures";
+import {
+  ALL_PERMISSIONS,
+  bearer,
+  createActions,
+  createIncident,
+  createOrganization,
+  requestBody,
+} from "@/test/factories";
 
 async function org() {
-  const id = await createTestOrganization("rest");
-  return { id, auth: await bearer(id), incidentId: await seedIncident(id) };
+  const id = await createOrganization("rest");
+  return { id, auth: await bearer(id), incidentId: await createIncident(id) };
 }
 
 const ANY_ID = "a0000000-0000-4000-8000-000000000001";
@@ -34,14 +39,11 @@ const ENDPOINTS: [method: string, path: string, permission: Permission][] = [
 
 describe("authentication and permissions", () => {
   it.each(ENDPOINTS)("%s %s: 401 without a token, 403 naming %s without it", async (method, path, permission) => {
-    const organizationId = await createTestOrganization("perm");
+    const organizationId = await createOrganization("perm");
     const noAuth = await rest(method, path, { body: method === "GET" ? undefined : {} });
     expect(noAuth.status).toBe(401);
     expect(await noAuth.json()).toMatchObject({ statusCode: 401, error: "Unauthorized" });
-    const lacking = await bearer(
-      organizationId,
-      ALL_PERMISSIONS.filter((p) => p !== permission),
-    );
+    const lacking = await bearer(organizationId, { permissions: ALL_PERMISSIONS.filter((p) => p !== permission) });
     const forbidden = await rest(method, path, { auth: lacking, body: method === "GET" ? undefined : {} });
     expect(forbidden.status).toBe(403);
     expect(await forbidden.json()).toEqual({
@@ -199,7 +201,7 @@ describe("approve / reject over REST", () => {
 describe("reads over REST", () => {
   it("actions: query bounds and filters", async () => {
     const { id, auth, incidentId } = await org();
-    await seedActions(id, { count: 3, status: "FAILED", environment: "staging", incidentId });
+    await createActions(id, { count: 3, status: "FAILED", environment: "staging", incidentId });
     for (const query of ["limit=0", "limit=501", "limit=abc", "status=DONE", "incidentId=nope", "environment=Prod"]) {
       const res = await rest("GET", `/remediation/actions?${query}`, { auth });
       expect(res.status, query).toBe(400);
@@ -235,7 +237,7 @@ describe("reads over REST", () => {
       },
     ]);
     expect((await rest("GET", "/remediation/garbage", { auth })).status).toBe(404);
-    const stranger = await bearer(await createTestOrganization("stranger"));
+    const stranger = await bearer(await createOrganization("stranger"));
     expect((await rest("GET", `/remediation/${created.id}`, { auth: stranger })).status).toBe(404);
 
     expect(await (await rest("GET", "/remediation/stats?environment=staging", { auth })).json()).toEqual({

@@ -28,7 +28,7 @@ export const actionSchema = z.object({
 });
 export type ActionRow = z.output<typeof actionSchema>;
 
-export const eventSchema = z.object({
+const eventSchema = z.object({
   id: z.string(),
   type: z.string(),
   actor: z.string(),
@@ -37,7 +37,6 @@ export const eventSchema = z.object({
 });
 
 export const actionWithEventsSchema = actionSchema.extend({ events: z.array(eventSchema) });
-
 
 export const requestActionOutput = z.object({ action: actionSchema, replayed: z.boolean() });
 

@@ -1,24 +1,15 @@
 import type { AddressInfo } from "node:net";
 import { SMTPServer } from "smtp-server";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { db } from "@/server/db/client";
-import { emailSender } from "@/server/email";
-import { resetEnvCache } from "@/server/env";
-import { createTestOrganization } from "@/test/db";
-import { callerFor, daysAgo, insertActions } from "./test-support";
+import { emailSender, emailSettings } from "@/server/email";
+import { envFrom } from "@/server/env";
+import { callerFor } from "@/test/calls";
+import { createActions, createOrganization } from "@/test/factories";
+import { daysAgo } from "@/test/reporting-fixtures";
 
-const EMAIL_ENV = ["RESEND_API_KEY", "RESEND_BASE_URL", "SMTP_HOST", "SMTP_PORT", "SMTP_SECURE"];
-
-afterEach(() => {
-  for (const name of EMAIL_ENV) delete process.env[name];
-  resetEnvCache();
-});
-
-function setEmailEnv(values: Record<string, string>) {
-  for (const name of EMAIL_ENV) delete process.env[name];
-  Object.assign(process.env, values);
-  resetEnvCache();
-}
+/** The email settings these variables configure, parsed as at start-up (process.env untouched). */
+const emailEnv = (variables: Parameters<typeof envFrom>[0]) => emailSettings(envFrom(variables));
 
 interface Received {
   from: string;
@@ -82,21 +73,18 @@ function attachmentText(raw: string, filename: string): string {
 
 describe("email adapters", () => {
   it("picks Resend, then SMTP, then the outbox", () => {
-    setEmailEnv({ RESEND_API_KEY: "re_x", SMTP_HOST: "127.0.0.1" });
-    expect(emailSender(db()).kind).toBe("resend");
-    setEmailEnv({ SMTP_HOST: "127.0.0.1" });
-    expect(emailSender(db()).kind).toBe("smtp");
-    setEmailEnv({});
-    expect(emailSender(db()).kind).toBe("outbox");
+    expect(emailSender(db(), emailEnv({ RESEND_API_KEY: "re_x", SMTP_HOST: "127.0.0.1" })).kind).toBe("resend");
+    expect(emailSender(db(), emailEnv({ SMTP_HOST: "127.0.0.1" })).kind).toBe("smtp");
+    expect(emailSender(db(), emailEnv({})).kind).toBe("outbox");
   });
 
   it("SMTP: each recipient gets the report with the audit CSV attached; a refused one fails the run", async () => {
     const smtp = await startSmtpServer(["gone@example.com"]);
     try {
-      setEmailEnv({ SMTP_HOST: "127.0.0.1", SMTP_PORT: String(smtp.port), SMTP_SECURE: "false" });
-      const org = await createTestOrganization();
-      await insertActions(org, [{ status: "COMPLETED", createdAt: daysAgo(1) }]);
-      const caller = callerFor(org);
+      const email = emailEnv({ SMTP_HOST: "127.0.0.1", SMTP_PORT: String(smtp.port), SMTP_SECURE: "false" });
+      const org = await createOrganization();
+      await createActions(org, [{ status: "COMPLETED", createdAt: daysAgo(1) }]);
+      const caller = callerFor(org, { emailSettings: email });
       await caller.reporting.updateSettings({ reportRecipients: ["ops@example.com", "gone@example.com"] });
 
       const run = await caller.reporting.sendNow();
@@ -122,14 +110,13 @@ describe("email adapters", () => {
   });
 
   it("outbox (the embedded default): records one email per recipient, listed by reporting.outbox", async () => {
-    setEmailEnv({});
-    const org = await createTestOrganization();
-    const caller = callerFor(org);
+    const org = await createOrganization();
+    const caller = callerFor(org, { emailSettings: emailEnv({}) });
     await caller.reporting.updateSettings({ reportRecipients: ["one@example.com", "two@example.com"] });
     const run = await caller.reporting.sendNow();
     expect(run).toMatchObject({ status: "success", deliveredCount: 2 });
 
-    const outbox = await callerFor(org, ["remediation:view"]).reporting.outbox();
+    const outbox = await callerFor(org, { permissions: ["remediation:view"] }).reporting.outbox();
     expect(outbox.map((e) => e.to).sort()).toEqual(["one@example.com", "two@example.com"]);
     for (const email of outbox) {
       expect(email).toMatchObject({ reportRunId: run.id, from: "Remediation Reports <reports@localhost>" });
@@ -141,6 +128,6 @@ describe("email adapters", () => {
       ]);
     }
     // Other organizations see none of it.
-    expect(await callerFor(await createTestOrganization()).reporting.outbox()).toEqual([]);
+    expect(await callerFor(await createOrganization()).reporting.outbox()).toEqual([]);
   });
 });

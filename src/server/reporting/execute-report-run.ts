@@ -4,7 +4,7 @@ import { orgScope } from "@/server/db/scoped";
 import { findOrganizationName } from "@/server/db/stores/organizations";
 import * as reportRuns from "@/server/db/stores/report-runs";
 import { markScheduledReportSent } from "@/server/db/stores/reporting-settings";
-import { emailSender, reportFromAddress } from "@/server/email";
+import { type EmailSettings, emailSender, emailSettings } from "@/server/email";
 import { logger } from "@/server/logger";
 import { composeReportEmail } from "./compose-report-email";
 import { enforceRetention } from "./enforce-retention";
@@ -28,9 +28,14 @@ type ReportRun = reportRuns.ReportRunRecord;
 /**
  * The one report run (docs/behaviour.md#reporting): insert the `running` row → figures →
  * retention (not on retries) → one email per recipient → success/failed. Returns the finished
- * row, or null when a scheduled period was already claimed by another worker.
+ * row, or null when a scheduled period was already claimed by another worker. `email`: how to
+ * send (default: the environment's).
  */
-export async function executeReportRun(db: Db, plan: ReportRunPlan): Promise<ReportRun | null> {
+export async function executeReportRun(
+  db: Db,
+  plan: ReportRunPlan,
+  email: EmailSettings = emailSettings(),
+): Promise<ReportRun | null> {
   const run = await reportRuns.insertReportRun(db, plan.organizationId, {
     cadence: plan.cadence,
     trigger: plan.trigger,
@@ -42,7 +47,7 @@ export async function executeReportRun(db: Db, plan: ReportRunPlan): Promise<Rep
   });
   if (!run) return null;
   try {
-    return await deliverReport(db, plan, run);
+    return await deliverReport(db, plan, run, email);
   } catch (err) {
     // Anything unexpected still finishes the run; details stay in the logs (docs/behaviour.md#errors).
     logger().error({ err, runId: run.id, organizationId: plan.organizationId }, "report run failed");
@@ -50,7 +55,7 @@ export async function executeReportRun(db: Db, plan: ReportRunPlan): Promise<Rep
   }
 }
 
-async function deliverReport(db: Db, plan: ReportRunPlan, run: ReportRun): Promise<ReportRun> {
+async function deliverReport(db: Db, plan: ReportRunPlan, run: ReportRun, email: EmailSettings): Promise<ReportRun> {
   const scope = orgScope(plan.organizationId);
   // Figures and the attachment are read before retention, which may delete part of the period.
   const [organizationName, figures, audit] = await Promise.all([
@@ -62,7 +67,7 @@ async function deliverReport(db: Db, plan: ReportRunPlan, run: ReportRun): Promi
   await reportRuns.recordReportFigures(db, plan.organizationId, run.id, { ...figures, deletedCount });
 
   const message = await composeReportEmail({
-    from: reportFromAddress(),
+    from: email.from,
     organizationName: organizationName ?? plan.organizationId,
     cadence: plan.cadence,
     period: plan.period,
@@ -72,7 +77,7 @@ async function deliverReport(db: Db, plan: ReportRunPlan, run: ReportRun): Promi
   });
 
   const failures: DeliveryFailure[] = [];
-  const sender = emailSender(db);
+  const sender = emailSender(db, email);
   try {
     // One email per recipient, one at a time: `to` is exactly that address (docs/behaviour.md#reporting).
     for (const recipient of plan.recipients) {

@@ -6,7 +6,7 @@ import { acrossOrganizationsEnforceRetention } from "./enforce-retention-everywh
 import { acrossOrganizationsRecoverInterruptedRuns } from "./recover-interrupted-runs";
 import { acrossOrganizationsSendDueReports } from "./send-due-reports";
 
-export const SEND_DUE_REPORTS_QUEUE = "reporting-send-due-reports";
+const SEND_DUE_REPORTS_QUEUE = "reporting-send-due-reports";
 
 /**
  * Every 15 minutes: recover interrupted report runs, then one run per due organization (docs/behaviour.md#reporting). Safe when several workers handle ticks at once: each period is claimed in the database.
@@ -24,7 +24,7 @@ export const sendDueReportsJob = defineJob<Record<string, never>>({
   },
 });
 
-export const ENFORCE_RETENTION_QUEUE = "reporting-enforce-retention";
+const ENFORCE_RETENTION_QUEUE = "reporting-enforce-retention";
 
 /** Daily at 03:00 UTC: retention for every organization (docs/behaviour.md#retention), in short batches. */
 export const enforceRetentionJob = defineJob<Record<string, never>>({

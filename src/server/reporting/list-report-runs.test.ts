@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { db } from "@/server/db/client";
-import { createTestOrganization } from "@/test/db";
-import { parseCsv, rest } from "./test-support";
+import { rest } from "@/test/calls";
+import { createOrganization } from "@/test/factories";
+import { createReportRun, parseCsv } from "@/test/reporting-fixtures";
 
 const at = (iso: string) => new Date(iso);
 
 async function seedRuns(org: string) {
-  const base = { organizationId: org, cadence: "weekly" as const, periodStart: at("2026-11-01T00:00:00Z") };
+  const base = { cadence: "weekly" as const, periodStart: at("2026-11-01T00:00:00Z"), completedAt: null };
   const rows = [
     { ...base, trigger: "schedule" as const, status: "success" as const, startedAt: at("2026-11-20T06:00:00.000Z") },
     {
@@ -25,23 +25,19 @@ async function seedRuns(org: string) {
   ];
   const created = [];
   for (const row of rows) {
-    created.push(
-      await db().reportRun.create({
-        data: { recipients: ["a@example.com"], periodEnd: row.startedAt, ...row },
-      }),
-    );
+    created.push(await createReportRun(org, { recipients: ["a@example.com"], periodEnd: row.startedAt, ...row }));
   }
   return created;
 }
 
 async function list(org: string, query: string) {
-  const res = await rest(org, "GET", `/remediation/reporting/runs${query}`);
+  const res = await rest("GET", `/remediation/reporting/runs${query}`, { auth: { organizationId: org } });
   return { status: res.status, body: await res.json() };
 }
 
 describe("report run list and CSV export", () => {
   it("lists newest first with status, inclusive from/to and limit filters", async () => {
-    const org = await createTestOrganization();
+    const org = await createOrganization();
     const [r20, r21, r22, r23] = await seedRuns(org);
     const ids = (body: { id: string }[]) => body.map((r) => r.id);
 
@@ -85,7 +81,7 @@ describe("report run list and CSV export", () => {
     expect(ids((await list(org, "?limit=2")).body)).toEqual([r23?.id, r22?.id]);
 
     // Another organization sees none of them.
-    expect((await list(await createTestOrganization(), "")).body).toEqual([]);
+    expect((await list(await createOrganization(), "")).body).toEqual([]);
   });
 
   it.each([
@@ -97,7 +93,7 @@ describe("report run list and CSV export", () => {
     ["?limit=501", "limit"],
     ["?limit=abc", "limit"],
   ])("refuses %s with 400", async (query, path) => {
-    const org = await createTestOrganization();
+    const org = await createOrganization();
     const res = await list(org, query);
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ statusCode: 400, error: "Bad Request" });
@@ -105,9 +101,11 @@ describe("report run list and CSV export", () => {
   });
 
   it("exports the same rows as CSV with the contract's columns and filename", async () => {
-    const org = await createTestOrganization();
+    const org = await createOrganization();
     const [, r21, r22] = await seedRuns(org);
-    const res = await rest(org, "GET", "/remediation/reporting/runs/export/csv?from=2026-11-21&to=2026-11-22");
+    const res = await rest("GET", "/remediation/reporting/runs/export/csv?from=2026-11-21&to=2026-11-22", {
+      auth: { organizationId: org },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("text/csv; charset=utf-8");
     expect(res.headers.get("content-disposition")).toBe('attachment; filename="remediation-report-runs.csv"');
@@ -133,7 +131,7 @@ describe("report run list and CSV export", () => {
       { recipient: "b@example.com", error: "Resend refused the email (422): bad" },
     ]);
 
-    const bad = await rest(org, "GET", "/remediation/reporting/runs/export/csv?to=nope");
+    const bad = await rest("GET", "/remediation/reporting/runs/export/csv?to=nope", { auth: { organizationId: org } });
     expect(bad.status).toBe(400);
   });
 });

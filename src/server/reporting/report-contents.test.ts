@@ -1,17 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { db } from "@/server/db/client";
 import { orgScope } from "@/server/db/scoped";
-import { createTestOrganization } from "@/test/db";
+import { createActions, createOrganization } from "@/test/factories";
 import { loadPeriodAuditCsv } from "./report-contents";
-import { insertActions } from "./test-support";
 
 const at = (iso: string) => new Date(iso);
 
 describe("loadPeriodAuditCsv", () => {
   it("is the export of (start, end], newest first, cut at the cap and saying so", async () => {
-    const org = await createTestOrganization("attach");
+    const org = await createOrganization("attach");
     const period = { start: at("2026-05-01T00:00:00.000Z"), end: at("2026-05-08T00:00:00.000Z") };
-    const [onStart, , middle, onEnd] = await insertActions(org, [
+    const [onStart, , middle, onEnd] = await createActions(org, [
       { status: "COMPLETED", createdAt: period.start }, // excluded: the period is (start, end]
       { status: "COMPLETED", createdAt: at("2026-05-02T00:00:00.000Z") },
       { status: "FAILED", createdAt: at("2026-05-05T00:00:00.000Z") },

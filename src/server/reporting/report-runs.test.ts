@@ -1,31 +1,34 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { db } from "@/server/db/client";
-import { resetEnvCache } from "@/server/env";
-import { createTestOrganization } from "@/test/db";
-import { attachmentsOf, daysAgo, insertActions, rest, startResendStandIn } from "./test-support";
+import type { EmailSettings } from "@/server/email";
+import { type RestOptions, rest } from "@/test/calls";
+import { createActions, createOrganization } from "@/test/factories";
+import { attachmentsOf, createReportRun, daysAgo, startResendStandIn } from "@/test/reporting-fixtures";
+import { testEmailSettings } from "@/test/settings";
 
 const FROM = "Compliance Reports <reports@example.com>";
 let resend: Awaited<ReturnType<typeof startResendStandIn>>;
+let email: EmailSettings;
 
 beforeAll(async () => {
   resend = await startResendStandIn();
-  process.env.RESEND_API_KEY = "re_test_key";
-  process.env.RESEND_BASE_URL = resend.url;
-  process.env.REPORT_FROM_EMAIL = FROM;
-  resetEnvCache();
+  // RESEND_API_KEY=re_test_key, RESEND_BASE_URL=<the stand-in>, REPORT_FROM_EMAIL=FROM
+  email = testEmailSettings({ resend: { apiKey: "re_test_key", baseUrl: resend.url }, from: FROM });
 });
 
 afterAll(async () => {
-  delete process.env.RESEND_API_KEY;
-  delete process.env.RESEND_BASE_URL;
-  delete process.env.REPORT_FROM_EMAIL;
-  resetEnvCache();
   await resend.close();
 });
 
+/** Every REST call of this file: reports go out through the Resend stand-in. */
+const call = (method: string, path: string, options: RestOptions = {}) =>
+  rest(method, path, { ...options, emailSettings: email });
+
 async function organizationWithRecipients(recipients: string[]) {
-  const org = await createTestOrganization();
-  const res = await rest(org, "PUT", "/remediation/reporting/settings", { reportRecipients: recipients });
+  const org = await createOrganization();
+  const res = await call("PUT", "/remediation/reporting/settings", {
+    auth: { organizationId: org },
+    body: { reportRecipients: recipients },
+  });
   expect(res.status).toBe(200);
   return org;
 }
@@ -36,7 +39,7 @@ describe("report runs through Resend", () => {
   it("send now: figures, retention, one email per recipient with the audit CSV attached", async () => {
     const org = await organizationWithRecipients(["sre@example.com", "audit@example.com"]);
     const now = Date.now();
-    await insertActions(org, [
+    await createActions(org, [
       { status: "COMPLETED", createdAt: daysAgo(1, now) },
       { status: "FAILED", createdAt: daysAgo(2, now) },
       { status: "PENDING_APPROVAL", createdAt: daysAgo(0.1, now) },
@@ -46,7 +49,7 @@ describe("report runs through Resend", () => {
       { status: "PENDING_APPROVAL", createdAt: daysAgo(40, now) }, // old but pending: kept
     ]);
 
-    const res = await rest(org, "POST", "/remediation/reporting/runs");
+    const res = await call("POST", "/remediation/reporting/runs", { auth: { organizationId: org } });
     expect(res.status).toBe(200);
     const run = await res.json();
     expect(run).toMatchObject({
@@ -91,19 +94,21 @@ describe("report runs through Resend", () => {
     expect(lines.filter(Boolean)).toHaveLength(1 + 4);
 
     // lastReportAt only moves for scheduled runs.
-    const settings = await (await rest(org, "GET", "/remediation/reporting/settings")).json();
+    const settings = await (
+      await call("GET", "/remediation/reporting/settings", { auth: { organizationId: org } })
+    ).json();
     expect(settings.lastReportAt).toBeNull();
   });
 
   it("a refused recipient fails the run; the retry re-sends only to it and links the runs", async () => {
     const org = await organizationWithRecipients(["ok@example.com", "bounce@example.com"]);
-    await insertActions(org, [
+    await createActions(org, [
       { status: "FAILED", createdAt: daysAgo(1) },
       { status: "COMPLETED", createdAt: daysAgo(45) },
     ]);
     resend.reject.add("bounce@example.com");
 
-    const failed = await (await rest(org, "POST", "/remediation/reporting/runs")).json();
+    const failed = await (await call("POST", "/remediation/reporting/runs", { auth: { organizationId: org } })).json();
     expect(failed).toMatchObject({
       status: "failed",
       deliveredCount: 1,
@@ -119,7 +124,7 @@ describe("report runs through Resend", () => {
 
     resend.reject.delete("bounce@example.com");
     const okBefore = sentTo("ok@example.com").length;
-    const res = await rest(org, "POST", `/remediation/reporting/runs/${failed.id}/retry`);
+    const res = await call("POST", `/remediation/reporting/runs/${failed.id}/retry`, { auth: { organizationId: org } });
     expect(res.status).toBe(200);
     const retry = await res.json();
     expect(retry).toMatchObject({
@@ -143,26 +148,25 @@ describe("report runs through Resend", () => {
     expect(attachmentsOf(resent!)[0]?.text).toContain("FAILED");
 
     // Newest first, both visible.
-    const list = await (await rest(org, "GET", "/remediation/reporting/runs")).json();
+    const list = await (await call("GET", "/remediation/reporting/runs", { auth: { organizationId: org } })).json();
     expect(list.map((r: { id: string }) => r.id)).toEqual([retry.id, failed.id]);
   });
 
   it("retrying a run that delivered nothing re-sends to all of its recipients", async () => {
     const org = await organizationWithRecipients(["x@example.com"]);
-    const interrupted = await db().reportRun.create({
-      data: {
-        organizationId: org,
-        cadence: "daily",
-        trigger: "schedule",
-        recipients: ["x@example.com", "y@example.com"],
-        status: "failed",
-        error: "Report run interrupted: worker stopped",
-        periodStart: daysAgo(2),
-        periodEnd: daysAgo(1),
-        totalActions: 5,
-      },
+    const interrupted = await createReportRun(org, {
+      cadence: "daily",
+      trigger: "schedule",
+      recipients: ["x@example.com", "y@example.com"],
+      status: "failed",
+      error: "Report run interrupted: worker stopped",
+      periodStart: daysAgo(2),
+      periodEnd: daysAgo(1),
+      totalActions: 5,
     });
-    const retry = await (await rest(org, "POST", `/remediation/reporting/runs/${interrupted.id}/retry`)).json();
+    const retry = await (
+      await call("POST", `/remediation/reporting/runs/${interrupted.id}/retry`, { auth: { organizationId: org } })
+    ).json();
     expect(retry).toMatchObject({
       trigger: "retry",
       cadence: "daily",
@@ -176,41 +180,48 @@ describe("report runs through Resend", () => {
 
   it("409 while the run is still running; 404 for unknown, malformed or foreign ids", async () => {
     const org = await organizationWithRecipients(["a@example.com"]);
-    const running = await db().reportRun.create({
-      data: {
-        organizationId: org,
-        cadence: "weekly",
-        trigger: "manual",
-        recipients: ["a@example.com"],
-        status: "running",
-        periodStart: daysAgo(7),
-        periodEnd: new Date(),
-      },
+    const running = await createReportRun(org, {
+      cadence: "weekly",
+      trigger: "manual",
+      recipients: ["a@example.com"],
+      status: "running",
+      periodStart: daysAgo(7),
+      periodEnd: new Date(),
     });
-    const conflict = await rest(org, "POST", `/remediation/reporting/runs/${running.id}/retry`);
+    const conflict = await call("POST", `/remediation/reporting/runs/${running.id}/retry`, {
+      auth: { organizationId: org },
+    });
     expect(conflict.status).toBe(409);
     expect(await conflict.json()).toMatchObject({ statusCode: 409, error: "Conflict" });
 
-    const other = await createTestOrganization();
+    const other = await createOrganization();
     for (const id of ["7f1b2c3d-0000-4000-8000-000000000000", "not-a-uuid", "123"]) {
-      const res = await rest(org, "POST", `/remediation/reporting/runs/${id}/retry`);
+      const res = await call("POST", `/remediation/reporting/runs/${id}/retry`, { auth: { organizationId: org } });
       expect(res.status, id).toBe(404);
       expect(await res.json()).toMatchObject({ statusCode: 404, error: "Not Found" });
     }
-    const foreign = await rest(other, "POST", `/remediation/reporting/runs/${running.id}/retry`);
+    const foreign = await call("POST", `/remediation/reporting/runs/${running.id}/retry`, {
+      auth: { organizationId: other },
+    });
     expect(foreign.status).toBe(404);
     // Retries need policy:update.
     expect(
-      (await rest(org, "POST", `/remediation/reporting/runs/${running.id}/retry`, undefined, ["remediation:view"]))
-        .status,
+      (
+        await call("POST", `/remediation/reporting/runs/${running.id}/retry`, {
+          auth: { organizationId: org, permissions: ["remediation:view"] },
+        })
+      ).status,
     ).toBe(403);
     // Unknown body keys are a 400.
-    expect((await rest(org, "POST", "/remediation/reporting/runs", { force: true })).status).toBe(400);
+    expect(
+      (await call("POST", "/remediation/reporting/runs", { auth: { organizationId: org }, body: { force: true } }))
+        .status,
+    ).toBe(400);
   });
 
   it("send now without recipients is a 400", async () => {
-    const org = await createTestOrganization();
-    const res = await rest(org, "POST", "/remediation/reporting/runs");
+    const org = await createOrganization();
+    const res = await call("POST", "/remediation/reporting/runs", { auth: { organizationId: org } });
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ message: "Add at least one report recipient before sending a report" });
   });

@@ -3,31 +3,35 @@ import { describe, expect, it } from "vitest";
 import { ACTION_STATUSES, type ActionStatus, TERMINAL_STATUSES } from "@/lib/schemas";
 import { db } from "@/server/db/client";
 import { orgScope } from "@/server/db/scoped";
-import { createTestOrganization } from "@/test/db";
+import { rest } from "@/test/calls";
+import { type ActionOverrides, createActions, createOrganization } from "@/test/factories";
+import { createReportingSettings, daysAgo } from "@/test/reporting-fixtures";
+import { recountActions } from "@/test/simulate";
 import { enforceRetention } from "./enforce-retention";
 import { acrossOrganizationsEnforceRetention } from "./enforce-retention-everywhere";
-import { daysAgo, insertActions, rest } from "./test-support";
 
 const isTerminal = (s: ActionStatus) => (TERMINAL_STATUSES as readonly string[]).includes(s);
 
+/** Each action with its REQUESTED event (retention must delete the events with their actions). */
+const requested = (rows: ActionOverrides[]): ActionOverrides[] =>
+  rows.map((row) => ({ ...row, events: ["REQUESTED"] }));
+
 /** remediation_counters, summed over stripes, must always equal a fresh count(*) GROUP BY over the actions. */
 async function expectCountersExact() {
-  const actual = await db().$queryRaw<{ key: string; n: bigint }[]>`
-    SELECT "organizationId" || '/' || environment || '/' || status AS key, count(*) AS n
-    FROM remediation_actions GROUP BY 1 ORDER BY 1`;
-  const counters = await db().$queryRaw<{ key: string; n: bigint }[]>`
-    SELECT "organizationId" || '/' || environment || '/' || status AS key, sum(count) AS n
-    FROM remediation_counters GROUP BY 1 HAVING sum(count) <> 0 ORDER BY 1`;
+  const { actual, counters } = await recountActions();
   expect(counters.map((c) => [c.key, Number(c.n)])).toEqual(actual.map((c) => [c.key, Number(c.n)]));
 }
 
 describe("retention", () => {
   it("deletes exactly the old terminal actions, in batches, leaving others and other organizations alone", async () => {
-    const bystander = await createTestOrganization("bystander");
-    await insertActions(bystander, [
-      { status: "COMPLETED", createdAt: daysAgo(400) },
-      { status: "FAILED", createdAt: daysAgo(400) },
-    ]);
+    const bystander = await createOrganization("bystander");
+    await createActions(
+      bystander,
+      requested([
+        { status: "COMPLETED", createdAt: daysAgo(400) },
+        { status: "FAILED", createdAt: daysAgo(400) },
+      ]),
+    );
 
     const action = fc.record({
       status: fc.constantFrom(...ACTION_STATUSES),
@@ -41,12 +45,14 @@ describe("retention", () => {
         fc.integer({ min: 7, max: 40 }),
         fc.integer({ min: 1, max: 6 }),
         async (specs, retentionDays, batchSize) => {
-          const org = await createTestOrganization();
-          await db().reportingSettings.create({ data: { organizationId: org, retentionDays } });
+          const org = await createOrganization();
+          await createReportingSettings(org, { retentionDays });
           const now = Date.now();
-          const ids = await insertActions(
+          const ids = await createActions(
             org,
-            specs.map((s) => ({ status: s.status, createdAt: daysAgo(s.ageDays, now), environment: s.environment })),
+            requested(
+              specs.map((s) => ({ status: s.status, createdAt: daysAgo(s.ageDays, now), environment: s.environment })),
+            ),
           );
           const expired = new Set(
             ids.filter((_, i) => isTerminal(specs[i]!.status) && specs[i]!.ageDays > retentionDays),
@@ -74,13 +80,16 @@ describe("retention", () => {
   });
 
   it("never deletes a pending, queued or executing action, however old", async () => {
-    const org = await createTestOrganization();
-    await insertActions(org, [
-      { status: "PENDING_APPROVAL", createdAt: daysAgo(5000) },
-      { status: "QUEUED", createdAt: daysAgo(5000) },
-      { status: "EXECUTING", createdAt: daysAgo(5000) },
-      { status: "REJECTED", createdAt: daysAgo(5000) },
-    ]);
+    const org = await createOrganization();
+    await createActions(
+      org,
+      requested([
+        { status: "PENDING_APPROVAL", createdAt: daysAgo(5000) },
+        { status: "QUEUED", createdAt: daysAgo(5000) },
+        { status: "EXECUTING", createdAt: daysAgo(5000) },
+        { status: "REJECTED", createdAt: daysAgo(5000) },
+      ]),
+    );
     const result = await enforceRetention({ db: db(), scope: orgScope(org) }, { batchSize: 1 });
     expect(result.deletedCount).toBe(1);
     const left = await db().remediationAction.findMany({ where: { organizationId: org } });
@@ -88,14 +97,20 @@ describe("retention", () => {
   });
 
   it("POST /remediation/reporting/enforce-retention answers the reference's shape", async () => {
-    const org = await createTestOrganization();
-    await rest(org, "PUT", "/remediation/reporting/settings", { retentionDays: 10 });
-    await insertActions(org, [
-      { status: "COMPLETED", createdAt: daysAgo(11) },
-      { status: "COMPLETED", createdAt: daysAgo(9) },
-    ]);
+    const org = await createOrganization();
+    await rest("PUT", "/remediation/reporting/settings", {
+      auth: { organizationId: org },
+      body: { retentionDays: 10 },
+    });
+    await createActions(
+      org,
+      requested([
+        { status: "COMPLETED", createdAt: daysAgo(11) },
+        { status: "COMPLETED", createdAt: daysAgo(9) },
+      ]),
+    );
     const before = Date.now();
-    const res = await rest(org, "POST", "/remediation/reporting/enforce-retention");
+    const res = await rest("POST", "/remediation/reporting/enforce-retention", { auth: { organizationId: org } });
     expect(res.status).toBe(200);
     const body = await res.json();
     expect(body).toEqual({ organizationId: org, retentionDays: 10, cutoff: expect.any(String), deletedCount: 1 });
@@ -103,17 +118,21 @@ describe("retention", () => {
     expect(cutoff).toBeGreaterThanOrEqual(before - 10 * 86_400_000);
     expect(cutoff).toBeLessThanOrEqual(Date.now() - 10 * 86_400_000);
     expect(
-      (await rest(org, "POST", "/remediation/reporting/enforce-retention", undefined, ["remediation:view"])).status,
+      (
+        await rest("POST", "/remediation/reporting/enforce-retention", {
+          auth: { organizationId: org, permissions: ["remediation:view"] },
+        })
+      ).status,
     ).toBe(403);
   });
 
   it("the daily schedule enforces every organization's own retention", async () => {
-    const short = await createTestOrganization();
-    const long = await createTestOrganization();
-    await db().reportingSettings.create({ data: { organizationId: short, retentionDays: 7 } });
-    await db().reportingSettings.create({ data: { organizationId: long, retentionDays: 365 } });
-    await insertActions(short, [{ status: "FAILED", createdAt: daysAgo(8) }]);
-    await insertActions(long, [{ status: "FAILED", createdAt: daysAgo(8) }]);
+    const short = await createOrganization();
+    const long = await createOrganization();
+    await createReportingSettings(short, { retentionDays: 7 });
+    await createReportingSettings(long, { retentionDays: 365 });
+    await createActions(short, requested([{ status: "FAILED", createdAt: daysAgo(8) }]));
+    await createActions(long, requested([{ status: "FAILED", createdAt: daysAgo(8) }]));
     const totals = await acrossOrganizationsEnforceRetention(db());
     expect(totals.failed).toBe(0);
     expect(await db().remediationAction.count({ where: { organizationId: short } })).toBe(0);

@@ -1,6 +1,7 @@
 import type { Db } from "@/server/db/client";
 import type { OrgScope } from "@/server/db/scoped";
 import { findReportRun } from "@/server/db/stores/report-runs";
+import type { EmailSettings } from "@/server/email";
 import { AppError, notFound } from "@/server/errors";
 import { executeReportRun } from "./execute-report-run";
 import { deliveryFailuresOf, figuresOf, toRunView } from "./run-view";
@@ -11,21 +12,28 @@ import { deliveryFailuresOf, figuresOf, toRunView } from "./run-view";
  * recipients that failed in it, or to all of its recipients when it recorded no failure (e.g. it
  * was interrupted). Never enforces retention.
  */
-export async function retryReportRun({ db, scope }: { db: Db; scope: OrgScope }, input: { runId: string }) {
+export async function retryReportRun(
+  { db, scope, emailSettings }: { db: Db; scope: OrgScope; emailSettings?: EmailSettings | undefined },
+  input: { runId: string },
+) {
   const original = await findReportRun(db, scope.organizationId, input.runId);
   if (!original) throw notFound("Report run");
   if (original.status === "running") {
     throw new AppError("CONFLICT", "Report run is still running; retry it once it has finished");
   }
   const failed = [...new Set(deliveryFailuresOf(original).map((f) => f.recipient))];
-  const run = await executeReportRun(db, {
-    organizationId: scope.organizationId,
-    trigger: "retry",
-    cadence: original.cadence,
-    recipients: failed.length > 0 ? failed : original.recipients,
-    period: { start: original.periodStart, end: original.periodEnd },
-    retryOf: { runId: original.id, figures: figuresOf(original), deletedCount: original.deletedCount },
-  });
+  const run = await executeReportRun(
+    db,
+    {
+      organizationId: scope.organizationId,
+      trigger: "retry",
+      cadence: original.cadence,
+      recipients: failed.length > 0 ? failed : original.recipients,
+      period: { start: original.periodStart, end: original.periodEnd },
+      retryOf: { runId: original.id, figures: figuresOf(original), deletedCount: original.deletedCount },
+    },
+    emailSettings,
+  );
   if (!run) throw new Error("retry report run was not created");
   return toRunView(run);
 }

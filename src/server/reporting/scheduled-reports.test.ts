@@ -3,11 +3,11 @@ import { describe, expect, it } from "vitest";
 import { db } from "@/server/db/client";
 import { startWorker } from "@/server/jobs/worker";
 import { enforceRetentionJob, sendDueReportsJob } from "@/server/reporting/jobs";
-import { createTestOrganization } from "@/test/db";
+import { createOrganization } from "@/test/factories";
+import { createReportingSettings, createReportRun, daysAgo } from "@/test/reporting-fixtures";
 import { executeReportRun } from "./execute-report-run";
 import { INTERRUPTED_RUN_ERROR } from "./recover-interrupted-runs";
 import { SCHEDULE_TICK_MS } from "./schedule";
-import { daysAgo } from "./test-support";
 
 // No RESEND_API_KEY / SMTP_HOST here: reports go to the local outbox.
 const runScheduledTick = () => sendDueReportsJob.handle([], undefined as unknown as PgBoss);
@@ -15,15 +15,12 @@ const runScheduledTick = () => sendDueReportsJob.handle([], undefined as unknown
 async function scheduledOrganization(
   settings: { reportCadence?: "daily" | "weekly"; lastReportAt?: Date | null } = {},
 ) {
-  const organizationId = await createTestOrganization();
-  await db().reportingSettings.create({
-    data: {
-      organizationId,
-      scheduledReportEnabled: true,
-      reportRecipients: ["sre@example.com"],
-      reportCadence: settings.reportCadence ?? "weekly",
-      lastReportAt: settings.lastReportAt ?? null,
-    },
+  const organizationId = await createOrganization();
+  await createReportingSettings(organizationId, {
+    scheduledReportEnabled: true,
+    reportRecipients: ["sre@example.com"],
+    reportCadence: settings.reportCadence ?? "weekly",
+    lastReportAt: settings.lastReportAt ?? null,
   });
   return organizationId;
 }
@@ -35,10 +32,8 @@ describe("scheduled reports", () => {
     const due = await scheduledOrganization();
     const dailyDue = await scheduledOrganization({ reportCadence: "daily", lastReportAt: daysAgo(1.1) });
     const notDue = await scheduledOrganization({ lastReportAt: daysAgo(3) });
-    const disabled = await createTestOrganization();
-    await db().reportingSettings.create({
-      data: { organizationId: disabled, reportRecipients: ["x@example.com"], scheduledReportEnabled: false },
-    });
+    const disabled = await createOrganization();
+    await createReportingSettings(disabled, { reportRecipients: ["x@example.com"], scheduledReportEnabled: false });
 
     await Promise.all([runScheduledTick(), runScheduledTick()]);
 
@@ -83,29 +78,24 @@ describe("scheduled reports", () => {
   it("finishes runs left running by a dead worker as failed and moves the schedule on", async () => {
     const organizationId = await scheduledOrganization({ lastReportAt: daysAgo(1) });
     const periodEnd = new Date(Date.now() - 20 * 60_000);
-    const stale = await db().reportRun.create({
-      data: {
-        organizationId,
-        cadence: "weekly",
-        trigger: "schedule",
-        scheduleSlot: "since:old",
-        recipients: ["sre@example.com"],
-        status: "running",
-        periodStart: daysAgo(8),
-        periodEnd,
-        startedAt: periodEnd,
-      },
+    // Left running by a worker that died 20 minutes ago.
+    const stale = await createReportRun(organizationId, {
+      cadence: "weekly",
+      trigger: "schedule",
+      scheduleSlot: "since:old",
+      recipients: ["sre@example.com"],
+      status: "running",
+      periodStart: daysAgo(8),
+      periodEnd,
+      startedAt: periodEnd,
     });
-    const fresh = await db().reportRun.create({
-      data: {
-        organizationId,
-        cadence: "weekly",
-        trigger: "manual",
-        recipients: ["sre@example.com"],
-        status: "running",
-        periodStart: daysAgo(7),
-        periodEnd: new Date(),
-      },
+    const fresh = await createReportRun(organizationId, {
+      cadence: "weekly",
+      trigger: "manual",
+      recipients: ["sre@example.com"],
+      status: "running",
+      periodStart: daysAgo(7),
+      periodEnd: new Date(),
     });
 
     await runScheduledTick();

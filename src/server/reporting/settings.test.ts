@@ -2,20 +2,20 @@ import { describe, expect, it } from "vitest";
 import { matchRoute } from "@/server/rest/match";
 import { REST_ROUTES } from "@/server/rest/routes";
 import { reportingRoutes } from "@/server/rest/routes/reporting";
-import { createTestOrganization } from "@/test/db";
-import { rest } from "./test-support";
+import { rest } from "@/test/calls";
+import { createOrganization } from "@/test/factories";
 
 const SETTINGS = "/remediation/reporting/settings";
 
 async function put(org: string, body: unknown) {
-  const res = await rest(org, "PUT", SETTINGS, body);
+  const res = await rest("PUT", SETTINGS, { auth: { organizationId: org }, body });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
 describe("reporting settings", () => {
   it("creates the defaults on first read, in the reference's shape", async () => {
-    const org = await createTestOrganization();
-    const res = await rest(org, "GET", SETTINGS);
+    const org = await createOrganization();
+    const res = await rest("GET", SETTINGS, { auth: { organizationId: org } });
     expect(res.status).toBe(200);
     const body = await res.json();
     expect(Object.keys(body).sort()).toEqual(
@@ -40,7 +40,7 @@ describe("reporting settings", () => {
     });
     expect(new Date(body.createdAt).toISOString()).toBe(body.createdAt);
     // The second read returns the same stored row.
-    expect(await (await rest(org, "GET", SETTINGS)).json()).toEqual(body);
+    expect(await (await rest("GET", SETTINGS, { auth: { organizationId: org } })).json()).toEqual(body);
   });
 
   it.each([
@@ -67,20 +67,20 @@ describe("reporting settings", () => {
       "Add at least one recipient before enabling scheduled reports",
     ],
   ])("refuses %j with 400 and a clear issue", async (body, path, message) => {
-    const org = await createTestOrganization();
+    const org = await createOrganization();
     const res = await put(org, body);
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ statusCode: 400, error: "Bad Request" });
     expect(res.body.issues).toContainEqual({ path, message });
     // Nothing was stored.
-    expect(await (await rest(org, "GET", SETTINGS)).json()).toMatchObject({
+    expect(await (await rest("GET", SETTINGS, { auth: { organizationId: org } })).json()).toMatchObject({
       retentionDays: 30,
       scheduledReportEnabled: false,
     });
   });
 
   it("lower-cases and de-duplicates recipients, and accepts any subset of fields", async () => {
-    const org = await createTestOrganization();
+    const org = await createOrganization();
     const first = await put(org, {
       reportRecipients: ["SRE@Example.com", "sre@example.com", " Compliance@Example.COM ", "sre@EXAMPLE.com"],
     });
@@ -115,19 +115,27 @@ describe("reporting settings", () => {
   });
 
   it("needs remediation:view to read and policy:update to write", async () => {
-    const org = await createTestOrganization();
-    expect((await rest(org, "GET", SETTINGS, undefined, ["remediation:view"])).status).toBe(200);
-    const res = await rest(org, "PUT", SETTINGS, { retentionDays: 60 }, ["remediation:view"]);
+    const org = await createOrganization();
+    expect(
+      (await rest("GET", SETTINGS, { auth: { organizationId: org, permissions: ["remediation:view"] } })).status,
+    ).toBe(200);
+    const res = await rest("PUT", SETTINGS, {
+      auth: { organizationId: org, permissions: ["remediation:view"] },
+      body: { retentionDays: 60 },
+    });
     expect(res.status).toBe(403);
     expect(await res.json()).toMatchObject({ message: "Missing permission: policy:update" });
-    expect((await rest(org, "GET", SETTINGS, undefined, [])).status).toBe(403);
+    expect((await rest("GET", SETTINGS, { auth: { organizationId: org, permissions: [] } })).status).toBe(403);
   });
 
   it("keeps organizations apart", async () => {
-    const a = await createTestOrganization();
-    const b = await createTestOrganization();
+    const a = await createOrganization();
+    const b = await createOrganization();
     await put(a, { retentionDays: 400 });
-    expect(await (await rest(b, "GET", SETTINGS)).json()).toMatchObject({ organizationId: b, retentionDays: 30 });
+    expect(await (await rest("GET", SETTINGS, { auth: { organizationId: b } })).json()).toMatchObject({
+      organizationId: b,
+      retentionDays: 30,
+    });
   });
 
   it("literal /remediation/reporting/... routes are not shadowed by /remediation/:id", async () => {
@@ -138,12 +146,12 @@ describe("reporting settings", () => {
       const concrete = route.path.replace(":runId", "00000000-0000-4000-8000-000000000000");
       expect(matchRoute(route.method, concrete)?.route.procedure, concrete).toBe(route.procedure);
     }
-    const org = await createTestOrganization();
+    const org = await createOrganization();
     for (const path of [SETTINGS, "/remediation/reporting/runs", "/remediation/reporting/runs/export/csv"]) {
-      const res = await rest(org, "GET", path);
+      const res = await rest("GET", path, { auth: { organizationId: org } });
       expect(res.status, path).toBe(200);
     }
-    const retention = await rest(org, "POST", "/remediation/reporting/enforce-retention");
+    const retention = await rest("POST", "/remediation/reporting/enforce-retention", { auth: { organizationId: org } });
     expect(retention.status).toBe(200);
     expect(await retention.json()).toMatchObject({ organizationId: org, retentionDays: 30, deletedCount: 0 });
   });

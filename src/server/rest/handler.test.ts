@@ -1,25 +1,28 @@
 import { describe, expect, it } from "vitest";
-import { signToken } from "@/server/auth/bearer";
 import { AppError } from "@/server/errors";
-import { createTestOrganization } from "@/test/db";
-import { errorResponse, handleRest } from "./handler";
+import { rest } from "@/test/calls";
+import { expectErrorLog } from "@/test/error-logs";
+import { createOrganization, tokenFor as signedToken } from "@/test/factories";
+import { errorResponse } from "./handler";
 
 const ALL = ["remediation:view", "incident:write"];
 
+/** A JSON call through the kit's REST helper; every answer of the adapter is JSON here. */
 async function call(
   method: string,
   path: string,
   opts: { token?: string; body?: string; headers?: Record<string, string> } = {},
 ): Promise<{ status: number; body: Record<string, unknown> & { message?: string } }> {
-  const headers: Record<string, string> = { "content-type": "application/json", ...opts.headers };
-  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-  const res = await handleRest(new Request(`http://test${path}`, { method, headers, body: opts.body }));
+  const res = await rest(method, path, {
+    auth: opts.token ? `Bearer ${opts.token}` : null,
+    rawBody: opts.body,
+    headers: { "content-type": "application/json", ...opts.headers },
+  });
   expect(res.headers.get("content-type")).toContain("application/json");
   return { status: res.status, body: await res.json() };
 }
 
-const tokenFor = (organizationId: string, permissions = ALL) =>
-  signToken({ sub: "user-1", organizationId, permissions, ttlSeconds: 300 });
+const tokenFor = (organizationId: string, permissions = ALL) => signedToken(organizationId, { permissions });
 
 const incidentBody = JSON.stringify({ title: "t", serviceName: "api", environment: "production", severity: "HIGH" });
 
@@ -35,12 +38,12 @@ describe("REST adapter", () => {
     expect(missing).toMatchObject({ status: 401, body: { statusCode: 401, error: "Unauthorized" } });
     const garbage = await call("GET", "/incidents", { token: "abc.def.ghi" });
     expect(garbage.status).toBe(401);
-    const expired = await signToken({ sub: "u", organizationId: "o", permissions: ALL, ttlSeconds: -120 });
+    const expired = await signedToken("o", { sub: "u", permissions: ALL, ttlSeconds: -120 });
     expect((await call("GET", "/incidents", { token: expired })).status).toBe(401);
   });
 
   it("names the missing permission with 403, before reading the body", async () => {
-    const token = await tokenFor(await createTestOrganization(), ["remediation:view"]);
+    const token = await tokenFor(await createOrganization(), ["remediation:view"]);
     const res = await call("POST", "/incidents", { token, body: "x".repeat(70_000) });
     expect(res).toMatchObject({
       status: 403,
@@ -49,7 +52,7 @@ describe("REST adapter", () => {
   });
 
   it("refuses bodies over 64 KiB with 413, then malformed JSON with 400", async () => {
-    const token = await tokenFor(await createTestOrganization());
+    const token = await tokenFor(await createOrganization());
     const big = JSON.stringify({ title: "x".repeat(66 * 1024), serviceName: "a", environment: "dev", severity: "LOW" });
     expect(await call("POST", "/incidents", { token, body: big })).toMatchObject({
       status: 413,
@@ -62,7 +65,7 @@ describe("REST adapter", () => {
   });
 
   it("reports validation problems as issues with dotted paths, and unknown keys", async () => {
-    const token = await tokenFor(await createTestOrganization());
+    const token = await tokenFor(await createOrganization());
     const res = await call("POST", "/incidents", {
       token,
       body: JSON.stringify({
@@ -93,14 +96,14 @@ describe("REST adapter", () => {
     const id = created.body.id as string;
     expect((await call("GET", `/incidents/${id}`, { token })).status).toBe(200);
 
-    const other = await tokenFor(await createTestOrganization());
+    const other = await tokenFor(await createOrganization());
     expect((await call("GET", `/incidents/${id}`, { token: other })).status).toBe(404);
     expect((await call("GET", "/incidents/not-a-uuid", { token: other })).status).toBe(404);
     expect((await call("GET", "/incidents", { token: other })).body).toEqual([]);
   });
 
   it("upserts incidents by externalId: 201 then 200, one incident", async () => {
-    const token = await tokenFor(await createTestOrganization());
+    const token = await tokenFor(await createOrganization());
     const body = (title: string) =>
       JSON.stringify({
         title,
@@ -120,6 +123,7 @@ describe("REST adapter", () => {
   });
 
   it("hides internals of unexpected errors behind a generic 500", async () => {
+    expectErrorLog(/REST request failed/);
     const res = errorResponse(new Error("connection to 10.0.0.3 refused: password=hunter2"));
     expect(res.status).toBe(500);
     expect(await res.json()).toEqual({

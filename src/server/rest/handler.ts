@@ -4,7 +4,7 @@ import { csvStream } from "@/server/csv";
 import { AppError, asAppError, errorBody } from "@/server/errors";
 import { logger } from "@/server/logger";
 import { callProcedure } from "@/server/root";
-import { authorizedContext } from "@/server/trpc";
+import { authorizedContext, type SettingsOverrides } from "@/server/trpc";
 import { readJsonBody } from "./body";
 import { matchRoute } from "./match";
 import type { CsvRows, RestResult } from "./types";
@@ -44,7 +44,7 @@ export function errorReply(error: unknown): RestReply {
  * The REST adapter: contract paths → the same tRPC procedures the UI calls. Check order (§12):
  * route → 401 → 403 → 413 → 400 (JSON, validation) → 404 → 409/422 (the last ones in use cases).
  */
-export async function answerRest(request: RestRequest): Promise<RestReply> {
+export async function answerRest(request: RestRequest, settings: SettingsOverrides = {}): Promise<RestReply> {
   try {
     const { url } = request;
     const match = matchRoute(request.method, url.pathname);
@@ -53,7 +53,7 @@ export async function answerRest(request: RestRequest): Promise<RestReply> {
 
     // 401/403 here, before the body is read, with the same `authorize` the procedures use; the
     // procedure's `requires` middleware trusts this context and does not check again (trpc.ts).
-    const ctx = authorizedContext(await resolvePrincipal(request), permission, request.headers);
+    const ctx = authorizedContext(await resolvePrincipal(request), permission, request.headers, settings);
 
     const body = request.method === "GET" ? undefined : await request.readBody();
     const query = Object.fromEntries(url.searchParams);
@@ -90,17 +90,23 @@ function toResponse(reply: RestReply): Response {
   return new Response(body, { status: reply.status, headers: reply.headers });
 }
 
-/** The adapter for web `Request`s (Next's route handler under `next dev`, tests). */
-export async function handleRest(request: Request): Promise<Response> {
+/**
+ * The adapter for web `Request`s (Next's route handler under `next dev`, tests). `settings`:
+ * what the test kit's `rest` passes instead of the environment's (trpc.ts SettingsOverrides).
+ */
+export async function handleRest(request: Request, settings: SettingsOverrides = {}): Promise<Response> {
   return toResponse(
-    await answerRest({
-      method: request.method,
-      url: new URL(request.url),
-      headers: request.headers,
-      // Leaving the loop early (413) cancels a web stream through its iterator's return().
-      readBody: () =>
-        readJsonBody(request.headers.get("content-length"), request.body as AsyncIterable<Uint8Array> | null),
-    }),
+    await answerRest(
+      {
+        method: request.method,
+        url: new URL(request.url),
+        headers: request.headers,
+        // Leaving the loop early (413) cancels a web stream through its iterator's return().
+        readBody: () =>
+          readJsonBody(request.headers.get("content-length"), request.body as AsyncIterable<Uint8Array> | null),
+      },
+      settings,
+    ),
   );
 }
 

@@ -1,8 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signToken } from "@/server/auth/bearer";
-import { createTestOrganization } from "@/test/db";
+import { bearer, createOrganization } from "@/test/factories";
 import { isRestRequest, serveRest } from "./node-adapter";
 
 const request = (url: string, headers: Record<string, string> = {}) => ({ url, headers }) as unknown as IncomingMessage;
@@ -37,14 +36,9 @@ describe("serveRest over node:http", () => {
   });
 
   it("passes method, headers and body through, and streams the answer back", async () => {
-    const organizationId = await createTestOrganization();
-    const token = await signToken({
-      sub: "u",
-      organizationId,
-      permissions: ["incident:write", "remediation:view"],
-      ttlSeconds: 60,
-    });
-    const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+    const organizationId = await createOrganization();
+    const authorization = await bearer(organizationId, { permissions: ["incident:write", "remediation:view"] });
+    const headers = { authorization, "content-type": "application/json" };
     const created = await fetch(`${base}/incidents`, {
       method: "POST",
       headers,

@@ -74,7 +74,7 @@ interface RouteFacts {
  * §12: 401 → 403 → 413 → 400 → 404 → 409/422) plus the route's own `errors` for what only its
  * use case knows (an unknown incident in a body, an idempotency conflict, a policy denial).
  */
-export function errorStatuses(route: RestRoute, facts: RouteFacts): Map<ErrorStatus, string> {
+function errorStatuses(route: RestRoute, facts: RouteFacts): Map<ErrorStatus, string> {
   const statuses = new Map<ErrorStatus, string>();
   statuses.set(401, ERROR_MEANING[401]);
   if (facts.permission) statuses.set(403, `The token lacks permission \`${facts.permission}\``);

@@ -1,44 +1,39 @@
 import { describe, expect, it } from "vitest";
 import { PERMISSIONS, ROLE_PERMISSIONS } from "@/lib/permissions";
 import { verifyBearerToken } from "@/server/auth/bearer";
-import type { Principal } from "@/server/auth/principal-types";
 import { db } from "@/server/db/client";
 import { orgScope } from "@/server/db/scoped";
 import { ACTIVITY_DAYS, getActivityByDay } from "@/server/remediation/get-activity-by-day";
-import { seedActions, seedIncident } from "@/server/remediation/test-support";
 import { enforceRetention } from "@/server/reporting/enforce-retention";
 import { previewRetention } from "@/server/reporting/preview-retention";
-import { createCaller } from "@/server/root";
-import { createTestOrganization } from "@/test/db";
+import { callerFor } from "@/test/calls";
+import { createActions, createIncident, createOrganization, createUser } from "@/test/factories";
 
 const DAY = 86_400_000;
 
-function sessionCaller(organizationId: string, permissions: readonly string[], via: Principal["via"] = "session") {
-  return createCaller({
-    principal: { userId: "admin-1", organizationId, permissions: [...permissions], via, email: "a@x.test" },
-    headers: new Headers(),
-  });
-}
+/** A signed-in browser user (unless `via: "token"`) of the organization. */
+const sessionCaller = (organizationId: string, permissions: readonly string[], via: "session" | "token" = "session") =>
+  callerFor(organizationId, { permissions, via, userId: "admin-1", email: "a@x.test" });
 
 describe("getActivityByDay", () => {
   it("counts the organization's actions per UTC day and status over 14 days, empty days included", async () => {
-    const org = await createTestOrganization("ui-activity");
-    const other = await createTestOrganization("ui-activity-other");
-    const incident = await seedIncident(org);
+    const org = await createOrganization("ui-activity");
+    const other = await createOrganization("ui-activity-other");
+    const incident = await createIncident(org);
     const now = new Date("2026-11-28T12:00:00.000Z");
-    await seedActions(org, {
+    await createActions(org, {
       count: 3,
       status: "COMPLETED",
       incidentId: incident,
       createdAt: new Date("2026-11-28T10:00:00Z"),
     });
-    await seedActions(org, {
+    await createActions(org, {
       count: 2,
       status: "FAILED",
       incidentId: incident,
       createdAt: new Date("2026-11-28T00:00:01Z"),
     });
-    await seedActions(org, {
+    await createActions(org, {
       count: 1,
       status: "PENDING_APPROVAL",
       incidentId: incident,
@@ -46,13 +41,18 @@ describe("getActivityByDay", () => {
       environment: "staging",
     });
     // Outside the window (day 15) and another organization's rows: not counted.
-    await seedActions(org, {
+    await createActions(org, {
       count: 4,
       status: "COMPLETED",
       incidentId: incident,
       createdAt: new Date("2026-11-14T23:00:00Z"),
     });
-    await seedActions(other, { count: 5, status: "COMPLETED", incidentId: await seedIncident(other), createdAt: now });
+    await createActions(other, {
+      count: 5,
+      status: "COMPLETED",
+      incidentId: await createIncident(other),
+      createdAt: now,
+    });
 
     const days = await getActivityByDay({ db: db(), scope: orgScope(org) }, {}, now);
     expect(days).toHaveLength(ACTIVITY_DAYS);
@@ -66,7 +66,7 @@ describe("getActivityByDay", () => {
   });
 
   it("is served to viewers through ui.activityByDay", async () => {
-    const org = await createTestOrganization("ui-activity-proc");
+    const org = await createOrganization("ui-activity-proc");
     const days = await sessionCaller(org, ROLE_PERMISSIONS.viewer).ui.activityByDay({});
     expect(days).toHaveLength(ACTIVITY_DAYS);
     expect(days.every((d) => d.total === 0)).toBe(true);
@@ -75,7 +75,7 @@ describe("getActivityByDay", () => {
 
 describe("ui.mintToken", () => {
   it("signs a token for the admin's own user and organization with the chosen subset", async () => {
-    const org = await createTestOrganization("ui-token");
+    const org = await createOrganization("ui-token");
     const minted = await sessionCaller(org, PERMISSIONS).ui.mintToken({
       permissions: ["remediation:view", "remediation:view", "remediation:approve"],
       ttlSeconds: 600,
@@ -87,7 +87,7 @@ describe("ui.mintToken", () => {
   });
 
   it("refuses permissions the caller does not hold, non-admins, token callers and unbounded lifetimes", async () => {
-    const org = await createTestOrganization("ui-token-refused");
+    const org = await createOrganization("ui-token-refused");
     const adminWithoutIncidents = PERMISSIONS.filter((p) => p !== "incident:write");
     await expect(
       sessionCaller(org, adminWithoutIncidents).ui.mintToken({ permissions: ["incident:write"], ttlSeconds: 600 }),
@@ -122,14 +122,14 @@ describe("ui.mintToken", () => {
 
 describe("previewRetention", () => {
   it("counts exactly the rows enforce-retention then deletes, with the same cutoff", async () => {
-    const org = await createTestOrganization("ui-retention");
-    const incident = await seedIncident(org);
+    const org = await createOrganization("ui-retention");
+    const incident = await createIncident(org);
     const now = new Date();
     const old = new Date(now.getTime() - 40 * DAY);
-    for (const status of ["COMPLETED", "FAILED", "REJECTED", "PENDING_APPROVAL", "QUEUED", "EXECUTING"]) {
-      await seedActions(org, { count: 2, status, incidentId: incident, createdAt: old });
+    for (const status of ["COMPLETED", "FAILED", "REJECTED", "PENDING_APPROVAL", "QUEUED", "EXECUTING"] as const) {
+      await createActions(org, { count: 2, status, incidentId: incident, createdAt: old });
     }
-    await seedActions(org, { count: 3, status: "COMPLETED", incidentId: incident, createdAt: now });
+    await createActions(org, { count: 3, status: "COMPLETED", incidentId: incident, createdAt: now });
 
     const scope = orgScope(org);
     const preview = await previewRetention({ db: db(), scope }, now);
@@ -143,25 +143,11 @@ describe("previewRetention", () => {
 
 describe("ui.members", () => {
   it("lists only the caller's organization's members with their names", async () => {
-    const org = await createTestOrganization("ui-members");
-    const other = await createTestOrganization("ui-members-other");
+    const org = await createOrganization("ui-members");
+    const other = await createOrganization("ui-members-other");
     const suffix = org.slice(-8);
-    await db().user.create({
-      data: {
-        email: `m-${suffix}@x.test`,
-        name: "Mia Member",
-        passwordHash: "x",
-        memberships: { create: { organizationId: org, role: "operator" } },
-      },
-    });
-    await db().user.create({
-      data: {
-        email: `o-${suffix}@x.test`,
-        name: "Otto Other",
-        passwordHash: "x",
-        memberships: { create: { organizationId: other, role: "admin" } },
-      },
-    });
+    await createUser(org, { email: `m-${suffix}@x.test`, name: "Mia Member", role: "operator" });
+    await createUser(other, { email: `o-${suffix}@x.test`, name: "Otto Other", role: "admin" });
     const members = await sessionCaller(org, ROLE_PERMISSIONS.viewer).ui.members();
     expect(members).toEqual([
       expect.objectContaining({ name: "Mia Member", email: `m-${suffix}@x.test`, role: "operator" }),

@@ -26,7 +26,10 @@ export function countByStatusQuery(organizationId: string, environment?: string)
 
 export async function countByStatus(q: Queryable, organizationId: string, environment?: string): Promise<StatusCounts> {
   // int8 arrives as a string from pg.
-  const rows = await queryRows<{ status: ActionStatus; count: string }>(q, countByStatusQuery(organizationId, environment));
+  const rows = await queryRows<{ status: ActionStatus; count: string }>(
+    q,
+    countByStatusQuery(organizationId, environment),
+  );
   const counts: StatusCounts = { PENDING_APPROVAL: 0, QUEUED: 0, EXECUTING: 0, COMPLETED: 0, FAILED: 0, REJECTED: 0 };
   for (const row of rows) counts[row.status] = Number(row.count);
   return counts;

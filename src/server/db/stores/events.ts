@@ -69,7 +69,11 @@ export async function appendEvent(
  * the enum's declaration order is the lifecycle order (REQUESTED … EXECUTION_FAILED), which
  * breaks such ties the right way (the enum column, not the text alias of the select list).
  */
-export async function listEventsOfAction(q: Queryable, organizationId: string, actionId: string): Promise<EventRecord[]> {
+export async function listEventsOfAction(
+  q: Queryable,
+  organizationId: string,
+  actionId: string,
+): Promise<EventRecord[]> {
   const rows = await queryRows<EventRecord>(
     q,
     Prisma.sql`

@@ -4,7 +4,7 @@ import type { Executor, ExecutorFactory } from "./types";
 import { createWebhookExecutor } from "./webhook";
 
 /** Every executor by its REMEDIATION_EXECUTOR name. Adding one: its own file + one line here. */
-export const EXECUTORS: Record<string, ExecutorFactory> = {
+const EXECUTORS: Record<string, ExecutorFactory> = {
   webhook: createWebhookExecutor,
   simulated: createSimulatedExecutor,
 };

@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import { Prisma } from "@/generated/prisma/client";
-import type { Severity } from "@/lib/schemas";
 import { type Queryable, queryRows, type Tx } from "../../client";
 import { insertEventsForMovedRows } from "../events";
 import { ACTION_COLUMNS, type ActionRecord, actionByKey, type RawActionRow, toAction } from "./row";
@@ -11,16 +10,14 @@ import { ACTION_COLUMNS, type ActionRecord, actionByKey, type RawActionRow, toAc
  * the same statement: of concurrent deciders exactly one moves the row.
  */
 
-export interface NewAction {
-  id: string;
-  incidentId: string;
-  actionType: string;
-  parameters: Record<string, unknown>;
-  serviceName: string | null;
-  environment: string;
-  severity: Severity;
+/** The fields a caller chooses for a new action (the rest are the organization's or the database's). */
+type ActionFields = Pick<
+  ActionRecord,
+  "id" | "incidentId" | "actionType" | "parameters" | "serviceName" | "environment" | "severity" | "performedBy"
+>;
+
+export interface NewAction extends ActionFields {
   status: "QUEUED" | "PENDING_APPROVAL";
-  performedBy: string;
   details: Record<string, unknown>;
   /** The REQUESTED event's data. */
   event: Record<string, unknown>;
@@ -117,21 +114,11 @@ export async function rejectPendingAction(
 }
 
 /** An action row in any state, for data loads (demo data, test factories): no event, no policy. */
-export interface ActionLoad {
-  id: string;
-  incidentId: string;
-  actionType: string;
-  parameters: Record<string, unknown>;
-  serviceName: string | null;
-  environment: string;
-  severity: Severity;
+export interface ActionLoad
+  extends ActionFields,
+    Partial<Pick<ActionRecord, "details" | "error" | "createdAt" | "updatedAt">> {
   status: ActionRecord["status"];
   attempts?: number;
-  performedBy: string;
-  details?: Record<string, unknown>;
-  error?: string | null;
-  createdAt?: Date;
-  updatedAt?: Date;
 }
 
 /** Inserts `rows` into the organization in one statement (the counter trigger counts them). */
