@@ -112,6 +112,13 @@ module.exports = {
       to: { path: "^src/server/rest/" },
     },
     {
+      name: "simulate-only-in-tests",
+      comment: "src/server/db/simulate.ts writes states the product never produces: tests and the test kit only.",
+      severity: "error",
+      from: { pathNot: TEST_KIT },
+      to: { path: "^src/server/db/simulate\\.ts$" },
+    },
+    {
       name: "not-to-unresolvable",
       comment: "Every import resolves (a typo or a deleted module).",
       severity: "error",

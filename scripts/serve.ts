@@ -1,4 +1,3 @@
-import { createServer } from "node:http";
 import next from "next";
 import { disconnectDb } from "@/server/db/client";
 import { env } from "@/server/env";
@@ -6,7 +5,7 @@ import { JOBS } from "@/server/job-registry";
 import { stopSenderBoss } from "@/server/jobs/boss";
 import { startWorker } from "@/server/jobs/worker";
 import { logger } from "@/server/logger";
-import { isRestRequest, serveRest } from "@/server/rest/node-adapter";
+import { createHttpServer, DEFAULT_HTTP_TIMEOUTS } from "@/server/rest/http-server";
 import { onShutdown, prepareRuntime, type Runtime } from "@/server/runtime";
 import { buildApp } from "./build";
 import { buildIsCurrent } from "./build-stamp";
@@ -36,15 +35,11 @@ async function listen(runtime: Runtime): Promise<void> {
   const app = next({ dev: false, dir: process.cwd(), hostname: "127.0.0.1", port: config.PORT });
   await app.prepare();
   const handle = app.getRequestHandler();
-  const server = createServer((req, res) => {
-    const served = isRestRequest(req) ? serveRest(req, res) : handle(req, res);
-    served.catch((err) => {
-      logger().error({ err }, "request failed");
-      res.statusCode = 500;
-      res.end();
-    });
+  // REST fast path, then Next; timeouts against slow clients (README "Failure behaviour").
+  const server = createHttpServer(handle, {
+    ...DEFAULT_HTTP_TIMEOUTS,
+    keepAliveTimeoutMs: config.HTTP_KEEP_ALIVE_TIMEOUT_SECONDS * 1000,
   });
-  server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(config.PORT, resolve));
   logger().info({ url: `http://localhost:${config.PORT}`, embeddedDatabase: runtime.embedded }, "ready");
   console.log(`Remediation Control Center ready on http://localhost:${config.PORT}`);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { storableString } from "@/lib/schemas";
 
 /**
  * The action catalog (docs/behaviour.md#action-catalog): every executable action type and the zod
@@ -13,13 +14,12 @@ import { z } from "zod";
  */
 
 const name = (field: string) =>
-  z
-    .string({ error: `${field} must be a string` })
+  storableString({ error: `${field} must be a string` })
     .trim()
     .min(1, `${field} is required`)
     .max(200, `${field} must be at most 200 characters`);
 
-const simulate = z.string().max(100).optional();
+const simulate = storableString().max(100).optional();
 
 export const ACTION_PARAMETER_SCHEMAS = {
   "restart-service": z.strictObject({ service: name("service"), simulate }),
@@ -34,12 +34,12 @@ export const ACTION_PARAMETER_SCHEMAS = {
   }),
   "rollback-deployment": z.strictObject({
     service: name("service"),
-    toRevision: z.string({ error: "toRevision must be a string" }).trim().min(1).max(200).optional(),
+    toRevision: storableString({ error: "toRevision must be a string" }).trim().min(1).max(200).optional(),
     simulate,
   }),
   "clear-cache": z.strictObject({
     service: name("service"),
-    cacheKey: z.string({ error: "cacheKey must be a string" }).min(1).max(500).optional(),
+    cacheKey: storableString({ error: "cacheKey must be a string" }).min(1).max(500).optional(),
     simulate,
   }),
   "toggle-feature-flag": z.strictObject({
@@ -51,8 +51,10 @@ export const ACTION_PARAMETER_SCHEMAS = {
     runbook: name("runbook"),
     args: z
       .record(
-        z.string(),
-        z.union([z.string(), z.number(), z.boolean()], { error: "args values must be strings, numbers or booleans" }),
+        storableString(),
+        z.union([storableString(), z.number(), z.boolean()], {
+          error: "args values must be strings, numbers or booleans",
+        }),
         { error: "args must be an object of string, number or boolean values" },
       )
       .optional(),

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ACTION_PARAMETER_SCHEMAS, actionTypeSchema } from "@/lib/action-catalog";
-import { environmentSchema, severitySchema } from "@/lib/schemas";
+import { environmentSchema, severitySchema, storableJson, storableString } from "@/lib/schemas";
 
 /** Ids in a body or query: malformed → 400 (docs/behaviour.md#precise-details). Any 8-4-4-4-12 hex, like the uuid column. */
 export const uuidField = (field: string) => z.guid({ message: `${field} must be a UUID` });
@@ -14,8 +14,9 @@ export const actionRequestInput = z
   .strictObject({
     incidentId: uuidField("incidentId"),
     actionType: actionTypeSchema,
-    parameters: z.record(z.string(), z.unknown(), { error: "parameters must be an object" }),
-    serviceName: z.string().trim().min(1, "serviceName must not be empty").max(200).nullable().optional(),
+    // Checked as a whole first (keys and nested values, whatever the action type), then by the catalog.
+    parameters: storableJson(z.record(z.string(), z.unknown(), { error: "parameters must be an object" })),
+    serviceName: storableString().trim().min(1, "serviceName must not be empty").max(200).nullable().optional(),
     environment: environmentSchema,
     severity: severitySchema,
   })

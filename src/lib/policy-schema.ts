@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { actionTypeSchema } from "@/lib/action-catalog";
-import { environmentSchema, severitySchema } from "@/lib/schemas";
+import { environmentSchema, severitySchema, storableString } from "@/lib/schemas";
 
 // Pure (zod + src/lib only): the policy editor in the UI validates with the same rules.
 
@@ -20,7 +20,7 @@ const freezeWindowSchema = z
     start: isoInstant,
     end: isoInstant,
     environments: list(environmentSchema).refine((v) => v.length > 0, "at least one environment"),
-    reason: z.string().trim().min(1, "reason is required").max(500, "reason must be at most 500 characters"),
+    reason: storableString().trim().min(1, "reason is required").max(500, "reason must be at most 500 characters"),
   })
   .superRefine((w, ctx) => {
     // zod runs this even when a field failed; compare only two valid (normalised) instants.

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { storableString } from "@/lib/schemas";
 
 /**
  * Reporting settings rules (docs/behaviour.md#reporting), isomorphic: the API validates with these schemas and
@@ -19,8 +20,7 @@ export const retentionDaysSchema = z
 
 export const reportCadenceSchema = z.enum(REPORT_CADENCES, { error: 'Cadence must be "daily" or "weekly"' });
 
-const recipientSchema = z
-  .string({ error: "Each recipient must be an email address" })
+const recipientSchema = storableString({ error: "Each recipient must be an email address" })
   .trim()
   .toLowerCase()
   .pipe(z.email({ error: (issue) => `"${String(issue.input)}" is not a valid email address` }));

@@ -50,6 +50,9 @@ const schema = z
   .object({
     ...bootstrapShape,
     PORT: z.coerce.number().int().min(1).max(65535).default(3003),
+    // Idle keep-alive connections close after this; behind a load balancer, set it above the
+    // balancer's own idle timeout (README "Failure behaviour").
+    HTTP_KEEP_ALIVE_TIMEOUT_SECONDS: intFrom(1, 65),
     DATABASE_POOL_SIZE: intFrom(1, 10),
     // Read by next-auth itself; the auth route sets AUTH_TRUST_HOST when NEXTAUTH_URL is unset.
     NEXTAUTH_URL: optionalString,

@@ -7,9 +7,13 @@ export const ERROR_TABLE = {
   UNAUTHORIZED: { trpc: "UNAUTHORIZED", http: 401, name: "Unauthorized" },
   FORBIDDEN: { trpc: "FORBIDDEN", http: 403, name: "Forbidden" },
   NOT_FOUND: { trpc: "NOT_FOUND", http: 404, name: "Not Found" },
+  METHOD_NOT_ALLOWED: { trpc: "METHOD_NOT_SUPPORTED", http: 405, name: "Method Not Allowed" },
+  REQUEST_TIMEOUT: { trpc: "TIMEOUT", http: 408, name: "Request Timeout" },
   CONFLICT: { trpc: "CONFLICT", http: 409, name: "Conflict" },
   PAYLOAD_TOO_LARGE: { trpc: "PAYLOAD_TOO_LARGE", http: 413, name: "Payload Too Large" },
   POLICY_DENIED: { trpc: "UNPROCESSABLE_CONTENT", http: 422, name: "Unprocessable Entity" },
+  // Only the HTTP server answers it (header block over Node's 16 KiB); tRPC has no such code.
+  HEADERS_TOO_LARGE: { trpc: "BAD_REQUEST", http: 431, name: "Request Header Fields Too Large" },
   INTERNAL: { trpc: "INTERNAL_SERVER_ERROR", http: 500, name: "Internal Server Error" },
 } as const satisfies Record<string, { trpc: TRPC_ERROR_CODE_KEY; http: number; name: string }>;
 
@@ -44,9 +48,16 @@ export function toTRPCError(error: AppError): TRPCError {
   return new TRPCError({ code: ERROR_TABLE[error.code].trpc, message: error.message, cause: error });
 }
 
-const HTTP_BY_TRPC: Record<string, AppErrorCode> = Object.fromEntries(
-  Object.entries(ERROR_TABLE).map(([code, row]) => [row.trpc, code as AppErrorCode]),
-);
+// The first row of a tRPC code wins (BAD_REQUEST → 400, not the server-only 431); tRPC's own
+// PARSE_ERROR (a batch body that is not JSON) is a 400 like the REST adapter's.
+const HTTP_BY_TRPC: Record<string, AppErrorCode> = {
+  ...Object.fromEntries(
+    Object.entries(ERROR_TABLE)
+      .reverse()
+      .map(([code, row]) => [row.trpc, code as AppErrorCode]),
+  ),
+  PARSE_ERROR: "BAD_REQUEST",
+};
 
 /** Any thrown value → the AppError that decides its HTTP response. Unknown errors are INTERNAL. */
 export function asAppError(error: unknown): AppError {

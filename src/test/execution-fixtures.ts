@@ -14,6 +14,7 @@ import { EXECUTE_QUEUE, ensureExecuteQueue } from "@/server/execution/queue";
 import type { ExecutionSettings } from "@/server/execution/settings";
 import { senderBoss } from "@/server/jobs/boss";
 import { type RunningWorker, startWorker } from "@/server/jobs/worker";
+import { createActions } from "./factories";
 
 // ── settings ─────────────────────────────────────────────────────────────────────────────────
 
@@ -119,6 +120,8 @@ export async function spawnWorkerProcess(
 // ── the webhook receiver ─────────────────────────────────────────────────────────────────────
 
 interface ReceivedCall {
+  /** The request's path: a worker process can be given its own (`${receiver.url}/w1`). */
+  url: string;
   headers: IncomingMessage["headers"];
   rawBody: Buffer;
   body: Record<string, unknown>;
@@ -149,7 +152,7 @@ export async function startReceiver(respond: Responder): Promise<Receiver> {
       } catch {
         // recorded as-is; the test asserts on it
       }
-      const call = { headers: req.headers, rawBody, body };
+      const call = { url: req.url ?? "/", headers: req.headers, rawBody, body };
       calls.push(call);
       respond(call, res, callsFor(String(body.actionId)).length);
     });
@@ -171,6 +174,35 @@ export async function startReceiver(respond: Responder): Promise<Receiver> {
 export function json(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { "content-type": "application/json" });
   res.end(JSON.stringify(body));
+}
+
+/**
+ * When a worker is killed relative to the answer it was given: `mid-answer` (default) once the
+ * status, headers and all but the last byte of the body have left, so the worker is still reading
+ * its answer and certainly has not stored it; `after-answer` right after the whole answer left
+ * (the narrowest window: a worker scheduled before the signal lands may have stored it).
+ */
+export type KillMoment = "mid-answer" | "after-answer";
+
+/** Answers `status` with `body` as JSON and SIGKILLs `worker` at `moment` of the answer. */
+export function answerAndKill(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  worker: WorkerProcess,
+  moment: KillMoment = "mid-answer",
+): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+  if (moment === "after-answer") {
+    res.end(text);
+    worker.kill("SIGKILL");
+    return;
+  }
+  res.write(text.slice(0, -1), () => {
+    worker.kill("SIGKILL");
+    res.end(text.slice(-1)); // to a dead peer: the executor has answered all the same
+  });
 }
 
 // ── polling and reading back ─────────────────────────────────────────────────────────────────
@@ -199,7 +231,7 @@ export async function loadAction(organizationId: string, actionId: string) {
   const state = await findExecutionState(db(), organizationId, actionId);
   const events = await listEventsOfAction(db(), organizationId, actionId);
   if (!action || !state) throw new Error(`action ${actionId} not found in ${organizationId}`);
-  return { ...action, attempts: state.attempts, events };
+  return { ...action, attempts: state.attempts, lostAttempts: state.lostAttempts, events };
 }
 
 const TERMINAL = ["COMPLETED", "FAILED", "REJECTED"];
@@ -227,4 +259,184 @@ export async function jobsFor(actionId: string) {
 
 export async function jobCount(actionId: string): Promise<number> {
   return (await jobsFor(actionId)).length;
+}
+
+// ── worker crashes ───────────────────────────────────────────────────────────────────────────
+
+/** What the crash run's executor does with an action (`parameters.mode`). */
+export type CrashOutcome = "ok" | "reject" | "flaky";
+
+export interface WorkerCrashOptions {
+  organizationId: string;
+  incidentId: string;
+  /** Every worker process's settings; each gets its own webhook path, so a call names its worker. */
+  settings: ExecutionSettings;
+  actions: number;
+  /** SIGKILLs, each right after the executor answered a first delivery 2xx (before the worker records). */
+  kills: number;
+  /** Worker processes kept running: a killed one is replaced at once. */
+  workers: number;
+  /** Actions created per second, so the kills land all along the run; default: all at once. */
+  actionsPerSecond?: number;
+  /** Default: one action in ten refused (422), one in ten flaky (503 once), the rest 200. */
+  outcome?: (index: number) => CrashOutcome;
+  /** When each kill lands relative to the 2xx answer (default `mid-answer`). */
+  killMoment?: KillMoment;
+  superviseIntervalSeconds?: number;
+  timeoutMs?: number;
+}
+
+export interface WorkerCrashReport {
+  actions: number;
+  kills: number;
+  /** Kills whose answered attempt was never recorded by its worker (it died in the window). */
+  killsBeforeRecord: number;
+  workerProcesses: number;
+  statuses: Record<string, number>;
+  /** Actions whose final status contradicts the executor's last answer (2xx ⇔ COMPLETED). */
+  contradictions: { id: string; status: string; error: string | null; lastAnswer: number | null }[];
+  deliveries: number;
+  /** Deliveries the executor had already carried out and answered from memory (at-least-once). */
+  duplicateDeliveries: number;
+  /** Every delivery carried `Idempotency-Key: <actionId>`. */
+  sameKeyOnEveryDelivery: boolean;
+  /** How many actions ended with n lost attempts: { "0": …, "1": … }. */
+  lostAttempts: Record<string, number>;
+  durationMs: number;
+}
+
+const defaultCrashOutcome = (index: number): CrashOutcome =>
+  index % 10 === 3 ? "reject" : index % 10 === 7 ? "flaky" : "ok";
+
+/**
+ * Runs `actions` webhook actions through real worker processes and SIGKILLs a worker `kills`
+ * times, each time as the executor answers it 2xx for an action it carried out, before the
+ * worker can store the answer (`killMoment`). The executor deduplicates on
+ * Idempotency-Key as the webhook contract asks: a second delivery of a key it carried out gets the
+ * remembered answer; a 5xx is not remembered (nothing was done). Waits until every action is
+ * terminal, then compares each final status with the executor's last answer.
+ */
+export async function runWorkerCrashes(options: WorkerCrashOptions): Promise<WorkerCrashReport> {
+  const started = Date.now();
+  const outcome = options.outcome ?? defaultCrashOutcome;
+  const remembered = new Map<string, { status: number; body: unknown }>();
+  const lastAnswer = new Map<string, number>();
+  const live = new Map<string, WorkerProcess>();
+  const spawned: WorkerProcess[] = [];
+  const killed: { actionId: string; attempt: number }[] = [];
+  const respawns: Promise<void>[] = [];
+  // Spread over the run: not every action yields a first-delivery 2xx (refused ones, and those a
+  // killed worker had already carried out, whose re-run is a replay), so ~70% of them.
+  const killEvery = Math.max(1, Math.floor((options.actions * 0.7) / (options.kills + 1)));
+  let duplicateDeliveries = 0;
+  let fresh2xx = 0;
+  let serial = 0;
+
+  const receiver = await startReceiver((call, res, nth) => {
+    const actionId = String(call.body.actionId);
+    const answer = (status: number, body: unknown) => {
+      lastAnswer.set(actionId, status);
+      json(res, status, body);
+    };
+    const earlier = remembered.get(String(call.headers["idempotency-key"]));
+    if (earlier) {
+      duplicateDeliveries++;
+      return answer(earlier.status, earlier.body);
+    }
+    const mode = (call.body.parameters as { mode?: CrashOutcome }).mode ?? "ok";
+    if (mode === "flaky" && nth === 1) return answer(503, { error: "warming up" });
+    if (mode === "reject") {
+      remembered.set(actionId, { status: 422, body: { error: "refused" } });
+      return answer(422, { error: "refused" });
+    }
+    const result = { result: "restarted", actionId, carriedOutOnAttempt: call.body.attempt };
+    remembered.set(actionId, { status: 200, body: result });
+    fresh2xx++;
+    const name = call.url.split("/").at(-1) ?? "";
+    const worker = live.get(name);
+    if (!worker || killed.length >= options.kills || fresh2xx % killEvery !== 0) return answer(200, result);
+    lastAnswer.set(actionId, 200);
+    answerAndKill(res, 200, result, worker, options.killMoment);
+    live.delete(name);
+    killed.push({ actionId, attempt: Number(call.body.attempt) });
+    const replacement = spawnOne();
+    replacement.catch(() => {}); // awaited below
+    respawns.push(replacement);
+  });
+
+  async function spawnOne(): Promise<void> {
+    const name = `w${++serial}`;
+    const worker = await spawnWorkerProcess(
+      { ...options.settings, webhookUrl: `${receiver.url}/${name}` },
+      { superviseIntervalSeconds: options.superviseIntervalSeconds ?? 1 },
+    );
+    spawned.push(worker);
+    live.set(name, worker);
+  }
+
+  const ids: string[] = [];
+  try {
+    await Promise.all(Array.from({ length: options.workers }, spawnOne));
+    const perTick = options.actionsPerSecond ? Math.max(1, Math.round(options.actionsPerSecond / 10)) : options.actions;
+    for (let created = 0; created < options.actions; created += perTick) {
+      const count = Math.min(perTick, options.actions - created);
+      const rows = Array.from({ length: count }, (_, i) => ({
+        incidentId: options.incidentId,
+        parameters: { service: "checkout", mode: outcome(created + i) },
+        serviceName: "checkout",
+        environment: "staging",
+        details: { policy: { outcome: "QUEUED", reasons: [] } },
+        enqueue: true,
+      }));
+      ids.push(...(await createActions(options.organizationId, rows)));
+      if (options.actionsPerSecond) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await waitFor(
+      async () => {
+        const finished = await db().remediationAction.count({
+          where: { id: { in: ids }, status: { in: ["COMPLETED", "FAILED"] } },
+        });
+        return finished === ids.length;
+      },
+      { timeoutMs: options.timeoutMs ?? 120_000, intervalMs: 200, what: `${ids.length} actions to finish` },
+    );
+    await Promise.all(respawns);
+  } finally {
+    await Promise.allSettled(respawns);
+    for (const worker of spawned) {
+      if (worker.child.exitCode === null && worker.child.signalCode === null) worker.kill("SIGTERM");
+    }
+    await Promise.all(spawned.map((w) => w.exited));
+    await receiver.close();
+  }
+
+  const statuses: Record<string, number> = {};
+  const lostAttempts: Record<string, number> = {};
+  const contradictions: WorkerCrashReport["contradictions"] = [];
+  const succeededOnAttempt = new Map<string, number>();
+  for (const id of ids) {
+    const action = await loadAction(options.organizationId, id);
+    statuses[action.status] = (statuses[action.status] ?? 0) + 1;
+    lostAttempts[action.lostAttempts] = (lostAttempts[action.lostAttempts] ?? 0) + 1;
+    const succeeded = action.events.find((e) => e.type === "EXECUTION_SUCCEEDED");
+    if (succeeded) succeededOnAttempt.set(id, Number((succeeded.data as { attempt?: number }).attempt));
+    const last = lastAnswer.get(id) ?? null;
+    const executed = last !== null && last >= 200 && last < 300;
+    const consistent = action.status === "COMPLETED" ? executed : action.status === "FAILED" && !executed;
+    if (!consistent) contradictions.push({ id, status: action.status, error: action.error, lastAnswer: last });
+  }
+  const calls = receiver.calls.filter((c) => ids.includes(String(c.body.actionId)));
+  return {
+    actions: ids.length,
+    kills: killed.length,
+    killsBeforeRecord: killed.filter((k) => succeededOnAttempt.get(k.actionId) !== k.attempt).length,
+    workerProcesses: spawned.length,
+    statuses,
+    contradictions,
+    deliveries: calls.length,
+    duplicateDeliveries,
+    sameKeyOnEveryDelivery: calls.every((c) => c.headers["idempotency-key"] === c.body.actionId),
+    lostAttempts,
+    durationMs: Date.now() - started,
+  };
 }

@@ -10,6 +10,7 @@ import { signToken } from "@/server/auth/bearer";
 import { hashPassword } from "@/server/auth/password";
 import type { Principal } from "@/server/auth/principal-types";
 import { db, transaction } from "@/server/db/client";
+import { setIncidentState } from "@/server/db/simulate";
 import { type ActionLoad, insertActions } from "@/server/db/stores/actions";
 import { type ActionEventType, appendEvent } from "@/server/db/stores/events";
 import { claimIdempotencyKey } from "@/server/db/stores/idempotency-keys";
@@ -23,7 +24,6 @@ import { insertMembership } from "@/server/db/stores/memberships";
 import { ensureOrganization } from "@/server/db/stores/organizations";
 import { insertUser } from "@/server/db/stores/users";
 import { enqueueExecution, ensureExecuteQueue } from "@/server/execution/queue";
-import { setIncidentState } from "./simulate";
 
 export const ALL_PERMISSIONS: readonly string[] = PERMISSIONS;
 const DEFAULT_USER_ID = "user-1";
@@ -147,10 +147,17 @@ function incidentFields(overrides: IncidentOverrides) {
   };
 }
 
+/** The store's insert, for a test that expects its incident to be new (an externalId not taken). */
+async function insertNewIncident(...args: Parameters<typeof insertIncident>): Promise<string> {
+  const id = await insertIncident(...args);
+  if (!id) throw new Error(`incident externalId ${args[2].externalId} is already taken in ${args[1]}`);
+  return id;
+}
+
 /** An incident with its suggestions (none unless given); returns its id. */
 export async function createIncident(organizationId: string, overrides: IncidentOverrides = {}): Promise<string> {
   const id = await transaction(db(), async (tx) => {
-    const id = await insertIncident(tx, organizationId, incidentFields(overrides));
+    const id = await insertNewIncident(tx, organizationId, incidentFields(overrides));
     const suggestions = (overrides.suggestions ?? []).map((s) => ({
       title: s.title ?? "Restart the service",
       description: s.description ?? null,
@@ -176,7 +183,7 @@ export async function createIncidents(
   return transaction(db(), async (tx) => {
     const ids: string[] = [];
     for (let i = 1; i <= count; i++) {
-      ids.push(await insertIncident(tx, organizationId, incidentFields({ title: `incident ${i}`, ...overrides })));
+      ids.push(await insertNewIncident(tx, organizationId, incidentFields({ title: `incident ${i}`, ...overrides })));
     }
     return ids;
   });
@@ -211,6 +218,7 @@ function actionRow(incidentId: string, o: ActionOverrides): ActionLoad {
     severity: o.severity ?? "HIGH",
     status: o.status ?? "QUEUED",
     attempts: o.attempts ?? 0,
+    lostAttempts: o.lostAttempts ?? 0,
     performedBy: o.performedBy ?? DEFAULT_USER_ID,
     details: o.details ?? {},
     error: o.error ?? null,

@@ -1,13 +1,12 @@
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import pg from "pg";
 import type { TestProject } from "vitest/node";
 import { isProcessAlive, startEmbeddedPostgres } from "@/server/db/bootstrap";
 import {
   findRepoRoot,
+  listDatabases,
   migrateDatabase,
-  pgConfigFromUrl,
   queryServer,
   quoteIdent,
   withDatabase,
@@ -53,23 +52,14 @@ function isLoopback(url: string): boolean {
  * cluster. Several engineers' runs share .data/test-pg; only the run that started it stops it.
  */
 async function sweepTestDatabases(serverUrl: string): Promise<number> {
-  const client = new pg.Client({ ...pgConfigFromUrl(serverUrl), database: "postgres" });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ datname: string }>(
-      "SELECT datname FROM pg_database WHERE datname LIKE 'rcc\\_t%'",
-    );
-    const others = new Set<number>();
-    for (const { datname } of rows) {
-      const pid = Number(TEST_DATABASE.exec(datname)?.[1]);
-      if (!pid || pid === process.pid) continue;
-      if (isProcessAlive(pid)) others.add(pid);
-      else await client.query(`DROP DATABASE IF EXISTS ${quoteIdent(datname)} WITH (FORCE)`);
-    }
-    return others.size;
-  } finally {
-    await client.end();
+  const others = new Set<number>();
+  for (const datname of await listDatabases(serverUrl, "rcc\\_t%")) {
+    const pid = Number(TEST_DATABASE.exec(datname)?.[1]);
+    if (!pid || pid === process.pid) continue;
+    if (isProcessAlive(pid)) others.add(pid);
+    else await queryServer(serverUrl, `DROP DATABASE IF EXISTS ${quoteIdent(datname)} WITH (FORCE)`);
   }
+  return others.size;
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {

@@ -6,6 +6,7 @@ import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { ReportCadence } from "@/lib/reporting-settings";
 import { db, transaction } from "@/server/db/client";
+import { setReportRunTimes } from "@/server/db/simulate";
 import {
   finishReportRun,
   insertReportRun,
@@ -20,7 +21,6 @@ import {
   type ReportingSettingsPatch,
   updateReportingSettings,
 } from "@/server/db/stores/reporting-settings";
-import { setReportRunTimes } from "./simulate";
 
 /** The organization's reporting settings row with these fields (the rest: the defaults). */
 export async function createReportingSettings(

@@ -190,7 +190,7 @@ export function ReportRuns() {
                         size="sm"
                         onClick={() => retryRun(run.id)}
                         busy={retrying === run.id}
-                        disabled={run.status === "running"}
+                        disabled={run.status !== "failed"}
                       >
                         Retry
                       </Button>

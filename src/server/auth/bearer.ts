@@ -1,5 +1,6 @@
 import { jwtVerify, SignJWT } from "jose";
 import { z } from "zod";
+import { storableString } from "@/lib/schemas";
 import { AppError } from "@/server/errors";
 import type { Principal } from "./principal-types";
 import { authSecret } from "./secret";
@@ -11,11 +12,19 @@ const ALGORITHM = "HS256";
 const CLOCK_TOLERANCE_SECONDS = 30;
 const INVALID = "Invalid or expired token";
 
-const nonEmpty = z.string().refine((s) => s.trim() !== "", "must be a non-empty string");
+/**
+ * The claims that become stored values: the user id (`performedBy`, event actors) and the
+ * organization id (a key of every tenant table and index). A value PostgreSQL cannot store
+ * (docs/behaviour.md#storable-text), or one too long for an index key, is not a credential.
+ */
+const MAX_ID_CLAIM_LENGTH = 200;
+const idClaim = storableString()
+  .max(MAX_ID_CLAIM_LENGTH)
+  .refine((s) => s.trim() !== "", "must be a non-empty string");
 
 const claimsSchema = z.object({
-  sub: nonEmpty,
-  organizationId: nonEmpty,
+  sub: idClaim,
+  organizationId: idClaim,
   permissions: z.array(z.string()),
   exp: z.number(),
   email: z.string().optional(),

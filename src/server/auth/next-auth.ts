@@ -3,6 +3,7 @@
 import type { AuthOptions, DefaultSession } from "next-auth";
 import CredentialsImport from "next-auth/providers/credentials";
 import { ROLE_PERMISSIONS, ROLES, type RoleName, type SessionUser } from "@/lib/permissions";
+import { isStorableText } from "@/lib/schemas";
 import { db } from "@/server/db/client";
 import { acrossOrganizationsFirstMembership } from "@/server/db/stores/memberships";
 import { findUserByEmail } from "@/server/db/stores/users";
@@ -41,7 +42,8 @@ async function findAccount(email: string) {
 async function authorize(credentials: Record<"email" | "password", string> | undefined) {
   const email = credentials?.email?.trim();
   const password = credentials?.password ?? "";
-  if (!email || !password) return null;
+  // An email PostgreSQL cannot hold matches no account (docs/behaviour.md#storable-text).
+  if (!email || !password || !isStorableText(email)) return null;
 
   let account: Awaited<ReturnType<typeof findAccount>>;
   try {

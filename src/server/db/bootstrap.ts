@@ -3,8 +3,7 @@ import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSyn
 import { mkdir, open, readFile, unlink } from "node:fs/promises";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import pg from "pg";
-import { ensureDatabaseExists, findRepoRoot, withDatabase } from "@/server/db/migrate";
+import { connectionClient, ensureDatabaseExists, findRepoRoot, withDatabase } from "@/server/db/migrate";
 import { AUTH_SECRET_MIN_LENGTH, bootstrapEnv, setEnv } from "@/server/env";
 
 export interface ResolvedDatabase {
@@ -140,7 +139,7 @@ function hasExited(server: object): boolean {
 
 /** The server behind `url` accepts a connection and answers a query within 2 s. */
 export async function serverAnswers(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  const client = connectionClient({ connectionString: url, connectionTimeoutMillis: 2000 });
   try {
     await client.connect();
     await client.query("SELECT 1");

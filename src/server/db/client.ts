@@ -2,6 +2,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { type Prisma, PrismaClient } from "@/generated/prisma/client";
 import { env } from "@/server/env";
+import { logger } from "@/server/logger";
 
 export type Db = PrismaClient;
 
@@ -14,11 +15,60 @@ const shared = globalThis as unknown as { __rccPools?: WeakMap<object, pg.Pool> 
 shared.__rccPools ??= new WeakMap();
 const pools = shared.__rccPools;
 
+/**
+ * PostgreSQL restarting, or dropping a connection, must never become an uncaught exception (pg
+ * emits 'error' on a client whose connection fails; unheard, that ends the process). pg-pool
+ * listens to its clients only while they are idle, so every client handed out (a `transaction`,
+ * a COPY export, pg-boss's SQL on our transaction) gets this listener until it comes back. The
+ * statement in flight rejects with the same error and reaches its caller; a client that comes
+ * back broken is discarded by the pool (it is no longer queryable), and the next checkout
+ * connects anew, so requests succeed again as soon as the server is back.
+ */
+function onCheckedOutConnectionError(err: Error): void {
+  logger().warn({ err: describeConnectionError(err) }, "database connection lost while in use");
+}
+
+function onIdleConnectionError(err: Error): void {
+  logger().warn({ err: describeConnectionError(err) }, "idle database connection closed");
+}
+
+function describeConnectionError(err: Error): { message: string; code?: string } {
+  const code = (err as { code?: unknown }).code;
+  return { message: err.message, ...(typeof code === "string" ? { code } : {}) };
+}
+
+/** Gives every connection of `pool` an error listener, idle or checked out (see above). */
+function guardPoolConnections(pool: pg.Pool): void {
+  pool.on("error", onIdleConnectionError);
+  pool.on("acquire", (client) => client.on("error", onCheckedOutConnectionError));
+  pool.on("release", (_err, client) => client.removeListener("error", onCheckedOutConnectionError));
+}
+
+/**
+ * A lost or refused database connection (the server restarting, stopped, or unreachable), as
+ * opposed to an error of the statement itself. pg-boss reports some errors as plain objects
+ * (`{ ...error, message }`), so any value with a `code` or `message` is looked at.
+ */
+export function isConnectionError(err: unknown): boolean {
+  if (!err || typeof err !== "object") return false;
+  const { code, message } = err as { code?: unknown; message?: unknown };
+  if (typeof code === "string") {
+    // Class 08 (connection exception); 57P01-57P03 (admin shutdown, crash shutdown, cannot connect now).
+    if (/^08/.test(code) || /^57P0[123]$/.test(code)) return true;
+    if (["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH", "ENOTFOUND"].includes(code)) return true;
+  }
+  return (
+    typeof message === "string" &&
+    /Connection terminated|not queryable|terminating connection|the database system is (starting up|shutting down|in recovery mode)|connect ECONNREFUSED/i.test(
+      message,
+    )
+  );
+}
+
 export function createPrismaClient(connectionString: string, max = 10): PrismaClient {
   const pool = new pg.Pool({ connectionString, max });
-  // An idle connection dropped by the server is not a crash (Prisma adds its own listener only
-  // once its adapter connects; the raw reads may use the pool before that).
-  pool.on("error", () => {});
+  // Before Prisma's adapter connects (the raw reads may use the pool first) and after.
+  guardPoolConnections(pool);
   const client = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
   pools.set(client, pool);
   return client;

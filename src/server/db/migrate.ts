@@ -60,9 +60,20 @@ export function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
 
+/**
+ * A short-lived client of the tools here. Its connection failing (the server restarting) rejects
+ * the statement in flight; the listener keeps the client's 'error' event, unheard an uncaught
+ * exception, from also ending the process.
+ */
+export function connectionClient(config: pg.ClientConfig): pg.Client {
+  const client = new pg.Client(config);
+  client.on("error", () => {});
+  return client;
+}
+
 /** Runs one statement on the `postgres` database of the server that `databaseUrl` points at. */
 export async function queryServer(databaseUrl: string, sql: string): Promise<void> {
-  const admin = new pg.Client({ ...pgConfigFromUrl(databaseUrl), database: "postgres" });
+  const admin = connectionClient({ ...pgConfigFromUrl(databaseUrl), database: "postgres" });
   await admin.connect();
   try {
     await admin.query(sql);
@@ -71,10 +82,24 @@ export async function queryServer(databaseUrl: string, sql: string): Promise<voi
   }
 }
 
+/** Names of the server's databases matching a LIKE pattern (the harnesses sweep their leftovers). */
+export async function listDatabases(serverUrl: string, like: string): Promise<string[]> {
+  const admin = connectionClient({ ...pgConfigFromUrl(serverUrl), database: "postgres" });
+  await admin.connect();
+  try {
+    const { rows } = await admin.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE $1", [
+      like,
+    ]);
+    return rows.map((r) => r.datname);
+  } finally {
+    await admin.end();
+  }
+}
+
 /** Creates the database named in the URL when it is missing; losing a creation race is fine. */
 export async function ensureDatabaseExists(databaseUrl: string): Promise<void> {
   const config = pgConfigFromUrl(databaseUrl);
-  const probe = new pg.Client(config);
+  const probe = connectionClient(config);
   try {
     await probe.connect();
     return;
@@ -130,7 +155,7 @@ export async function migrateDatabase(
   // Compile while waiting for the lock; a failure surfaces from `await engineReady` below.
   const engineReady = loadSchemaEngine();
   engineReady.catch(() => {});
-  const lock = new pg.Client(pgConfigFromUrl(databaseUrl));
+  const lock = connectionClient(pgConfigFromUrl(databaseUrl));
   await lock.connect();
   try {
     await lock.query(`SET lock_timeout = '${MIGRATE_LOCK_TIMEOUT}'`);

@@ -37,6 +37,7 @@ export async function seedDemo(db: Db): Promise<boolean> {
     for (const incident of Object.values(DEMO_INCIDENTS)) {
       const { suggestions, ...fields } = incident;
       const id = await insertIncident(tx, DEMO_ORGANIZATION_ID, fields);
+      if (!id) throw new Error(`demo incident ${fields.externalId} already exists`);
       await insertSuggestions(
         tx,
         DEMO_ORGANIZATION_ID,

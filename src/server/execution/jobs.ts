@@ -1,6 +1,6 @@
 import type { Job, PgBoss, WorkOptions } from "pg-boss";
 import { z } from "zod";
-import { db } from "@/server/db/client";
+import { db, isConnectionError } from "@/server/db/client";
 import { isUuid, orgScope } from "@/server/db/scoped";
 import { defineJob, type JobDefinition } from "@/server/jobs/definition";
 import { bossExecutor } from "@/server/jobs/tx-executor";
@@ -45,20 +45,27 @@ export function createExecuteJob(settings?: ExecutionSettings): JobDefinition<Ex
     async handle(jobs, boss) {
       const resolved = current();
       // Each job settles on its own: one failing does not send its batch-mates back to the queue.
-      await Promise.all(jobs.map((job) => executeOne(job, boss, resolved)));
+      const settled = await Promise.all(jobs.map((job) => executeOne(job, boss, resolved)));
+      // A job whose failure could not be recorded (the database was unreachable) must not be
+      // completed with its batch once the database is back: throwing makes pg-boss fail the
+      // batch's unsettled jobs instead (a finished batch-mate's re-delivery is acknowledged as
+      // terminal), and if even that cannot reach the database, their heartbeat runs out.
+      const unsettled = settled.filter((ok) => !ok).length;
+      if (unsettled > 0) throw new Error(`${unsettled} execution job(s) could not be failed; re-delivering`);
     },
   });
 }
 
 export const executeJob = createExecuteJob();
 
-async function executeOne(job: Job<ExecutePayload>, boss: PgBoss, settings: ExecutionSettings): Promise<void> {
+/** Runs one job; false when it failed and even recording that failure did not reach the database. */
+async function executeOne(job: Job<ExecutePayload>, boss: PgBoss, settings: ExecutionSettings): Promise<boolean> {
   const { actionId, organizationId } = job.data;
   const attempt = { id: job.id, retryCount: job.retryCount };
   try {
     if (!isUuid(actionId)) {
       logger().warn({ actionId }, "execution job for a malformed action id ignored");
-      return;
+      return true;
     }
     const result = await runExecution(
       { db: db(), scope: orgScope(organizationId) },
@@ -74,14 +81,24 @@ async function executeOne(job: Job<ExecutePayload>, boss: PgBoss, settings: Exec
       },
     );
     logger().debug({ actionId, jobId: job.id, result }, "execution job handled");
+    return true;
   } catch (err) {
-    // Re-delivered by pg-boss (retryLimit, backoff); the next delivery re-runs it as a new attempt.
-    // An aborted job (shutdown grace spent, heartbeat lost) has already been handed back.
+    // Re-delivered by pg-boss (retryLimit, backoff); if the attempt was claimed, the next delivery
+    // re-runs it as a lost attempt (attempts.ts). An aborted job (shutdown grace spent, heartbeat
+    // lost) has already been handed back. The database being unreachable (a restart) is expected
+    // to pass: a warning; when even the fail below cannot reach it, see `handle`.
     if (job.signal.aborted) logger().warn({ actionId, jobId: job.id }, "execution attempt abandoned");
+    else if (isConnectionError(err))
+      logger().warn({ err, actionId, jobId: job.id }, "execution job: database unavailable");
     else logger().error({ err, actionId, jobId: job.id }, "execution job failed");
-    await boss
-      .fail(EXECUTE_QUEUE, attempt, { message: err instanceof Error ? err.message : String(err) })
-      .catch((failErr) => logger().error({ err: failErr, jobId: job.id }, "could not fail execution job"));
+    return boss.fail(EXECUTE_QUEUE, attempt, { message: err instanceof Error ? err.message : String(err) }).then(
+      () => true,
+      (failErr) => {
+        if (isConnectionError(failErr)) logger().warn({ err: failErr, jobId: job.id }, "could not fail execution job");
+        else logger().error({ err: failErr, jobId: job.id }, "could not fail execution job");
+        return false;
+      },
+    );
   }
 }
 

@@ -16,9 +16,10 @@ export type ExecutePayload = z.infer<typeof executePayloadSchema>;
  * failure the handler records EXECUTION_RETRY and, in that same transaction, completes its job
  * and creates the next one with `startAfter` = now + the backoff. That is as crash-safe as
  * pg-boss's retryDelay (the pending retry is a row, not a sleeping process), keeps the action's
- * `attempts` the one count of attempts, and makes the recorded next delay exact. pg-boss's own
- * retries (retryLimit) are left for re-delivery when a worker dies (heartbeat) or a handler hits
- * a database error; the re-delivered job re-runs the action as a new attempt.
+ * `attempts` and `lostAttempts` the one count of attempts, and makes the recorded next delay
+ * exact. pg-boss's own retries (retryLimit) are left for re-delivery when a worker dies
+ * (heartbeat) or a handler hits a database error; the re-delivered job re-runs the lost attempt,
+ * which does not use up a retry (attempts.ts).
  *
  * `exclusive`: at most one created/retry/active job per singletonKey (= actionId). A second
  * enqueue of an action that already has a pending or running job inserts nothing, and two

@@ -1,13 +1,13 @@
 import type { PgBoss } from "pg-boss";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db, transaction } from "@/server/db/client";
+import { ageActions } from "@/server/db/simulate";
 import { enqueueExecution } from "@/server/execution/queue";
 import { senderBoss } from "@/server/jobs/boss";
 import type { RunningWorker } from "@/server/jobs/worker";
 import { jobsFor, loadAction, runReconciler, startExecutionWorker, waitForTerminal } from "@/test/execution-fixtures";
 import { createAction, createIncident, createOrganization } from "@/test/factories";
 import { testExecutionSettings } from "@/test/settings";
-import { ageActions } from "@/test/simulate";
 import {
   acrossOrganizationsRecoverLostExecutions,
   acrossOrganizationsRequeueJoblessActions,
@@ -31,21 +31,37 @@ afterAll(async () => {
   await worker?.stop();
 });
 
+interface LeftBehind {
+  lostAttempts?: number;
+  /** A retry was recorded (details.execution.nextAttemptAt) but its job went missing. */
+  retryPending?: boolean;
+}
+
 /** An action left by a worker, without a job: status and attempts as given. */
-const leftBehind = (status: "EXECUTING" | "QUEUED", attempts: number) =>
+const leftBehind = (status: "EXECUTING" | "QUEUED", attempts: number, options: LeftBehind = {}) =>
   createAction(org, {
     incidentId: incident,
     parameters: { service: "checkout" },
     serviceName: "checkout",
     environment: "staging",
-    details: { policy: { outcome: "QUEUED", reasons: [] } },
+    details: {
+      policy: { outcome: "QUEUED", reasons: [] },
+      ...(options.retryPending
+        ? { execution: { attempts, lastError: "Executor responded 503: down", nextAttemptAt: HOUR_AGO.toISOString() } }
+        : {}),
+    },
     status,
     attempts,
+    lostAttempts: options.lostAttempts ?? 0,
   });
 
 /** An action as a dead worker leaves it: EXECUTING, no job, untouched for an hour. */
-async function abandoned(attempts: number, status: "EXECUTING" | "QUEUED" = "EXECUTING"): Promise<string> {
-  const id = await leftBehind(status, attempts);
+async function abandoned(
+  attempts: number,
+  status: "EXECUTING" | "QUEUED" = "EXECUTING",
+  options: LeftBehind = {},
+): Promise<string> {
+  const id = await leftBehind(status, attempts, options);
   await ageActions(org, [id], HOUR_AGO);
   return id;
 }
@@ -61,19 +77,48 @@ describe("reconciler: lost executions", () => {
     const action = await waitForTerminal(org, id);
     expect(action.status).toBe("COMPLETED");
     expect(action.attempts).toBe(2);
+    expect(action.lostAttempts).toBe(1);
     expect(action.events.map((e) => e.type)).toEqual(["EXECUTION_RETRY", "EXECUTION_STARTED", "EXECUTION_SUCCEEDED"]);
     expect(action.events[0]!.data).toMatchObject({ attempt: 1, error: "Execution lost: worker stopped responding" });
+    expect(action.events[1]!.data).toMatchObject({ attempt: 2, lostAttempts: 1 });
   });
 
-  it("fails an abandoned action with no attempts left: Execution lost", async () => {
+  // Changed by design (issue 12, item 5; docs/behaviour.md#recovery): this action's attempts equal
+  // REMEDIATION_EXECUTION_RETRIES + 1, and it used to be failed with `Execution lost`. A lost
+  // attempt no longer uses up a retry, so it is re-run.
+  it("re-queues an abandoned action whose attempts reached the retries: a lost attempt uses none", async () => {
     const id = await abandoned(3);
     await acrossOrganizationsRecoverLostExecutions(context(), { settings });
+
+    const action = await waitForTerminal(org, id);
+    expect(action.status).toBe("COMPLETED");
+    expect(action.attempts).toBe(4);
+    expect(action.lostAttempts).toBe(1);
+  });
+
+  it("fails an abandoned action at its third lost attempt: Execution lost", async () => {
+    const id = await abandoned(3, "EXECUTING", { lostAttempts: 2 });
+    const result = await acrossOrganizationsRecoverLostExecutions(context(), { settings });
+    expect(result.failed).toBeGreaterThanOrEqual(1);
 
     const action = await loadAction(org, id);
     expect(action.status).toBe("FAILED");
     expect(action.error).toBe("Execution lost: worker stopped responding");
+    expect(action.lostAttempts).toBe(3);
     expect(action.events.map((e) => e.type)).toEqual(["EXECUTION_FAILED"]);
     expect(action.events[0]!.actor).toBe("system");
+    expect(action.events[0]!.data).toMatchObject({ attempt: 3, lostAttempts: 3 });
+    expect((action.details as { execution: unknown }).execution).toMatchObject({ lostAttempts: 3 });
+  });
+
+  it("resumes a pending retry whose job went missing without counting a lost attempt", async () => {
+    const id = await abandoned(3, "EXECUTING", { retryPending: true, lostAttempts: 2 });
+    await acrossOrganizationsRecoverLostExecutions(context(), { settings });
+
+    const action = await waitForTerminal(org, id);
+    expect(action.status).toBe("COMPLETED");
+    expect(action.attempts).toBe(4);
+    expect(action.lostAttempts).toBe(2);
   });
 
   it("leaves alone an action that still has a job, or was touched recently", async () => {
@@ -123,7 +168,7 @@ describe("reconciler: jobless QUEUED actions", () => {
   });
 
   it("runs both scans from the scheduled job's handler", async () => {
-    const lost = await abandoned(3);
+    const lost = await abandoned(3, "EXECUTING", { lostAttempts: 2 });
     const jobless = await abandoned(0, "QUEUED");
     await runReconciler(settings);
 

@@ -1,6 +1,7 @@
 import type { PgBoss } from "pg-boss";
 import { type Db, transaction } from "@/server/db/client";
 import * as actions from "@/server/db/stores/actions";
+import { afterWorkerLoss } from "./attempts";
 import { enqueueExecution, executeJobTable } from "./queue";
 import { type ExecutionSettings, executionSettings, lostExecutionAfterMs } from "./settings";
 import { failAttempt, LOST_EXECUTION_ERROR, recordRetry } from "./transitions";
@@ -11,8 +12,9 @@ const BATCH = 500;
 /**
  * Actions left EXECUTING by a worker that died and whose job pg-boss has given up on (or lost):
  * untouched for longer than every attempt and backoff could take, and no job left to run them.
- * Re-queued as a new attempt while attempts remain, else FAILED with `Execution lost: …`.
- * Cross-organization on purpose: one scheduled pass recovers every tenant's actions.
+ * Re-queued as a new attempt (a lost one does not use up a retry, attempts.ts) unless this is
+ * the third lost attempt: then FAILED with `Execution lost: …`. Cross-organization on purpose:
+ * one scheduled pass recovers every tenant's actions.
  */
 export async function acrossOrganizationsRecoverLostExecutions(
   { db, boss }: { db: Db; boss: PgBoss },
@@ -28,16 +30,23 @@ export async function acrossOrganizationsRecoverLostExecutions(
   let requeued = 0;
   let failed = 0;
   for (const action of candidates) {
-    if (action.attempts < settings.maxAttempts) {
-      const retried = await recordRetry(db, action, { error: LOST_EXECUTION_ERROR, delayMs: 0, staleBefore }, { boss });
-      if (retried) requeued++;
-    } else {
+    const next = afterWorkerLoss(action, settings);
+    if (next === "fail") {
       const lost = await failAttempt(
         db,
         { ...action, startedAt: action.startedAt ?? undefined },
-        { executor: settings.executor, error: LOST_EXECUTION_ERROR, staleBefore },
+        { executor: settings.executor, error: LOST_EXECUTION_ERROR, staleBefore, lost: true },
       );
       if (lost) failed++;
+    } else {
+      // "resume": a retry was pending and only its job went missing; "rerun": the attempt was lost.
+      const retried = await recordRetry(
+        db,
+        action,
+        { error: LOST_EXECUTION_ERROR, delayMs: 0, staleBefore, lost: next === "rerun" },
+        { boss },
+      );
+      if (retried) requeued++;
     }
   }
   return { requeued, failed };

@@ -3,6 +3,7 @@ import type { Db, Tx } from "@/server/db/client";
 import type { OrgScope } from "@/server/db/scoped";
 import * as actions from "@/server/db/stores/actions";
 import { logger } from "@/server/logger";
+import { afterWorkerLoss, countedAttempts, mayRetryAfterTransientFailure } from "./attempts";
 import { createExecutor } from "./executors/registry";
 import type { ExecutionOutcome, Executor } from "./executors/types";
 import { type ExecutionSettings, executionSettings, retryDelayMs } from "./settings";
@@ -22,7 +23,8 @@ export type ExecutionResult =
  * worker), call the executor, record the outcome. Idempotent per delivery: a job for a terminal
  * or unknown action is acknowledged and ignored, and a stale worker cannot overwrite a newer
  * attempt. Throws only when the attempt must be re-run elsewhere (the worker lost the job, or
- * the database failed); the caller then lets pg-boss re-deliver the job.
+ * the database failed); the caller then lets pg-boss re-deliver the job, whose claim re-runs the
+ * attempt as a lost one (attempts.ts: it does not use up a retry).
  */
 export async function runExecution(
   { db, scope }: { db: Db; scope: OrgScope },
@@ -43,40 +45,48 @@ export async function runExecution(
     actionId: input.actionId,
     executor: executor.name,
     maxAttempts: settings.maxAttempts,
+    maxLostAttempts: settings.maxLostAttempts,
     startedAt: new Date().toISOString(),
   });
-  if (!claimed) return notClaimed(db, scope, input.actionId, executor.name, settings.maxAttempts);
+  if (!claimed) return notClaimed(db, scope, input.actionId, executor.name, settings);
 
   const outcome = await attempt(executor, claimed, input.signal);
   return record(db, claimed, executor.name, outcome, settings, input.queue);
 }
 
-/** Why there was nothing to claim; an attempt left EXECUTING with none remaining is failed here. */
+/**
+ * Why there was nothing to claim. An EXECUTING action is failed here when nothing is left to try:
+ * its worker died for the third time (`Execution lost`), or a pending retry finds the retries
+ * spent (they were lowered since it was scheduled: the last attempt's error stands).
+ */
 async function notClaimed(
   db: Db,
   scope: OrgScope,
   actionId: string,
   executor: string,
-  maxAttempts: number,
+  settings: ExecutionSettings,
 ): Promise<ExecutionResult> {
   const action = await actions.findExecutionState(db, scope.organizationId, actionId);
   if (!action) return "missing";
-  if (action.status === "EXECUTING" && action.attempts >= maxAttempts) {
-    // Re-delivered after the worker running the last allowed attempt died: nothing left to try.
-    const failed = await failAttempt(
-      db,
-      {
-        id: actionId,
-        organizationId: scope.organizationId,
-        attempts: action.attempts,
-        startedAt: action.startedAt ?? undefined,
-      },
-      { executor, error: LOST_EXECUTION_ERROR },
-    );
+  if (action.status !== "EXECUTING") return action.status === "QUEUED" ? "raced" : "ignored";
+  const ref = {
+    id: actionId,
+    organizationId: scope.organizationId,
+    attempts: action.attempts,
+    lostAttempts: action.lostAttempts,
+    startedAt: action.startedAt ?? undefined,
+  };
+  const next = afterWorkerLoss(action, settings);
+  if (next === "fail") {
+    const failed = await failAttempt(db, ref, { executor, error: LOST_EXECUTION_ERROR, lost: true });
     return failed ? "lost-and-failed" : "raced";
   }
-  // Terminal (or awaiting approval); QUEUED/EXECUTING here means another worker moved it between.
-  return action.status === "QUEUED" || action.status === "EXECUTING" ? "raced" : "ignored";
+  if (next === "resume" && !mayRetryAfterTransientFailure(action, settings)) {
+    const failed = await failAttempt(db, ref, { executor, error: action.lastError ?? LOST_EXECUTION_ERROR });
+    return failed ? "failed" : "raced";
+  }
+  // Claimable a moment ago: another worker (or the reconciler) moved it in between.
+  return "raced";
 }
 
 async function attempt(
@@ -128,11 +138,12 @@ async function record(
       outputTruncated: outcome.outputTruncated,
     });
     result = "completed";
-  } else if (!outcome.transient || action.attempts >= settings.maxAttempts) {
+  } else if (!outcome.transient || !mayRetryAfterTransientFailure(action, settings)) {
     recorded = await failAttempt(db, action, { executor, error: outcome.error });
     result = "failed";
   } else {
-    const delayMs = retryDelayMs(action.attempts, settings);
+    // The backoff grows with the transient failures only, as the retries are counted.
+    const delayMs = retryDelayMs(countedAttempts(action), settings);
     recorded = await recordRetry(db, action, { error: outcome.error, delayMs }, queue);
     result = "retry-scheduled";
   }

@@ -17,12 +17,26 @@ export interface ExecutionSettings {
   heartbeatSeconds: number;
   /** The longest one attempt can run: the timeout (or the simulated run time, if longer). */
   attemptBoundMs: number;
-  /** retries + 1: every attempt, lost ones included, counts against it. */
+  /**
+   * retries + 1: the attempts that count against the retries (attempts.ts): every attempt except
+   * those whose worker died before recording an outcome.
+   */
   maxAttempts: number;
+  /** How many lost attempts (worker died mid-attempt) end an action with `Execution lost` (attempts.ts). */
+  maxLostAttempts: number;
 }
 
-/** The settings one chooses; the other two are derived from them. */
-export type ExecutionChoices = Omit<ExecutionSettings, "attemptBoundMs" | "maxAttempts">;
+/** The settings one chooses; the others are derived from them or fixed. */
+export type ExecutionChoices = Omit<ExecutionSettings, "attemptBoundMs" | "maxAttempts" | "maxLostAttempts">;
+
+/**
+ * The third lost attempt fails the action (docs/behaviour.md#recovery): a poison action that
+ * kills every worker that runs it still ends, after at most retries + 1 + 3 attempts. Measured
+ * with scripts/measure-worker-crashes.ts, an aggressive 20-kill run can make an action that was
+ * carried out lose its worker three times (a crash takes every attempt in flight in its process);
+ * five would avoid that (docs/behaviour.md#known-differences). Fixed, not configured.
+ */
+const MAX_LOST_ATTEMPTS = 3;
 
 /** The environment's execution settings (README "Configuration"), with `overrides` on top. */
 export function executionSettings(overrides: Partial<ExecutionChoices> = {}, config: Env = env()): ExecutionSettings {
@@ -43,6 +57,7 @@ export function executionSettings(overrides: Partial<ExecutionChoices> = {}, con
     attemptBoundMs:
       chosen.executor === "simulated" ? Math.max(chosen.timeoutMs, chosen.simulatedDelayMs) : chosen.timeoutMs,
     maxAttempts: chosen.retries + 1,
+    maxLostAttempts: MAX_LOST_ATTEMPTS,
   };
 }
 

@@ -32,11 +32,14 @@ export function completeAttempt(
   });
 }
 
-/** EXECUTING (this attempt) → FAILED with `error` (the last attempt's error). */
+/**
+ * EXECUTING (this attempt) → FAILED with `error` (the last attempt's error). `lost`: the attempt's
+ * worker died and this loss was the last one allowed (attempts.ts); it is counted too.
+ */
 export function failAttempt(
   db: Db,
-  action: actions.AttemptRef & { startedAt?: string | undefined },
-  result: { executor: string; error: string; staleBefore?: Date },
+  action: actions.AttemptRef & { startedAt?: string | undefined; lostAttempts?: number },
+  result: { executor: string; error: string; staleBefore?: Date; lost?: boolean },
 ): Promise<boolean> {
   const finishedAt = new Date();
   return actions.failAttempt(db, action, {
@@ -48,20 +51,27 @@ export function failAttempt(
       ...(action.startedAt ? { durationMs: finishedAt.getTime() - Date.parse(action.startedAt) } : {}),
       error: result.error,
     },
-    event: { attempt: action.attempts, executor: result.executor, error: result.error },
+    event: {
+      attempt: action.attempts,
+      executor: result.executor,
+      error: result.error,
+      ...(result.lost ? { lostAttempts: (action.lostAttempts ?? 0) + 1 } : {}),
+    },
     ...(result.staleBefore ? { staleBefore: result.staleBefore } : {}),
+    ...(result.lost ? { lost: true } : {}),
   });
 }
 
 /**
  * Keeps the action EXECUTING through the backoff, records the retry and, in the same
  * transaction, hands the attempt over to a new job due after the delay (`beforeEnqueue` releases
- * the current job first: the queue holds one live job per action).
+ * the current job first: the queue holds one live job per action). `lost`: the reconciler re-runs
+ * an attempt whose worker died; the loss is counted (attempts.ts), not a retry.
  */
 export function recordRetry(
   db: Db,
   action: actions.AttemptRef,
-  retry: { error: string; delayMs: number; staleBefore?: Date },
+  retry: { error: string; delayMs: number; staleBefore?: Date; lost?: boolean },
   queue: { boss: PgBoss; beforeEnqueue?: (tx: Tx) => Promise<void> },
 ): Promise<boolean> {
   const nextAttemptAt = new Date(Date.now() + retry.delayMs);
@@ -76,6 +86,7 @@ export function recordRetry(
         nextAttemptAt: nextAttemptAt.toISOString(),
       },
       ...(retry.staleBefore ? { staleBefore: retry.staleBefore } : {}),
+      ...(retry.lost ? { lost: true } : {}),
     });
     if (!recorded) return false;
     await queue.beforeEnqueue?.(tx);

@@ -253,23 +253,60 @@ describe("deliveries", () => {
     expect(receiver.callsFor(id)).toHaveLength(0);
   });
 
-  it("re-runs an action left EXECUTING by a dead worker as a new attempt", async () => {
+  it("re-runs an action left EXECUTING by a dead worker as a new attempt, counted as lost", async () => {
     const id = await queued({ status: "EXECUTING", attempts: 1 });
     const action = await waitForTerminal(org, id);
 
     expect(action.status).toBe("COMPLETED");
     expect(action.attempts).toBe(2);
+    expect(action.lostAttempts).toBe(1);
     expect(receiver.callsFor(id).map((c) => c.body.attempt)).toEqual([2]);
-    expect(action.events[0]!.data).toMatchObject({ attempt: 2 });
+    expect(action.events[0]!.data).toEqual({ executor: "webhook", attempt: 2, lostAttempts: 1 });
   });
 
-  it("fails an action whose last allowed attempt was lost, without calling the executor", async () => {
+  // Changed by design (issue 12, item 5; docs/behaviour.md#recovery): this used to fail with `Execution lost`
+  // without calling the executor, because the lost attempt had used up the last retry. A lost
+  // attempt is re-run (same Idempotency-Key) and does not count against the retries.
+  it("re-runs a lost attempt even when it was the last retry", async () => {
     const id = await queued({ status: "EXECUTING", attempts: RETRIES + 1 });
+    const action = await waitForTerminal(org, id);
+
+    expect(action.status).toBe("COMPLETED");
+    expect(action.attempts).toBe(RETRIES + 2);
+    expect(action.lostAttempts).toBe(1);
+    expect(receiver.callsFor(id).map((c) => c.body.attempt)).toEqual([RETRIES + 2]);
+  });
+
+  it("keeps every transient retry after a lost attempt", async () => {
+    const id = await queued({
+      status: "EXECUTING",
+      attempts: 1,
+      parameters: { service: "checkout", mode: "unavailable" },
+    });
+    const action = await waitForTerminal(org, id);
+
+    expect(action.status).toBe("FAILED");
+    expect(action.error).toBe("Executor responded 503: upstream down");
+    // Attempt 1 was lost; attempts 2..4 are the RETRIES + 1 that count.
+    expect(receiver.callsFor(id).map((c) => c.body.attempt)).toEqual([2, 3, 4]);
+    expect(action.attempts).toBe(RETRIES + 2);
+    expect(action.lostAttempts).toBe(1);
+  });
+
+  it("fails an action at its third lost attempt, without calling the executor", async () => {
+    const id = await queued({ status: "EXECUTING", attempts: 2, lostAttempts: 2 });
     const action = await waitForTerminal(org, id);
 
     expect(action.status).toBe("FAILED");
     expect(action.error).toBe("Execution lost: worker stopped responding");
+    expect(action.lostAttempts).toBe(3);
     expect(types(action.events)).toEqual(["EXECUTION_FAILED"]);
+    expect(action.events[0]!.data).toEqual({
+      attempt: 2,
+      executor: "webhook",
+      error: "Execution lost: worker stopped responding",
+      lostAttempts: 3,
+    });
     expect(receiver.callsFor(id)).toHaveLength(0);
   });
 

@@ -25,22 +25,17 @@ export async function createIncident(
     confidence: s.confidence ?? null,
   }));
   const { id, created } = await transaction(db, async (tx) => {
-    if (externalId) {
-      // Insert-or-nothing first, so two concurrent posts of one externalId create it once.
-      const inserted = await incidents.insertIncidentUnlessExternalIdTaken(tx, organizationId, externalId, fields);
-      if (inserted) {
-        if (suggestions) await incidents.insertSuggestions(tx, organizationId, inserted, suggestions);
-        return { id: inserted, created: true };
-      }
-      const existing = await incidents.updateIncidentByExternalId(tx, organizationId, externalId, fields);
-      // The conflicting row committed before the insert gave up: it is there to update.
-      if (!existing) throw new Error(`incident with externalId ${externalId} vanished during its upsert`);
-      if (suggestions) await incidents.replaceSuggestions(tx, organizationId, existing, suggestions);
-      return { id: existing, created: false };
+    const inserted = await incidents.insertIncident(tx, organizationId, { ...fields, externalId: externalId ?? null });
+    if (inserted) {
+      if (suggestions) await incidents.insertSuggestions(tx, organizationId, inserted, suggestions);
+      return { id: inserted, created: true };
     }
-    const incidentId = await incidents.insertIncident(tx, organizationId, { ...fields, externalId: null });
-    if (suggestions) await incidents.insertSuggestions(tx, organizationId, incidentId, suggestions);
-    return { id: incidentId, created: true };
+    // Only a taken externalId stops the insert; the conflicting row committed before the insert
+    // gave up, so it is there to update.
+    const existing = externalId && (await incidents.updateIncidentByExternalId(tx, organizationId, externalId, fields));
+    if (!existing) throw new Error(`incident with externalId ${externalId} vanished during its upsert`);
+    if (suggestions) await incidents.replaceSuggestions(tx, organizationId, existing, suggestions);
+    return { id: existing, created: false };
   });
   return { created, incident: await getIncident({ db, scope }, { id }) };
 }

@@ -1,5 +1,13 @@
 import { z } from "zod";
-import { environmentSchema, incidentStatusSchema, limitSchema, queryField, severitySchema } from "@/lib/schemas";
+import {
+  environmentSchema,
+  incidentStatusSchema,
+  limitSchema,
+  queryField,
+  severitySchema,
+  storableJson,
+  storableString,
+} from "@/lib/schemas";
 
 const suggestionSchema = z.object({
   id: z.string(),
@@ -40,19 +48,19 @@ export const listIncidentsInput = z
 export const getIncidentInput = z.object({ id: z.string() });
 
 export const createIncidentInput = z.strictObject({
-  title: z.string().trim().min(1, "title is required").max(300),
-  serviceName: z.string().trim().min(1, "serviceName is required").max(200),
+  title: storableString().trim().min(1, "title is required").max(300),
+  serviceName: storableString().trim().min(1, "serviceName is required").max(200),
   environment: environmentSchema,
   severity: severitySchema,
-  summary: z.string().max(10_000).optional().nullable(),
-  externalId: z.string().trim().min(1).max(200).optional().nullable(),
+  summary: storableString().max(10_000).optional().nullable(),
+  externalId: storableString().trim().min(1).max(200).optional().nullable(),
   suggestions: z
     .array(
       z.strictObject({
-        title: z.string().trim().min(1, "title is required").max(300),
-        description: z.string().max(5000).optional().nullable(),
-        actionType: z.string().trim().min(1, "actionType is required").max(100),
-        parameters: z.record(z.string(), z.unknown()).default({}),
+        title: storableString().trim().min(1, "title is required").max(300),
+        description: storableString().max(5000).optional().nullable(),
+        actionType: storableString().trim().min(1, "actionType is required").max(100),
+        parameters: storableJson(z.record(z.string(), z.unknown())).default({}),
         confidence: z.number().min(0).max(1).optional().nullable(),
       }),
     )

@@ -1,4 +1,5 @@
 import { PgBoss } from "pg-boss";
+import { isConnectionError } from "@/server/db/client";
 import { env } from "@/server/env";
 import { logger } from "@/server/logger";
 
@@ -29,9 +30,35 @@ export function createBoss({
     // supervise pass that is also a monitor pass; pg-boss's 60 s default would add up to a minute.
     ...(worker ? { superviseIntervalSeconds: supervise, monitorIntervalSeconds: supervise } : {}),
   });
-  boss.on("error", (err) => logger().error({ err }, "pg-boss error"));
+  // pg-boss reports every failure of its own work (fetch loops, supervision, LISTEN, pool) here
+  // instead of throwing; without a listener an 'error' event would end the process.
+  boss.on("error", reportBossError());
   boss.on("warning", (warning) => logger().warn({ warning }, "pg-boss warning"));
   return boss;
+}
+
+/**
+ * While the database is unreachable every fetch loop, supervise pass and LISTEN reconnect
+ * fails: those are one warning per 10 s (with how many were folded in), and pg-boss resumes on
+ * its own when the server is back (docs/behaviour.md#recovery). Any other error is an error.
+ */
+function reportBossError(quietMs = 10_000): (err: unknown) => void {
+  let lastWarnedAt = 0;
+  let folded = 0;
+  return (err) => {
+    if (!isConnectionError(err)) {
+      logger().error({ err }, "pg-boss error");
+      return;
+    }
+    const now = Date.now();
+    if (now - lastWarnedAt < quietMs) {
+      folded++;
+      return;
+    }
+    logger().warn({ err, alsoSince: folded }, "pg-boss: database unavailable; retrying");
+    lastWarnedAt = now;
+    folded = 0;
+  };
 }
 
 const globalForBoss = globalThis as unknown as { __rccSender?: Promise<PgBoss> };

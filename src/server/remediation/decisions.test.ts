@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { ActionStatus } from "@/lib/schemas";
 import { db } from "@/server/db/client";
+import { forceActionStatus } from "@/server/db/simulate";
 import { callerFor } from "@/test/calls";
 import { eventTypes, jobCount } from "@/test/execution-fixtures";
 import { createAction, createIncident, createOrganization, requestBody } from "@/test/factories";
 import { testGuardrails } from "@/test/settings";
-import { forceActionStatus } from "@/test/simulate";
 
 /** A PENDING_APPROVAL production action in a fresh organization. */
 async function pendingAction() {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { deleteActions, forceActionStatus } from "@/server/db/simulate";
 import { callerFor } from "@/test/calls";
 import { createActions, createIncident, createOrganization, requestBody } from "@/test/factories";
-import { deleteActions, forceActionStatus } from "@/test/simulate";
 
 const T0 = new Date("2026-04-20T06:00:00.000Z");
 const isNewestFirst = (rows: { createdAt: Date; id: string }[]) =>

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { db } from "@/server/db/client";
+import { expireIdempotencyKeys } from "@/server/db/simulate";
 import { callerFor } from "@/test/calls";
 import { eventTypes, jobCount } from "@/test/execution-fixtures";
 import { createIncident, createOrganization, requestBody } from "@/test/factories";
 import { testGuardrails } from "@/test/settings";
-import { expireIdempotencyKeys } from "@/test/simulate";
 
 async function setup(permissions?: string[]) {
   const org = await createOrganization("req");

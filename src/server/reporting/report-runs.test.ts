@@ -178,6 +178,34 @@ describe("report runs through Resend", () => {
     });
   });
 
+  it("retrying a run whose deliveries all succeeded is a 409: nothing to retry, nothing sent, no run", async () => {
+    const org = await organizationWithRecipients(["one@example.com", "two@example.com"]);
+    const run = await (await call("POST", "/remediation/reporting/runs", { auth: { organizationId: org } })).json();
+    expect(run).toMatchObject({ status: "success", deliveredCount: 2, failedDeliveryCount: 0 });
+    const sentBefore = resend.requests.length;
+
+    const res = await call("POST", `/remediation/reporting/runs/${run.id}/retry`, { auth: { organizationId: org } });
+    expect({ status: res.status, body: await res.json() }).toEqual({
+      status: 409,
+      body: {
+        statusCode: 409,
+        error: "Conflict",
+        message: `Report run ${run.id} has no failed deliveries: nothing to retry`,
+      },
+    });
+    expect(resend.requests.length).toBe(sentBefore);
+    const runs = await (await call("GET", "/remediation/reporting/runs", { auth: { organizationId: org } })).json();
+    expect(runs.map((r: { id: string }) => r.id)).toEqual([run.id]);
+
+    // The same for a successful retry: once the failed recipients got it, there is nothing left.
+    const retried = await createReportRun(org, { trigger: "retry", status: "success", deliveredCount: 1 });
+    const again = await call("POST", `/remediation/reporting/runs/${retried.id}/retry`, {
+      auth: { organizationId: org },
+    });
+    expect(again.status).toBe(409);
+    expect(resend.requests.length).toBe(sentBefore);
+  });
+
   it("409 while the run is still running; 404 for unknown, malformed or foreign ids", async () => {
     const org = await organizationWithRecipients(["a@example.com"]);
     const running = await createReportRun(org, {

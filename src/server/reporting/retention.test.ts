@@ -3,10 +3,10 @@ import { describe, expect, it } from "vitest";
 import { ACTION_STATUSES, type ActionStatus, TERMINAL_STATUSES } from "@/lib/schemas";
 import { db } from "@/server/db/client";
 import { orgScope } from "@/server/db/scoped";
+import { recountActions } from "@/server/db/simulate";
 import { rest } from "@/test/calls";
 import { type ActionOverrides, createActions, createOrganization } from "@/test/factories";
 import { createReportingSettings, daysAgo } from "@/test/reporting-fixtures";
-import { recountActions } from "@/test/simulate";
 import { enforceRetention } from "./enforce-retention";
 import { acrossOrganizationsEnforceRetention } from "./enforce-retention-everywhere";
 

@@ -30,7 +30,9 @@ describe("REST adapter", () => {
   it("answers unknown routes with 404 JSON", async () => {
     const res = await call("GET", "/remediation/nope/nope/nope", { token: await tokenFor("org_x") });
     expect(res).toMatchObject({ status: 404, body: { statusCode: 404, error: "Not Found" } });
-    expect((await call("DELETE", "/incidents")).status).toBe(404);
+    expect((await call("DELETE", "/incidents/x/y")).status).toBe(404);
+    // A path of the table with a method it does not answer is a 405 (paths-and-methods.test.ts).
+    expect((await call("DELETE", "/incidents")).status).toBe(405);
   });
 
   it("requires a valid bearer token (401 JSON) before anything else", async () => {

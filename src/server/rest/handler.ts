@@ -5,8 +5,8 @@ import { AppError, asAppError, errorBody } from "@/server/errors";
 import { logger } from "@/server/logger";
 import { callProcedure } from "@/server/root";
 import { authorizedContext, type SettingsOverrides } from "@/server/trpc";
-import { readJsonBody } from "./body";
-import { matchRoute } from "./match";
+import { readJsonBody, webBody } from "./body";
+import { allowedMethods, matchRoute } from "./match";
 import type { CsvRows, RestResult } from "./types";
 
 /** What the adapter needs of an HTTP request, whichever server received it. */
@@ -41,14 +41,30 @@ export function errorReply(error: unknown): RestReply {
 }
 
 /**
- * The REST adapter: contract paths → the same tRPC procedures the UI calls. Check order (§12):
- * route → 401 → 403 → 413 → 400 (JSON, validation) → 404 → 409/422 (the last ones in use cases).
+ * A path of the table asked with a method it does not answer (TRACE, PATCH, DELETE, OPTIONS,
+ * HEAD, …): 405 with `Allow` listing the ones it does (docs/behaviour.md#errors).
+ */
+function methodNotAllowed(method: string, pathname: string, allow: readonly string[]): RestReply {
+  const reply = errorReply(
+    new AppError("METHOD_NOT_ALLOWED", `Method ${method} not allowed on ${pathname}; allowed: ${allow.join(", ")}`),
+  );
+  return { ...reply, headers: { ...reply.headers, allow: allow.join(", ") } };
+}
+
+/**
+ * The REST adapter: contract paths → the same tRPC procedures the UI calls. Check order
+ * (docs/behaviour.md#check-order): route (404, 405) → 401 → 403 → 413 → 400 (JSON, validation)
+ * → 404 → 409/422 (the last ones in use cases).
  */
 export async function answerRest(request: RestRequest, settings: SettingsOverrides = {}): Promise<RestReply> {
   try {
     const { url } = request;
     const match = matchRoute(request.method, url.pathname);
-    if (!match) throw new AppError("NOT_FOUND", `Route ${request.method} ${url.pathname} not found`);
+    if (!match) {
+      const allow = allowedMethods(url.pathname);
+      if (allow.length > 0) return methodNotAllowed(request.method, url.pathname, allow);
+      throw new AppError("NOT_FOUND", `Route ${request.method} ${url.pathname} not found`);
+    }
     const { route, params, permission } = match;
 
     // 401/403 here, before the body is read, with the same `authorize` the procedures use; the
@@ -101,9 +117,10 @@ export async function handleRest(request: Request, settings: SettingsOverrides =
         method: request.method,
         url: new URL(request.url),
         headers: request.headers,
-        // Leaving the loop early (413) cancels a web stream through its iterator's return().
-        readBody: () =>
-          readJsonBody(request.headers.get("content-length"), request.body as AsyncIterable<Uint8Array> | null),
+        readBody: () => {
+          const { chunks, stop } = webBody(request.body);
+          return readJsonBody(request.headers.get("content-length"), chunks, stop);
+        },
       },
       settings,
     ),

@@ -1,7 +1,7 @@
 import type { Permission } from "@/lib/permissions";
 import { procedureMeta } from "@/server/root";
 import { REST_ROUTES } from "./routes";
-import type { RestRoute } from "./types";
+import type { HttpMethod, RestRoute } from "./types";
 
 interface Compiled {
   route: RestRoute;
@@ -37,6 +37,19 @@ export interface RouteMatch {
   permission: Permission;
 }
 
+/**
+ * A path segment as the client meant it. A malformed percent-encoding (`%ZZ`, a lone `%`, bytes
+ * that are not UTF-8) stays as sent: it still contains a `%`, so it can never be a valid id and
+ * the use case answers it like any unknown id (404, or `[]` for history), after authentication.
+ */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 export function matchRoute(method: string, pathname: string): RouteMatch | undefined {
   for (const c of COMPILED) {
     if (c.route.method !== method) continue;
@@ -44,9 +57,20 @@ export function matchRoute(method: string, pathname: string): RouteMatch | undef
     if (!m) continue;
     const params: Record<string, string> = {};
     c.names.forEach((name, i) => {
-      params[name] = decodeURIComponent(m[i + 1] ?? "");
+      params[name] = decodeSegment(m[i + 1] ?? "");
     });
     return { route: c.route, params, permission: c.permission };
   }
   return undefined;
+}
+
+// Every method of the table (exhaustive: a new HttpMethod fails tsc here), in `Allow` order.
+const METHODS = Object.keys({ GET: true, POST: true, PUT: true } satisfies Record<HttpMethod, true>) as HttpMethod[];
+
+/**
+ * The methods `pathname` answers (the `Allow` header of a 405); empty when no route has this
+ * path, whatever the method (then it is a 404).
+ */
+export function allowedMethods(pathname: string): HttpMethod[] {
+  return METHODS.filter((method) => matchRoute(method, pathname) !== undefined);
 }

@@ -13,6 +13,13 @@ describe("isRestRequest", () => {
     expect(isRestRequest(request("/control-center", { accept: "*/*" }))).toBe(false);
   });
 
+  it("claims the next-dev mirror's address /api/rest/* too (answered 404: not part of the API)", () => {
+    expect(isRestRequest(request("/api/rest/remediation/stats"))).toBe(true);
+    expect(isRestRequest(request("/api/rest"))).toBe(true);
+    expect(isRestRequest(request("/api/restless"))).toBe(false);
+    expect(isRestRequest(request("/api/trpc/remediation.stats"))).toBe(false);
+  });
+
   it("keeps /incidents pages for browsers and client navigations, REST for API clients", () => {
     expect(isRestRequest(request("/incidents", { accept: "text/html,application/xhtml+xml" }))).toBe(false);
     expect(isRestRequest(request("/incidents/x", { accept: "*/*", rsc: "1" }))).toBe(false);

@@ -1,19 +1,24 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { pipeline } from "node:stream/promises";
+import { AppError } from "@/server/errors";
 import { logger } from "@/server/logger";
 import { readJsonBody } from "./body";
 import { answerRest, errorReply, type RestReply } from "./handler";
+
+const under = (path: string, prefix: string) => path === prefix || path.startsWith(`${prefix}/`);
 
 /**
  * Whether the custom server (scripts/serve.ts) answers a request with the REST adapter directly.
  * Mirrors next.config.mjs's rewrites (which serve `next dev`): every /remediation path, and
  * /incidents for API clients (a bearer token, or neither `Accept: text/html` nor a client-side
  * navigation). Skipping Next's router for API calls saves ~1 ms of CPU per request (bench P2).
+ * `/api/rest/*` (the `next dev` mirror's own address) is claimed too and answered 404 like any
+ * path outside the table: the mirror is not part of the API (README "API").
  */
 export function isRestRequest(req: IncomingMessage): boolean {
   const path = (req.url ?? "/").split("?", 1)[0] ?? "/";
-  if (path === "/remediation" || path.startsWith("/remediation/")) return true;
-  if (path !== "/incidents" && !path.startsWith("/incidents/")) return false;
+  if (under(path, "/remediation") || under(path, "/api/rest")) return true;
+  if (!under(path, "/incidents")) return false;
   if (req.headers.authorization !== undefined) return true;
   const browserPage = (req.headers.accept ?? "").includes("text/html");
   return !browserPage && req.headers.rsc === undefined && req.headers["next-router-prefetch"] === undefined;
@@ -23,8 +28,24 @@ function headersOf(req: IncomingMessage): Headers {
   const headers = new Headers();
   // rawHeaders keeps repeated headers apart: [name, value, name, value, …].
   const raw = req.rawHeaders;
-  for (let i = 0; i < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!);
+  for (let i = 0; i < raw.length; i += 2) {
+    try {
+      headers.append(raw[i]!, raw[i + 1]!);
+    } catch {
+      // Node's parser let it through but a fetch Headers refuses it: the client's fault.
+      throw new AppError("BAD_REQUEST", `Malformed header ${JSON.stringify(raw[i])}`);
+    }
+  }
   return headers;
+}
+
+function urlOf(req: IncomingMessage): URL {
+  try {
+    // Only the path and query are read: a fixed base, so an odd Host header cannot make it throw.
+    return new URL(req.url ?? "/", "http://localhost");
+  } catch {
+    throw new AppError("BAD_REQUEST", "Malformed request target");
+  }
 }
 
 /**
@@ -45,8 +66,7 @@ export async function serveRest(req: IncomingMessage, res: ServerResponse): Prom
   try {
     reply = await answerRest({
       method: req.method ?? "GET",
-      // Only the path and query are read: a fixed base, so an odd Host header cannot make it throw.
-      url: new URL(req.url ?? "/", "http://localhost"),
+      url: urlOf(req),
       headers: headersOf(req),
       readBody: () => readNodeBody(req),
     });

@@ -60,38 +60,22 @@ const INCIDENT_COLUMNS = Prisma.sql`
   i.id, i."organizationId", i."externalId", i.title, i."serviceName", i.environment,
   i.severity::text AS severity, i.status::text AS status, i.summary, i."createdAt", i."updatedAt"`;
 
-/** Inserts an incident (OPEN) and returns its id; `externalId` must not be taken (see the upsert). */
+/**
+ * Inserts an incident (OPEN) and returns its id, or undefined when its `externalId` is already
+ * taken in the organization: insert-or-nothing on (organizationId, externalId), so of concurrent
+ * posts of one externalId exactly one inserts and the others update instead. An incident without
+ * an externalId never conflicts.
+ */
 export async function insertIncident(
   q: Queryable,
   organizationId: string,
   incident: IncidentFields & { externalId: string | null },
-): Promise<string> {
-  const [row] = await queryRows<{ id: string }>(
-    q,
-    Prisma.sql`
-    INSERT INTO incidents (id, "organizationId", "externalId", title, "serviceName", environment, severity, summary, "updatedAt")
-    VALUES (gen_random_uuid(), ${organizationId}, ${incident.externalId}, ${incident.title}, ${incident.serviceName},
-            ${incident.environment}, ${incident.severity}::"Severity", ${incident.summary}, now())
-    RETURNING id`,
-  );
-  return row!.id;
-}
-
-/**
- * Insert-or-nothing on (organizationId, externalId): of concurrent posts of one externalId
- * exactly one inserts (its id is returned); the others get undefined and update instead.
- */
-export async function insertIncidentUnlessExternalIdTaken(
-  q: Queryable,
-  organizationId: string,
-  externalId: string,
-  incident: IncidentFields,
 ): Promise<string | undefined> {
   const [row] = await queryRows<{ id: string }>(
     q,
     Prisma.sql`
     INSERT INTO incidents (id, "organizationId", "externalId", title, "serviceName", environment, severity, summary, "updatedAt")
-    VALUES (gen_random_uuid(), ${organizationId}, ${externalId}, ${incident.title}, ${incident.serviceName},
+    VALUES (gen_random_uuid(), ${organizationId}, ${incident.externalId}, ${incident.title}, ${incident.serviceName},
             ${incident.environment}, ${incident.severity}::"Severity", ${incident.summary}, now())
     ON CONFLICT ("organizationId", "externalId") DO NOTHING
     RETURNING id`,

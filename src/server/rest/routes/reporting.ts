@@ -43,7 +43,7 @@ export const reportingRoutes: RestRoute[] = [
     path: "/remediation/reporting/runs/:runId/retry",
     procedure: "reporting.retryRun",
     summary: "Re-send a run's report to the recipients that failed in it (new run, trigger retry)",
-    errors: { 409: "The run is still running; retry it once it has finished" },
+    errors: { 409: "The run is still running, or it succeeded and has no failed deliveries to retry" },
   },
   {
     method: "POST",

@@ -1,7 +1,9 @@
-import type { NextRequest } from "next/server";
+import { NextRequest } from "next/server";
 import NextAuth from "next-auth";
 import { getAuthOptions } from "@/server/auth/next-auth";
 import { env, setEnv } from "@/server/env";
+import { withCappedBody } from "@/server/rest/body";
+import { errorResponse } from "@/server/rest/handler";
 
 // Sessions, CSRF and sign-in/out: never prerendered, and bcrypt + Prisma need Node.
 export const dynamic = "force-dynamic";
@@ -12,7 +14,16 @@ interface Context {
 }
 
 // Options are built per request so AUTH_SECRET is read at run time, not at `next build`.
-function handler(req: NextRequest, context: Context): Promise<Response> {
+async function handler(request: NextRequest, context: Context): Promise<Response> {
+  // Sign-in forms are small: the body is read under the 64 KiB cap first (413 JSON past it).
+  let req = request;
+  if (request.body) {
+    try {
+      req = new NextRequest(await withCappedBody(request));
+    } catch (error) {
+      return errorResponse(error);
+    }
+  }
   // Without NEXTAUTH_URL, next-auth builds its redirect URLs on http://localhost:3000. Take the
   // origin from the request instead (Next fills x-forwarded-host/-proto), so sign-in and sign-out
   // land on whatever host and port the browser used. Deployments behind a proxy set NEXTAUTH_URL.

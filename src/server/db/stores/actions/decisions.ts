@@ -119,6 +119,7 @@ export interface ActionLoad
     Partial<Pick<ActionRecord, "details" | "error" | "createdAt" | "updatedAt">> {
   status: ActionRecord["status"];
   attempts?: number;
+  lostAttempts?: number;
 }
 
 /** Inserts `rows` into the organization in one statement (the counter trigger counts them). */
@@ -128,6 +129,7 @@ export async function insertActions(q: Queryable, organizationId: string, rows: 
   const records = rows.map((r) => ({
     ...r,
     attempts: r.attempts ?? 0,
+    lostAttempts: r.lostAttempts ?? 0,
     details: r.details ?? {},
     error: r.error ?? null,
     createdAt: (r.createdAt ?? new Date(now)).toISOString(),
@@ -137,12 +139,12 @@ export async function insertActions(q: Queryable, organizationId: string, rows: 
     q,
     Prisma.sql`
     INSERT INTO remediation_actions (id, "organizationId", "incidentId", "actionType", parameters, "serviceName",
-      environment, severity, status, attempts, "performedBy", details, error, "createdAt", "updatedAt")
+      environment, severity, status, attempts, "lostAttempts", "performedBy", details, error, "createdAt", "updatedAt")
     SELECT r.id, ${organizationId}, r."incidentId", r."actionType", r.parameters, r."serviceName", r.environment,
-      r.severity::"Severity", r.status::"ActionStatus", r.attempts, r."performedBy", r.details, r.error,
+      r.severity::"Severity", r.status::"ActionStatus", r.attempts, r."lostAttempts", r."performedBy", r.details, r.error,
       r."createdAt", r."updatedAt"
     FROM jsonb_to_recordset(${JSON.stringify(records)}::jsonb) AS r(id uuid, "incidentId" uuid, "actionType" text,
       parameters jsonb, "serviceName" text, environment text, severity text, status text, attempts int,
-      "performedBy" text, details jsonb, error text, "createdAt" timestamptz, "updatedAt" timestamptz)`,
+      "lostAttempts" int, "performedBy" text, details jsonb, error text, "createdAt" timestamptz, "updatedAt" timestamptz)`,
   );
 }

@@ -1,5 +1,7 @@
 import { Prisma } from "@/generated/prisma/client";
+import type { ActionStatus } from "@/lib/schemas";
 import { type Queryable, queryRows } from "../../client";
+import { isUuid } from "../../scoped";
 import { type ActionEventType, insertEventsForMovedRows, SYSTEM_ACTOR } from "../events";
 import { actionByKey, type RawActionRow } from "./row";
 
@@ -18,6 +20,8 @@ export interface ClaimedAction
     "id" | "organizationId" | "incidentId" | "actionType" | "parameters" | "serviceName" | "environment" | "severity"
   > {
   attempts: number;
+  /** Of `attempts`, those whose worker died before recording an outcome (this claim's count included). */
+  lostAttempts: number;
   startedAt: string;
 }
 
@@ -26,6 +30,22 @@ export interface AttemptRef {
   id: string;
   organizationId: string;
   attempts: number;
+}
+
+/**
+ * The previous attempt's end was recorded and a next attempt is due: a transient failure's
+ * retry (or the reconciler's re-queue) leaves `details.execution.nextAttemptAt`, and every claim
+ * and outcome removes it. An EXECUTING action without it was left mid-attempt by a worker that
+ * died or lost its job: its attempt is lost, and the next claim counts it in "lostAttempts".
+ */
+const RETRY_PENDING = Prisma.sql`(details->'execution'->>'nextAttemptAt') IS NOT NULL`;
+
+/** 1 when claiming this row re-runs a lost attempt, else 0 (in SET and WHERE: the row before the update). */
+const LOSES_AN_ATTEMPT = Prisma.sql`(CASE WHEN status = 'EXECUTING' AND NOT ${RETRY_PENDING} THEN 1 ELSE 0 END)`;
+
+/** `{ lostAttempts: n }` when n > 0, else `{}`: the count mirrored into details.execution and events. */
+function lostAttemptsField(count: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`(CASE WHEN ${count} > 0 THEN jsonb_build_object('lostAttempts', ${count}) ELSE '{}'::jsonb END)`;
 }
 
 /** Keys of `details.execution` that describe one attempt or a pending retry, not the outcome. */
@@ -67,34 +87,76 @@ function currentAttempt(action: AttemptRef, staleBefore?: Date): Prisma.Sql {
 }
 
 /**
- * QUEUED → EXECUTING, or EXECUTING → EXECUTING as the next attempt (a retry after backoff, or a
- * re-delivery after the previous worker died) while attempts remain. The WHERE is the whole claim
- * rule, so of two workers racing for one attempt exactly one updates. The first attempt's
- * startedAt is kept. Null when the action is not claimable.
+ * QUEUED → EXECUTING, or EXECUTING → EXECUTING as the next attempt. The WHERE is the whole claim
+ * rule (docs/behaviour.md#claim), so of two workers racing for one attempt exactly one updates:
+ * - a retry is pending (the previous attempt failed transiently): while the attempts that were
+ *   not lost stay under `maxAttempts` (REMEDIATION_EXECUTION_RETRIES + 1);
+ * - no retry is pending (the previous attempt's worker died, or lost its job): the attempt is
+ *   re-run and counted in "lostAttempts", which does not touch the retries, while this loss
+ *   stays under `maxLostAttempts`.
+ * The first attempt's startedAt is kept. Null when the action is not claimable.
  */
 export async function claimAttempt(
   q: Queryable,
   organizationId: string,
-  input: { actionId: string; executor: string; maxAttempts: number; startedAt: string },
+  input: { actionId: string; executor: string; maxAttempts: number; maxLostAttempts: number; startedAt: string },
 ): Promise<ClaimedAction | null> {
-  const { actionId, executor, maxAttempts, startedAt } = input;
+  const { actionId, executor, maxAttempts, maxLostAttempts, startedAt } = input;
+  const lostAfterClaim = Prisma.sql`("lostAttempts" + ${LOSES_AN_ATTEMPT})`;
   const [row] = await transition<ClaimedAction>(
     q,
     {
-      set: Prisma.sql`status = 'EXECUTING', attempts = attempts + 1,
+      set: Prisma.sql`status = 'EXECUTING', attempts = attempts + 1, "lostAttempts" = ${lostAfterClaim},
         details = ${mergeExecution(
           Prisma.sql`jsonb_build_object('executor', ${executor}::text, 'attempts', attempts + 1,
-            'startedAt', COALESCE(details->'execution'->>'startedAt', ${startedAt}::text))`,
+            'startedAt', COALESCE(details->'execution'->>'startedAt', ${startedAt}::text))
+            || ${lostAttemptsField(lostAfterClaim)}`,
           ["lastError", "nextAttemptAt"],
         )}`,
       where: Prisma.sql`${actionByKey(organizationId, actionId)}
-        AND (status = 'QUEUED' OR (status = 'EXECUTING' AND attempts < ${maxAttempts}))`,
+        AND (status = 'QUEUED'
+          OR (status = 'EXECUTING' AND ${RETRY_PENDING} AND attempts - "lostAttempts" < ${maxAttempts})
+          OR (status = 'EXECUTING' AND NOT ${RETRY_PENDING} AND "lostAttempts" + 1 < ${maxLostAttempts}))`,
       returning: Prisma.sql`"incidentId", "actionType", parameters, "serviceName", environment,
-        severity::text AS severity, attempts, details->'execution'->>'startedAt' AS "startedAt"`,
+        severity::text AS severity, attempts, "lostAttempts", details->'execution'->>'startedAt' AS "startedAt"`,
     },
-    { type: "EXECUTION_STARTED", data: { executor }, fromRow: Prisma.sql`jsonb_build_object('attempt', attempts)` },
+    {
+      type: "EXECUTION_STARTED",
+      data: { executor },
+      fromRow: Prisma.sql`jsonb_build_object('attempt', attempts) || ${lostAttemptsField(Prisma.sql`"lostAttempts"`)}`,
+    },
   );
   return row ?? null;
+}
+
+/** Where an action stands between attempts: what run-execution and the reconciler decide on. */
+export interface ExecutionState {
+  status: ActionStatus;
+  attempts: number;
+  lostAttempts: number;
+  /** A retry is due (the previous attempt's outcome was recorded); false mid-attempt or after a lost one. */
+  retryPending: boolean;
+  startedAt: string | null;
+  /** The error of the last failed attempt while a retry is pending. */
+  lastError: string | null;
+}
+
+const EXECUTION_STATE = Prisma.sql`status::text AS status, attempts, "lostAttempts",
+  ${RETRY_PENDING} AS "retryPending", details->'execution'->>'startedAt' AS "startedAt",
+  details->'execution'->>'lastError' AS "lastError"`;
+
+/** The action's execution state (undefined when it does not exist in the organization). */
+export async function findExecutionState(
+  q: Queryable,
+  organizationId: string,
+  id: string,
+): Promise<ExecutionState | undefined> {
+  if (!isUuid(id)) return undefined;
+  const [row] = await queryRows<ExecutionState>(
+    q,
+    Prisma.sql`SELECT ${EXECUTION_STATE} FROM remediation_actions WHERE ${actionByKey(organizationId, id)}`,
+  );
+  return row;
 }
 
 /** EXECUTING (this attempt) → COMPLETED; `execution` is merged into details.execution. */
@@ -114,17 +176,38 @@ export async function completeAttempt(
   return rows.length > 0;
 }
 
-/** EXECUTING (this attempt) → FAILED with `error` (the last attempt's error). */
+/**
+ * `lost`: this attempt's worker died (no outcome was recorded, no retry is pending, which the
+ * WHERE checks too): "lostAttempts" counts it, mirrored into details.execution.
+ */
+function lostAttemptSet(lost: boolean | undefined): { set: Prisma.Sql; execution: Prisma.Sql; where: Prisma.Sql } {
+  if (!lost) return { set: Prisma.empty, execution: Prisma.sql`'{}'::jsonb`, where: Prisma.empty };
+  return {
+    set: Prisma.sql`, "lostAttempts" = "lostAttempts" + 1`,
+    execution: lostAttemptsField(Prisma.sql`("lostAttempts" + 1)`),
+    where: Prisma.sql`AND NOT ${RETRY_PENDING}`,
+  };
+}
+
+/** EXECUTING (this attempt) → FAILED with `error` (the last attempt's error, or a lost worker's). */
 export async function failAttempt(
   q: Queryable,
   action: AttemptRef,
-  input: { error: string; execution: Record<string, unknown>; event: Record<string, unknown>; staleBefore?: Date },
+  input: {
+    error: string;
+    execution: Record<string, unknown>;
+    event: Record<string, unknown>;
+    staleBefore?: Date;
+    lost?: boolean;
+  },
 ): Promise<boolean> {
+  const lost = lostAttemptSet(input.lost);
+  const execution = Prisma.sql`${JSON.stringify(input.execution)}::jsonb || ${lost.execution}`;
   const rows = await transition(
     q,
     {
-      set: Prisma.sql`status = 'FAILED', error = ${input.error}, details = ${mergeExecution(input.execution, TRANSIENT_KEYS)}`,
-      where: currentAttempt(action, input.staleBefore),
+      set: Prisma.sql`status = 'FAILED', error = ${input.error}, details = ${mergeExecution(execution, TRANSIENT_KEYS)}${lost.set}`,
+      where: Prisma.sql`${currentAttempt(action, input.staleBefore)} ${lost.where}`,
     },
     { type: "EXECUTION_FAILED", data: input.event },
   );
@@ -133,16 +216,22 @@ export async function failAttempt(
 
 /**
  * Keeps the action EXECUTING through the backoff and records the retry (details.execution gets
- * lastError and nextAttemptAt). The caller creates the next attempt's job in the same transaction.
+ * lastError and nextAttemptAt). The caller creates the next attempt's job in the same
+ * transaction. `lost`: the retry re-runs an attempt whose worker died (the reconciler's).
  */
 export async function recordAttemptRetry(
   q: Queryable,
   action: AttemptRef,
-  input: { execution: Record<string, unknown>; event: Record<string, unknown>; staleBefore?: Date },
+  input: { execution: Record<string, unknown>; event: Record<string, unknown>; staleBefore?: Date; lost?: boolean },
 ): Promise<boolean> {
+  const lost = lostAttemptSet(input.lost);
+  const execution = Prisma.sql`${JSON.stringify(input.execution)}::jsonb || ${lost.execution}`;
   const rows = await transition(
     q,
-    { set: Prisma.sql`details = ${mergeExecution(input.execution)}`, where: currentAttempt(action, input.staleBefore) },
+    {
+      set: Prisma.sql`details = ${mergeExecution(execution)}${lost.set}`,
+      where: Prisma.sql`${currentAttempt(action, input.staleBefore)} ${lost.where}`,
+    },
     { type: "EXECUTION_RETRY", data: input.event },
   );
   return rows.length > 0;
@@ -167,11 +256,11 @@ function noLiveJob(jobs: { queue: string; table: string }): Prisma.Sql {
 export function acrossOrganizationsFindLostExecutions(
   q: Queryable,
   input: { staleBefore: Date; jobs: { queue: string; table: string }; limit: number },
-): Promise<(AttemptRef & { startedAt: string | null })[]> {
+): Promise<(AttemptRef & ExecutionState)[]> {
   return queryRows(
     q,
     Prisma.sql`
-    SELECT a.id, a."organizationId", a.attempts, a.details->'execution'->>'startedAt' AS "startedAt"
+    SELECT a.id, a."organizationId", ${EXECUTION_STATE}
     FROM remediation_actions a
     WHERE a.status = 'EXECUTING' AND a."updatedAt" < ${input.staleBefore}::timestamptz AND ${noLiveJob(input.jobs)}
     ORDER BY a."updatedAt" LIMIT ${input.limit}`,

@@ -62,22 +62,6 @@ export async function findAction(
   return row ? toAction(row) : undefined;
 }
 
-/** What the execution worker needs to know about an action it could not claim. */
-export async function findExecutionState(
-  q: Queryable,
-  organizationId: string,
-  id: string,
-): Promise<{ status: ActionStatus; attempts: number; startedAt: string | null } | undefined> {
-  if (!isUuid(id)) return undefined;
-  const [row] = await queryRows<{ status: ActionStatus; attempts: number; startedAt: string | null }>(
-    q,
-    Prisma.sql`
-      SELECT status::text AS status, attempts, details->'execution'->>'startedAt' AS "startedAt"
-      FROM remediation_actions WHERE ${actionByKey(organizationId, id)}`,
-  );
-  return row;
-}
-
 /** The counts the priority signal is computed from (docs/behaviour.md#priority-signal). */
 export interface SignalCounts {
   pendingApprovals: number;

@@ -1,7 +1,8 @@
 // What the product never does, for tests that need rows in such a state (a dead worker's stale
 // row, a status written behind the transitions' back, a row deleted by hand, a report run of the
-// past) or need to check an invariant from outside (a full recount). The test kit's only SQL;
-// everything else goes through the stores (src/test/factories.ts).
+// past) or need to check an invariant from outside (a full recount). Only tests import it (a
+// dependency-cruiser rule): it lives under src/server/db because all SQL does; test set-up
+// otherwise goes through the stores (src/test/factories.ts).
 import { Prisma } from "@/generated/prisma/client";
 import type { ActionStatus } from "@/lib/schemas";
 import { db } from "@/server/db/client";
@@ -85,4 +86,24 @@ export async function setIncidentState(
     SET status = COALESCE(${state.status ?? null}::"IncidentStatus", status),
         "createdAt" = COALESCE(${state.createdAt ?? null}::timestamptz, "createdAt")
     WHERE "organizationId" = ${organizationId} AND id = ${incidentId}::uuid`;
+}
+
+/**
+ * A digest of every row of every table, the application's and pg-boss's (`<schema>.<table>` →
+ * `<rows>:<md5 of the rows' text>`): equal before and after a request means it wrote nothing,
+ * which is what a refused request must do.
+ */
+export async function databaseDigest(): Promise<Record<string, string>> {
+  const tables = await db().$queryRaw<{ schema: string; name: string }[]>`
+    SELECT table_schema AS schema, table_name AS name FROM information_schema.tables
+    WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema')
+    ORDER BY 1, 2`;
+  const digest: Record<string, string> = {};
+  for (const { schema, name } of tables) {
+    const table = Prisma.raw(`"${schema.replaceAll('"', '""')}"."${name.replaceAll('"', '""')}"`);
+    const [row] = await db().$queryRaw<{ n: bigint; md5: string }[]>`
+      SELECT count(*) AS n, md5(coalesce(string_agg(t::text, E'\n' ORDER BY t::text), '')) AS md5 FROM ${table} t`;
+    digest[`${schema}.${name}`] = `${row?.n}:${row?.md5}`;
+  }
+  return digest;
 }
