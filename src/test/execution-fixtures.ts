@@ -14,7 +14,7 @@ import { EXECUTE_QUEUE, ensureExecuteQueue } from "@/server/execution/queue";
 import type { ExecutionSettings } from "@/server/execution/settings";
 import { senderBoss } from "@/server/jobs/boss";
 import { type RunningWorker, startWorker } from "@/server/jobs/worker";
-import { createActions } from "./factories";
+import { type ActionOverrides, createAction, createActions } from "./factories";
 
 // ── settings ─────────────────────────────────────────────────────────────────────────────────
 
@@ -47,6 +47,23 @@ interface WorkerOptions {
 }
 
 // ── in-process worker ────────────────────────────────────────────────────────────────────────
+
+/** A checkout action on staging, queued with its job, as the request/approve use cases leave it. */
+export const QUEUED_CHECKOUT = {
+  parameters: { service: "checkout" },
+  serviceName: "checkout",
+  environment: "staging",
+  details: { policy: { outcome: "QUEUED", reasons: [] } },
+  enqueue: true,
+} as const satisfies ActionOverrides;
+
+export function createQueuedAction(
+  organizationId: string,
+  incidentId: string,
+  overrides: ActionOverrides = {},
+): Promise<string> {
+  return createAction(organizationId, { incidentId, ...QUEUED_CHECKOUT, ...overrides });
+}
 
 /** The remediation-execute worker in this process, running with `settings`. Stop it in afterAll. */
 export async function startExecutionWorker(

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningWorker } from "@/server/jobs/worker";
 import { callerFor } from "@/test/calls";
-import { loadAction, startExecutionWorker, waitForTerminal } from "@/test/execution-fixtures";
-import { type ActionOverrides, createAction, createIncident, createOrganization } from "@/test/factories";
+import { createQueuedAction, loadAction, startExecutionWorker, waitForTerminal } from "@/test/execution-fixtures";
+import { type ActionOverrides, createIncident, createOrganization } from "@/test/factories";
 import { testExecutionSettings } from "@/test/settings";
 
 let worker: RunningWorker;
@@ -23,16 +23,7 @@ afterAll(async () => {
 });
 
 /** A queued action with its job, as the request/approve use cases leave it. */
-const queued = (overrides: ActionOverrides = {}) =>
-  createAction(org, {
-    incidentId: incident,
-    parameters: { service: "checkout" },
-    serviceName: "checkout",
-    environment: "staging",
-    details: { policy: { outcome: "QUEUED", reasons: [] } },
-    enqueue: true,
-    ...overrides,
-  });
+const queued = (overrides: ActionOverrides = {}) => createQueuedAction(org, incident, overrides);
 
 describe("simulated executor", () => {
   it("completes after the simulated delay with a small output", async () => {

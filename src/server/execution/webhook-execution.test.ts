@@ -4,6 +4,7 @@ import { db, transaction } from "@/server/db/client";
 import { enqueueExecution, ensureExecuteQueue } from "@/server/execution/queue";
 import type { RunningWorker } from "@/server/jobs/worker";
 import {
+  createQueuedAction,
   jobsFor,
   json,
   loadAction,
@@ -13,7 +14,7 @@ import {
   waitFor,
   waitForTerminal,
 } from "@/test/execution-fixtures";
-import { type ActionOverrides, createAction, createIncident, createOrganization } from "@/test/factories";
+import { type ActionOverrides, createIncident, createOrganization } from "@/test/factories";
 import { testExecutionSettings } from "@/test/settings";
 import { createWebhookExecutor, OUTPUT_CAP_BYTES } from "./executors/webhook";
 
@@ -59,16 +60,7 @@ afterAll(async () => {
 });
 
 /** An action with its job (unless `enqueue: false`), as the request/approve use cases leave it. */
-const queued = (overrides: ActionOverrides = {}) =>
-  createAction(org, {
-    incidentId: incident,
-    parameters: { service: "checkout" },
-    serviceName: "checkout",
-    environment: "staging",
-    details: { policy: { outcome: "QUEUED", reasons: [] } },
-    enqueue: true,
-    ...overrides,
-  });
+const queued = (overrides: ActionOverrides = {}) => createQueuedAction(org, incident, overrides);
 
 /** Writes up to 8 MiB in 16 KiB chunks, honouring backpressure, so an early cancel is visible. */
 function streamBig(res: import("node:http").ServerResponse): void {

@@ -3,6 +3,7 @@ import type { ExecutionSettings } from "@/server/execution/settings";
 import type { RunningWorker } from "@/server/jobs/worker";
 import {
   answerAndKill,
+  createQueuedAction,
   json,
   loadAction,
   type Receiver,
@@ -13,7 +14,7 @@ import {
   type WorkerProcess,
   waitForTerminal,
 } from "@/test/execution-fixtures";
-import { createAction, createIncident, createOrganization } from "@/test/factories";
+import { createIncident, createOrganization } from "@/test/factories";
 import { testExecutionSettings } from "@/test/settings";
 
 // A worker SIGKILLed after the executor answered 2xx but before it stored the answer (issue 12,
@@ -67,14 +68,7 @@ describe("a worker killed after the executor answered", () => {
   it("ends COMPLETED as the executor answered, and the lost attempt uses no retry", async () => {
     victim = await spawnWorkerProcess(settings, SUPERVISE);
     children.push(victim);
-    const id = await createAction(org, {
-      incidentId: incident,
-      parameters: { service: "checkout" },
-      serviceName: "checkout",
-      environment: "staging",
-      details: { policy: { outcome: "QUEUED", reasons: [] } },
-      enqueue: true,
-    });
+    const id = await createQueuedAction(org, incident);
     // Attempt 1: 503 (the one retry of retries: 1); attempt 2: carried out, 200, worker killed.
     expect(await victim.exited).toBe("SIGKILL");
     const afterKill = await loadAction(org, id);

@@ -3,7 +3,9 @@ import { db } from "@/server/db/client";
 import type { ExecutionSettings } from "@/server/execution/settings";
 import type { RunningWorker } from "@/server/jobs/worker";
 import {
+  createQueuedAction,
   json,
+  QUEUED_CHECKOUT,
   type Receiver,
   spawnWorkerProcess,
   startExecutionWorker,
@@ -12,13 +14,7 @@ import {
   waitFor,
   waitForTerminal,
 } from "@/test/execution-fixtures";
-import {
-  type ActionOverrides,
-  createAction,
-  createActions,
-  createIncident,
-  createOrganization,
-} from "@/test/factories";
+import { type ActionOverrides, createActions, createIncident, createOrganization } from "@/test/factories";
 import { testExecutionSettings } from "@/test/settings";
 
 // Real worker processes against this file's database. Short heartbeat (pg-boss's minimum, 10 s)
@@ -63,17 +59,7 @@ async function spawnWorker(): Promise<WorkerProcess> {
   return child;
 }
 
-const CHECKOUT: ActionOverrides = {
-  parameters: { service: "checkout" },
-  serviceName: "checkout",
-  environment: "staging",
-  details: { policy: { outcome: "QUEUED", reasons: [] } },
-  enqueue: true,
-};
-
-/** A queued action with its job, as the request/approve use cases leave it. */
-const queued = (overrides: ActionOverrides = {}) =>
-  createAction(org, { incidentId: incident, ...CHECKOUT, ...overrides });
+const queued = (overrides: ActionOverrides = {}) => createQueuedAction(org, incident, overrides);
 
 describe("worker processes", () => {
   it("recovers an action whose worker was SIGKILLed mid-execution", async () => {
@@ -98,7 +84,7 @@ describe("worker processes", () => {
 
   it("runs 200 actions across two worker processes exactly once each", async () => {
     const workers = await Promise.all([spawnWorker(), spawnWorker()]);
-    const ids = await createActions(org, { count: 200, incidentId: incident, ...CHECKOUT });
+    const ids = await createActions(org, { count: 200, incidentId: incident, ...QUEUED_CHECKOUT });
     await waitFor(
       async () => (await db().remediationAction.count({ where: { id: { in: ids }, status: "COMPLETED" } })) === 200,
       { timeoutMs: 60_000, intervalMs: 100, what: "200 actions to complete" },
