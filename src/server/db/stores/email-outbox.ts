@@ -19,13 +19,8 @@ export interface OutboxEmailRecord {
   createdAt: Date;
 }
 
-export interface NewOutboxEmail {
-  reportRunId: string | null;
-  fromAddress: string;
-  toAddress: string;
-  subject: string;
-  html: string;
-  text: string;
+/** What a caller writes: the record's own fields, with the attachments typed as this store writes them. */
+export interface NewOutboxEmail extends Omit<OutboxEmailRecord, "id" | "createdAt" | "attachments"> {
   attachments: { filename: string; content: string; contentType: string }[];
 }
 
