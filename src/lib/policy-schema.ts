@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { actionTypeSchema } from "@/lib/action-catalog";
+import { reportRecipientsSchema } from "@/lib/reporting-settings";
 import { environmentSchema, severitySchema, storableString } from "@/lib/schemas";
 
 // Pure (zod + src/lib only): the policy editor in the UI validates with the same rules.
@@ -32,6 +33,23 @@ const freezeWindowSchema = z
  * Denied and approval-required action types must be catalog types: a typo in a deny list would
  * otherwise silently deny nothing.
  */
+const nonEmpty = <T extends z.ZodType<string>>(item: T) =>
+  list(item).refine((v) => v.length > 0, "must not be empty (omit the list to match every value)");
+
+/**
+ * A quorum rule (docs/behaviour.md#quorum): matches an action when every list it has holds the
+ * action's value; an absent list matches all, an empty one would match nothing and is refused.
+ */
+const quorumRuleSchema = z.strictObject({
+  environments: nonEmpty(environmentSchema).optional(),
+  severities: nonEmpty(severitySchema).optional(),
+  actionTypes: nonEmpty(actionTypeSchema).optional(),
+  approvals: z.number().int().min(1, "at least 1 approval").max(5, "at most 5 approvals"),
+});
+
+const minutes = (min: number, max: number) =>
+  z.number().int("must be a whole number of minutes").min(min, `at least ${min}`).max(max, `at most ${max}`);
+
 const policyFields = {
   requireApprovalEnvironments: list(environmentSchema),
   requireApprovalSeverities: list(severitySchema),
@@ -39,6 +57,14 @@ const policyFields = {
   blockedEnvironments: list(environmentSchema),
   deniedActionTypes: list(actionTypeSchema),
   freezeWindows: z.array(freezeWindowSchema).max(100, "at most 100 freeze windows"),
+  quorumRules: z.array(quorumRuleSchema).max(20, "at most 20 quorum rules"),
+  separationOfDuties: z.boolean(),
+  pendingApprovalTtlMinutes: minutes(5, 43_200).nullable(),
+  overrideReviewHours: z.number().int("must be a whole number of hours").min(1, "at least 1").max(168, "at most 168"),
+  approvalReminderMinutes: minutes(1, 1440).nullable(),
+  approvalEscalationMinutes: minutes(1, 10_080).nullable(),
+  // The same rule as report recipients: valid, lower-cased, de-duplicated, at most 20.
+  approvalNotifyEmails: reportRecipientsSchema,
 };
 
 /** The stored/returned policy (docs/behaviour.md#policy). */
@@ -51,9 +77,35 @@ export const policySchema = z.object({
   freezeWindows: z.array(
     z.object({ start: z.string(), end: z.string(), environments: z.array(z.string()), reason: z.string() }),
   ),
+  quorumRules: z.array(
+    z.object({
+      environments: z.array(z.string()).optional(),
+      severities: z.array(severitySchema).optional(),
+      actionTypes: z.array(z.string()).optional(),
+      approvals: z.number(),
+    }),
+  ),
+  separationOfDuties: z.boolean(),
+  pendingApprovalTtlMinutes: z.number().nullable(),
+  overrideReviewHours: z.number(),
+  approvalReminderMinutes: z.number().nullable(),
+  approvalEscalationMinutes: z.number().nullable(),
+  approvalNotifyEmails: z.array(z.string()),
 });
 
 export type Policy = z.output<typeof policySchema>;
+export type QuorumRule = Policy["quorumRules"][number];
+
+/**
+ * What GET/PUT answer: the policy and which saved version it is (docs/behaviour.md#policy-version):
+ * version 0 is the never-saved default, with no author or time.
+ */
+export const versionedPolicySchema = policySchema.extend({
+  version: z.number(),
+  updatedBy: z.string().nullable(),
+  updatedAt: z.string().nullable(),
+});
+export type VersionedPolicy = z.output<typeof versionedPolicySchema>;
 
 /** PUT body: any subset of the fields (omitted ones keep their value); unknown keys → 400. */
 export const updatePolicyInput = z.strictObject({
@@ -63,7 +115,31 @@ export const updatePolicyInput = z.strictObject({
   blockedEnvironments: policyFields.blockedEnvironments.optional(),
   deniedActionTypes: policyFields.deniedActionTypes.optional(),
   freezeWindows: policyFields.freezeWindows.optional(),
+  quorumRules: policyFields.quorumRules.optional(),
+  separationOfDuties: policyFields.separationOfDuties.optional(),
+  pendingApprovalTtlMinutes: policyFields.pendingApprovalTtlMinutes.optional(),
+  overrideReviewHours: policyFields.overrideReviewHours.optional(),
+  approvalReminderMinutes: policyFields.approvalReminderMinutes.optional(),
+  approvalEscalationMinutes: policyFields.approvalEscalationMinutes.optional(),
+  approvalNotifyEmails: policyFields.approvalNotifyEmails.optional(),
 });
+
+/**
+ * Rules across fields, checked on the policy after the update is merged onto the saved one
+ * (an update may send either field alone): the escalation comes after the reminder.
+ */
+export function policyIssues(policy: Policy): { path: string; message: string }[] {
+  const { approvalReminderMinutes: reminder, approvalEscalationMinutes: escalation } = policy;
+  if (reminder !== null && escalation !== null && escalation <= reminder) {
+    return [
+      {
+        path: "approvalEscalationMinutes",
+        message: `must be larger than approvalReminderMinutes (${reminder})`,
+      },
+    ];
+  }
+  return [];
+}
 
 export const DEFAULT_POLICY: Policy = Object.freeze({
   requireApprovalEnvironments: ["production"],
@@ -72,6 +148,13 @@ export const DEFAULT_POLICY: Policy = Object.freeze({
   blockedEnvironments: [],
   deniedActionTypes: [],
   freezeWindows: [],
+  quorumRules: [],
+  separationOfDuties: true,
+  pendingApprovalTtlMinutes: 1440,
+  overrideReviewHours: 24,
+  approvalReminderMinutes: null,
+  approvalEscalationMinutes: null,
+  approvalNotifyEmails: [],
 }) as Policy;
 
 /** The lists from REMEDIATION_BLOCKED_ENVIRONMENTS / REMEDIATION_DENIED_ACTION_TYPES (§2). */

@@ -1,5 +1,6 @@
 import { EXECUTION_JOBS } from "@/server/execution/jobs";
 import type { AnyJobDefinition } from "@/server/jobs/worker";
+import { expirePendingActionsJob } from "@/server/remediation/expire-pending-actions";
 import { purgeIdempotencyKeysJob } from "@/server/remediation/purge-idempotency-keys";
 import { REPORTING_JOBS } from "@/server/reporting/jobs";
 
@@ -8,4 +9,9 @@ import { REPORTING_JOBS } from "@/server/reporting/jobs";
  * no domain: it only boots pg-boss and registers what it is given). Adding a job: its definition
  * in its domain + one entry here.
  */
-export const JOBS: readonly AnyJobDefinition[] = [...EXECUTION_JOBS, purgeIdempotencyKeysJob, ...REPORTING_JOBS];
+export const JOBS: readonly AnyJobDefinition[] = [
+  ...EXECUTION_JOBS,
+  expirePendingActionsJob,
+  purgeIdempotencyKeysJob,
+  ...REPORTING_JOBS,
+];

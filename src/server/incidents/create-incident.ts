@@ -7,16 +7,17 @@ import type { createIncidentInput } from "./schemas";
 
 /**
  * Creates an incident, or updates the one with the same `externalId` in the organization
- * (its suggestions are replaced when the body carries them). `created` tells 201 from 200
- * (docs/behaviour.md#incidents).
+ * (its suggestions are replaced when the body carries them, its status when the body has one).
+ * `created` tells 201 from 200 (docs/behaviour.md#incidents). A change of severity or status
+ * changes the approval context of its pending actions (docs/behaviour.md#approval-context).
  */
 export async function createIncident(
   { db, scope }: { db: Db; scope: OrgScope },
   input: z.output<typeof createIncidentInput>,
 ) {
   const organizationId = scope.organizationId;
-  const { suggestions: sent, externalId, ...rest } = input;
-  const fields: incidents.IncidentFields = { ...rest, summary: rest.summary ?? null };
+  const { suggestions: sent, externalId, status, ...rest } = input;
+  const fields: incidents.IncidentFields = { ...rest, summary: rest.summary ?? null, status };
   const suggestions = sent?.map((s) => ({
     title: s.title,
     description: s.description ?? null,

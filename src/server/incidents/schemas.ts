@@ -54,6 +54,8 @@ export const createIncidentInput = z.strictObject({
   severity: severitySchema,
   summary: storableString().max(10_000).optional().nullable(),
   externalId: storableString().trim().min(1).max(200).optional().nullable(),
+  /** OPEN when absent on a new incident; absent on an update keeps the stored status. */
+  status: incidentStatusSchema.optional(),
   suggestions: z
     .array(
       z.strictObject({

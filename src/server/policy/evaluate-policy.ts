@@ -1,4 +1,4 @@
-import type { GlobalPolicy, Policy } from "@/lib/policy-schema";
+import type { GlobalPolicy, Policy, QuorumRule } from "@/lib/policy-schema";
 import type { Severity } from "@/lib/schemas";
 
 /**
@@ -151,4 +151,31 @@ export function evaluatePolicy(
     matchedRules: unique(all.flatMap((f) => f.matches)),
     detail: policyDetail(guardrails.length > 0 ? guardrails : approvals),
   };
+}
+
+/** Does a quorum rule cover the request: every list it has holds the request's value. */
+function quorumRuleMatches(rule: QuorumRule, request: PolicyRequest): boolean {
+  return (
+    (!rule.environments || rule.environments.includes(request.environment)) &&
+    (!rule.severities || rule.severities.includes(request.severity)) &&
+    (!rule.actionTypes || rule.actionTypes.includes(request.actionType))
+  );
+}
+
+/**
+ * How many distinct approvers must approve (docs/behaviour.md#quorum): the largest `approvals`
+ * of the quorum rules the request matches, else 1. Quorum rules never make an action need
+ * approval; they say how many approvals it needs when it does.
+ */
+export function requiredApprovals(request: PolicyRequest, policy: Pick<Policy, "quorumRules">): number {
+  return policy.quorumRules.reduce(
+    (most, rule) => (quorumRuleMatches(rule, request) ? Math.max(most, rule.approvals) : most),
+    1,
+  );
+}
+
+/** When a request pending approval now expires under the policy (null: never). */
+export function pendingExpiry(policy: Pick<Policy, "pendingApprovalTtlMinutes">, requestedAt: Date): Date | null {
+  const ttl = policy.pendingApprovalTtlMinutes;
+  return ttl === null ? null : new Date(requestedAt.getTime() + ttl * 60_000);
 }

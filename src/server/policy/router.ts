@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { actionRequestInput } from "@/lib/action-request";
-import { policySchema, updatePolicyInput } from "@/lib/policy-schema";
+import { updatePolicyInput, versionedPolicySchema } from "@/lib/policy-schema";
 import { requires, router } from "@/server/trpc";
 import { evaluateActionPolicy } from "./evaluate-action-policy";
 import { loadPolicy } from "./load-policy";
@@ -15,11 +15,11 @@ const policyEvaluationSchema = z.object({
 
 export const policyRouter = router({
   get: requires("remediation:view")
-    .output(policySchema)
+    .output(versionedPolicySchema)
     .query(({ ctx }) => loadPolicy(ctx.db, ctx.scope)),
   update: requires("policy:update")
     .input(updatePolicyInput.optional().transform((v) => v ?? {}))
-    .output(policySchema)
+    .output(versionedPolicySchema)
     .mutation(({ ctx, input }) => updatePolicy(ctx, input)),
   evaluate: requires("remediation:view")
     .input(actionRequestInput)

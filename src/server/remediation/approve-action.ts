@@ -3,25 +3,31 @@ import type { Principal } from "@/server/auth/principal-types";
 import { type Db, transaction } from "@/server/db/client";
 import type { OrgScope } from "@/server/db/scoped";
 import * as actions from "@/server/db/stores/actions";
+import { listVotes } from "@/server/db/stores/approval-votes";
 import { appendEvent } from "@/server/db/stores/events";
-import { notFound } from "@/server/errors";
+import { AppError, notFound } from "@/server/errors";
 import { enqueueExecution, ensureExecuteQueue } from "@/server/execution/queue";
-import { evaluatePolicy } from "@/server/policy/evaluate-policy";
 import { globalPolicy } from "@/server/policy/global-policy";
-import { loadPolicy } from "@/server/policy/load-policy";
+import { judgeApprovalContext } from "./approval-context";
 import type { ActionRow } from "./schemas";
 
 export type ApproveResult =
   | { status: "POLICY_VIOLATION"; violations: string[]; detail: string }
-  | { status: ActionRow["status"] };
+  | { status: ActionRow["status"]; approvals?: number; requiredApprovals?: number };
+
+const SEPARATION_OF_DUTIES_MESSAGE = "Separation of duties: the requester of an action cannot approve it.";
+const STALE_CONTEXT_MESSAGE = "The approval context changed since it was shown; review the action again.";
 
 /**
- * POST /remediation/:id/approve (docs/behaviour.md#approve). Guardrails are re-evaluated with the
- * current policy (a type denied since the request counts as a violation too). Violations without
- * a reason (or with `override: false`, docs/adr/0005-approve-override-flag.md) → POLICY_VIOLATION
- * + APPROVAL_BLOCKED; with a reason → operator override. The transition is one conditional
- * UPDATE: of concurrent approvals exactly one wins and enqueues one job; the others answer the
- * status they find.
+ * POST /remediation/:id/approve (docs/behaviour.md#approve, docs/behaviour.md#quorum): one vote.
+ * The action's row lock is taken first, so the votes of one action are decided one at a time
+ * (N approvers at once on a quorum-q action: exactly q votes, one transition, one job); then,
+ * in this order: expiry → not pending (current status) → separation of duties (403) → stale
+ * `contextVersion` (409) → this principal already voted on this version (current state) →
+ * guardrails re-evaluated with the current policy (violations without a reason, or with
+ * `override: false` as in docs/adr/0005-approve-override-flag.md → POLICY_VIOLATION +
+ * APPROVAL_BLOCKED) → the vote: APPROVAL_RECORDED, or the transition to QUEUED
+ * (APPROVED/OVERRIDDEN, the execution job) when it reaches the quorum.
  */
 export async function approveAction(
   {
@@ -30,52 +36,84 @@ export async function approveAction(
     principal,
     guardrails,
   }: { db: Db; scope: OrgScope; principal: Principal; guardrails?: GlobalPolicy | undefined },
-  input: { id: string; reason?: string | undefined; override?: boolean | undefined },
+  input: {
+    id: string;
+    reason?: string | undefined;
+    override?: boolean | undefined;
+    contextVersion?: string | undefined;
+  },
   now: Date = new Date(),
 ): Promise<ApproveResult> {
   const organizationId = scope.organizationId;
-  const action = await actions.findAction(db, organizationId, input.id);
-  if (!action) throw notFound("Action");
-  if (action.status !== "PENDING_APPROVAL") return { status: action.status };
+  const actor = principal.userId;
+  await ensureExecuteQueue();
+  const outcome = await transaction(db, async (tx): Promise<ApproveResult | AppError> => {
+    const action = await actions.findActionWithBasis(tx, organizationId, input.id, true);
+    if (!action?.approvalBasis) return notFound("Action");
+    if (action.status === "PENDING_APPROVAL" && action.expiresAt && action.expiresAt <= now) {
+      await actions.expireAction(tx, organizationId, action.id, now);
+      return { status: "REJECTED" };
+    }
+    if (action.status !== "PENDING_APPROVAL") return { status: action.status };
 
-  const { violations, detail } = evaluatePolicy(action, await loadPolicy(db, scope), guardrails ?? globalPolicy(), now);
-  const reason = input.reason ?? null;
+    const basis = { ...action.approvalBasis, votes: await listVotes(tx, organizationId, action.id) };
+    const judged = judgeApprovalContext(action, basis, guardrails ?? globalPolicy(), now);
+    const { context, detail } = judged;
+    // Errors are returned, not thrown: the transaction commits (nothing was written) and the
+    // error is raised after it.
+    if (judged.policy.separationOfDuties && action.performedBy === actor) {
+      return new AppError("FORBIDDEN", SEPARATION_OF_DUTIES_MESSAGE);
+    }
+    if (input.contextVersion !== undefined && input.contextVersion !== context.version) {
+      return new AppError("CONFLICT", STALE_CONTEXT_MESSAGE);
+    }
+    const counts = { approvals: judged.votes.length, requiredApprovals: action.requiredApprovals };
+    if (judged.votes.some((v) => v.actor === actor)) return { status: action.status, ...counts };
 
-  if (violations.length > 0 && (reason === null || input.override === false)) {
-    return transaction(db, async (tx) => {
-      // Locks the row so the event is never written for an action another caller just decided.
-      const current = await actions.findAction(tx, organizationId, action.id, true);
-      if (!current) throw notFound("Action");
-      if (current.status !== "PENDING_APPROVAL") return { status: current.status };
+    const { violations } = context;
+    const reason = input.reason ?? null;
+    if (violations.length > 0 && (reason === null || input.override === false)) {
       await appendEvent(tx, organizationId, {
         actionId: action.id,
         type: "APPROVAL_BLOCKED",
-        actor: principal.userId,
+        actor,
         data: { violations, detail },
       });
-      return { status: "POLICY_VIOLATION" as const, violations, detail };
-    });
-  }
+      return { status: "POLICY_VIOLATION", violations, detail };
+    }
 
-  const override = violations.length > 0;
-  await ensureExecuteQueue();
-  return transaction(db, async (tx) => {
+    const vote = { actor, contextVersion: context.version, reason };
+    const approvals = counts.approvals + 1;
+    if (approvals < action.requiredApprovals) {
+      await actions.recordVote(tx, organizationId, {
+        id: action.id,
+        vote,
+        eventData: { reason, approvals, requiredApprovals: action.requiredApprovals },
+        now,
+      });
+      return { status: "PENDING_APPROVAL", approvals, requiredApprovals: action.requiredApprovals };
+    }
+
+    // The job first, the transition last: its UPDATE takes the counter-row lock shared by every
+    // transition of this organization + environment, held until COMMIT (as in request-action).
+    await enqueueExecution(tx, { actionId: action.id, organizationId });
+    const override = violations.length > 0;
+    const votes = [...context.approvals, { actor, reason, at: now.toISOString() }];
     const moved = await actions.approvePendingAction(tx, organizationId, {
       id: action.id,
-      approval: { actor: principal.userId, reason, override, violations, at: now.toISOString() },
+      vote,
+      approval: { actor, reason, override, violations, at: now.toISOString(), votes },
       event: {
         type: override ? "OVERRIDDEN" : "APPROVED",
-        actor: principal.userId,
-        data: override ? { reason, violations, detail } : { reason },
+        actor,
+        data: override ? { reason, violations, detail, approvals } : { reason, approvals },
       },
       now,
     });
-    if (!moved) {
-      const current = await actions.findAction(tx, organizationId, action.id);
-      if (!current) throw notFound("Action");
-      return { status: current.status };
-    }
-    await enqueueExecution(tx, { actionId: action.id, organizationId });
-    return { status: "QUEUED" as const };
+    // Holding the row lock on a pending action, the conditional update cannot miss.
+    if (!moved) throw new Error(`approval of pending action ${action.id} moved no row`);
+    return { status: "QUEUED", approvals, requiredApprovals: action.requiredApprovals };
   });
+  if (outcome instanceof AppError) throw outcome;
+  return outcome;
 }

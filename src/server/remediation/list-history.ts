@@ -1,7 +1,6 @@
-import type { Db } from "@/server/db/client";
-import { isUuid, type OrgScope } from "@/server/db/scoped";
+import { isUuid } from "@/server/db/scoped";
 import { listActions } from "./list-actions";
-import type { ActionRow } from "./schemas";
+import type { ListedAction } from "./schemas";
 
 /** History is a timeline, not an export: the newest rows of one incident, bounded. */
 export const HISTORY_LIMIT = 1000;
@@ -11,9 +10,9 @@ export const HISTORY_LIMIT = 1000;
  * is unknown, another organization's or the id is malformed (§12).
  */
 export async function listHistory(
-  ctx: { db: Db; scope: OrgScope },
+  ctx: Parameters<typeof listActions>[0],
   input: { incidentId: string },
-): Promise<ActionRow[]> {
+): Promise<ListedAction[]> {
   if (!isUuid(input.incidentId)) return [];
   return listActions(ctx, { incidentId: input.incidentId, limit: HISTORY_LIMIT });
 }

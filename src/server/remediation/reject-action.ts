@@ -11,7 +11,9 @@ function cannotRejectMessage(status: string): string {
 /**
  * POST /remediation/:id/reject (docs/behaviour.md#reject). One conditional UPDATE (with its
  * event, in one statement) decides the race with approvals; `details.rejection.priorPolicy`
- * keeps the policy decision recorded at request time. Never enqueues.
+ * keeps the policy decision recorded at request time. Never enqueues. The requester may reject
+ * (withdraw) their own request. An action past its expiry is expired instead (EXPIRED event),
+ * and the reject answers as for any REJECTED action (docs/behaviour.md#expiry).
  */
 export async function rejectAction(
   { db, scope, principal }: { db: Db; scope: OrgScope; principal: Principal },
@@ -27,6 +29,7 @@ export async function rejectAction(
     now,
   });
   if (rejected) return { status: "REJECTED" };
+  await actions.expireAction(db, organizationId, input.id, now);
   const current = await actions.findAction(db, organizationId, input.id);
   if (!current) throw notFound("Action");
   throw new AppError("BAD_REQUEST", cannotRejectMessage(current.status));

@@ -8,7 +8,7 @@ import * as actions from "@/server/db/stores/actions";
 import { findPolicyForIncident } from "@/server/db/stores/policies";
 import { AppError, notFound } from "@/server/errors";
 import { enqueueExecution, ensureExecuteQueue } from "@/server/execution/queue";
-import { evaluatePolicy } from "@/server/policy/evaluate-policy";
+import { evaluatePolicy, pendingExpiry, requiredApprovals } from "@/server/policy/evaluate-policy";
 import { globalPolicy } from "@/server/policy/global-policy";
 import { policyFromRow } from "@/server/policy/load-policy";
 import { claimKey, idempotencyKeyFrom, requestHash } from "./idempotency";
@@ -23,8 +23,8 @@ export interface RequestActionResult {
 /**
  * POST /remediation/request (docs/behaviour.md#request): validation (zod, before this) →
  * incident visible (404) → idempotency key (replay / 409) → denied type (422, nothing stored) →
- * guardrails and approval rules (PENDING_APPROVAL) → otherwise QUEUED with its job inserted in
- * the same transaction.
+ * guardrails and approval rules (PENDING_APPROVAL, with its required approvals and expiry fixed
+ * from the policy now) → otherwise QUEUED with its job inserted in the same transaction.
  */
 export async function requestAction(
   {
@@ -79,7 +79,10 @@ export async function requestAction(
       severity: input.severity,
       status: outcome,
       performedBy: principal.userId,
-      details: { policy: { outcome, reasons, violations, matchedRules } },
+      // Fixed now: a later policy change does not move this action's quorum or deadline.
+      requiredApprovals: requiredApprovals(input, policy),
+      expiresAt: outcome === "PENDING_APPROVAL" ? pendingExpiry(policy, now) : null,
+      details: { policy: { outcome, reasons, violations, matchedRules, version: policy.version } },
       event: { status: outcome, reasons, violations },
       now,
     });

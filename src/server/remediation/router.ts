@@ -13,7 +13,6 @@ import { rejectAction } from "./reject-action";
 import { requestAction } from "./request-action";
 import {
   actionIdInput,
-  actionSchema,
   actionWithEventsSchema,
   approveInput,
   approveOutput,
@@ -22,6 +21,7 @@ import {
   exportActionsInput,
   historyInput,
   listActionsInput,
+  listedActionSchema,
   prioritySignalSchema,
   rejectOutput,
   requestActionOutput,
@@ -43,7 +43,7 @@ export const remediationRouter = router({
     .mutation(({ ctx, input }) => rejectAction(ctx, input)),
   list: requires("remediation:view")
     .input(listActionsInput)
-    .output(z.array(actionSchema))
+    .output(z.array(listedActionSchema))
     .query(({ ctx, input }) => listActions(ctx, input)),
   get: requires("remediation:view")
     .input(actionIdInput)
@@ -51,7 +51,7 @@ export const remediationRouter = router({
     .query(({ ctx, input }) => getAction(ctx, input)),
   history: requires("remediation:view")
     .input(historyInput)
-    .output(z.array(actionSchema))
+    .output(z.array(listedActionSchema))
     .query(({ ctx, input }) => listHistory(ctx, input)),
   stats: requires("remediation:view")
     .input(environmentFilterInput)

@@ -3,6 +3,7 @@ import { uuidField } from "@/lib/action-request";
 import {
   actionStatusSchema,
   environmentSchema,
+  incidentStatusSchema,
   limitSchema,
   queryField,
   reasonSchema,
@@ -23,10 +24,31 @@ export const actionSchema = z.object({
   performedBy: z.string(),
   details: z.record(z.string(), z.unknown()),
   error: z.string().nullable(),
+  requiredApprovals: z.number(),
+  expiresAt: z.date().nullable(),
   createdAt: z.date(),
   updatedAt: z.date(),
 });
 export type ActionRow = z.output<typeof actionSchema>;
+
+/** docs/behaviour.md#approval-context */
+export const approvalContextSchema = z.object({
+  version: z.string(),
+  requiredApprovals: z.number(),
+  approvals: z.array(z.object({ actor: z.string(), reason: z.string().nullable(), at: z.string() })),
+  violations: z.array(z.string()),
+  expiresAt: z.date().nullable(),
+  basis: z.object({
+    policyVersion: z.number(),
+    incidentStatus: incidentStatusSchema,
+    incidentSeverity: severitySchema,
+  }),
+});
+export type ApprovalContext = z.output<typeof approvalContextSchema>;
+
+/** An action as the reads return it: PENDING_APPROVAL rows carry their approval context, others null. */
+export const listedActionSchema = actionSchema.extend({ approvalContext: approvalContextSchema.nullable() });
+export type ListedAction = z.output<typeof listedActionSchema>;
 
 const eventSchema = z.object({
   id: z.string(),
@@ -36,7 +58,7 @@ const eventSchema = z.object({
   createdAt: z.date(),
 });
 
-export const actionWithEventsSchema = actionSchema.extend({ events: z.array(eventSchema) });
+export const actionWithEventsSchema = listedActionSchema.extend({ events: z.array(eventSchema) });
 
 export const requestActionOutput = z.object({ action: actionSchema, replayed: z.boolean() });
 
@@ -49,7 +71,14 @@ export const decisionInput = z.strictObject({ id: z.string(), reason: reasonSche
  * approval that must not override (the Control Center's one-click approve sends its default
  * reason, which must not silently override a guardrail added since the page loaded).
  */
-export const approveInput = decisionInput.extend({ override: z.boolean().optional() });
+export const approveInput = decisionInput.extend({
+  override: z.boolean().optional(),
+  /**
+   * The approval context version the approver was shown (docs/behaviour.md#approval-context). Any
+   * string: one that is not the current version (malformed included) is simply stale → 409.
+   */
+  contextVersion: z.string().optional(),
+});
 
 export const approveOutput = z.union([
   z.object({
@@ -57,7 +86,11 @@ export const approveOutput = z.union([
     violations: z.array(z.string()),
     detail: z.string(),
   }),
-  z.object({ status: actionStatusSchema }),
+  z.object({
+    status: actionStatusSchema,
+    approvals: z.number().optional(),
+    requiredApprovals: z.number().optional(),
+  }),
 ]);
 
 export const rejectOutput = z.object({ status: z.literal("REJECTED") });

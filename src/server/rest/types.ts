@@ -22,7 +22,7 @@ export interface RestResult {
  * there is a query, a body or a header to validate; 413 with a body; 404 with a path id). `true`
  * (or a description) adds one, `false` drops a derived one that cannot happen.
  */
-export type RouteErrors = Partial<Record<400 | 404 | 409 | 422, boolean | string>>;
+export type RouteErrors = Partial<Record<400 | 403 | 404 | 409 | 422, boolean | string>>;
 
 /** An HTTP header a route reads or answers with (documentation only). */
 export interface HeaderDoc {

@@ -19,7 +19,9 @@ export type ActionEventType =
   | "EXECUTION_STARTED"
   | "EXECUTION_RETRY"
   | "EXECUTION_SUCCEEDED"
-  | "EXECUTION_FAILED";
+  | "EXECUTION_FAILED"
+  | "APPROVAL_RECORDED"
+  | "EXPIRED";
 
 export interface EventRecord {
   id: string;

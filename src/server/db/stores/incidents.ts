@@ -38,13 +38,14 @@ export interface IncidentWithSuggestions extends IncidentRecord {
   suggestions: SuggestionRecord[];
 }
 
-/** The fields a caller writes; status starts OPEN, timestamps are the database's. */
+/** The fields a caller writes; status starts OPEN unless given (an update without one keeps it), timestamps are the database's. */
 export interface IncidentFields {
   title: string;
   serviceName: string;
   environment: string;
   severity: Severity;
   summary: string | null;
+  status?: IncidentStatus | undefined;
 }
 
 /** One suggestion as written; its position is its index in the list. */
@@ -74,9 +75,11 @@ export async function insertIncident(
   const [row] = await queryRows<{ id: string }>(
     q,
     Prisma.sql`
-    INSERT INTO incidents (id, "organizationId", "externalId", title, "serviceName", environment, severity, summary, "updatedAt")
+    INSERT INTO incidents (id, "organizationId", "externalId", title, "serviceName", environment, severity, status,
+                           summary, "updatedAt")
     VALUES (gen_random_uuid(), ${organizationId}, ${incident.externalId}, ${incident.title}, ${incident.serviceName},
-            ${incident.environment}, ${incident.severity}::"Severity", ${incident.summary}, now())
+            ${incident.environment}, ${incident.severity}::"Severity", ${incident.status ?? "OPEN"}::"IncidentStatus",
+            ${incident.summary}, now())
     ON CONFLICT ("organizationId", "externalId") DO NOTHING
     RETURNING id`,
   );
@@ -95,7 +98,8 @@ export async function updateIncidentByExternalId(
     Prisma.sql`
     UPDATE incidents
     SET title = ${incident.title}, "serviceName" = ${incident.serviceName}, environment = ${incident.environment},
-        severity = ${incident.severity}::"Severity", summary = ${incident.summary}, "updatedAt" = now()
+        severity = ${incident.severity}::"Severity", summary = ${incident.summary},
+        status = COALESCE(${incident.status ?? null}::"IncidentStatus", status), "updatedAt" = now()
     WHERE "organizationId" = ${organizationId} AND "externalId" = ${externalId}
     RETURNING id`,
   );

@@ -11,14 +11,31 @@ export interface PolicyRow {
   blockedEnvironments: string[];
   deniedActionTypes: string[];
   freezeWindows: unknown;
+  quorumRules: unknown;
+  separationOfDuties: boolean;
+  pendingApprovalTtlMinutes: number | null;
+  overrideReviewHours: number;
+  approvalReminderMinutes: number | null;
+  approvalEscalationMinutes: number | null;
+  approvalNotifyEmails: string[];
+}
+
+/** Which saved version a row is (docs/behaviour.md#policy-version). */
+export interface PolicyStamp {
+  version: number;
+  updatedBy: string | null;
+  updatedAt: Date | null;
 }
 
 const POLICY_COLUMNS = Prisma.sql`p."requireApprovalEnvironments", p."requireApprovalSeverities",
-  p."requireApprovalActionTypes", p."blockedEnvironments", p."deniedActionTypes", p."freezeWindows"`;
+  p."requireApprovalActionTypes", p."blockedEnvironments", p."deniedActionTypes", p."freezeWindows",
+  p."quorumRules", p."separationOfDuties", p."pendingApprovalTtlMinutes", p."overrideReviewHours",
+  p."approvalReminderMinutes", p."approvalEscalationMinutes", p."approvalNotifyEmails",
+  p.version, p."updatedBy", p."updatedAt"`;
 
 /** The organization's saved policy row, or undefined when none is saved. */
-export async function findPolicy(q: Queryable, organizationId: string): Promise<PolicyRow | undefined> {
-  const [row] = await queryRows<PolicyRow>(
+export async function findPolicy(q: Queryable, organizationId: string): Promise<(PolicyRow & PolicyStamp) | undefined> {
+  const [row] = await queryRows<PolicyRow & PolicyStamp>(
     q,
     Prisma.sql`SELECT ${POLICY_COLUMNS} FROM organization_policies p WHERE p."organizationId" = ${organizationId}`,
   );
@@ -33,8 +50,8 @@ export async function findPolicyForIncident(
   q: Queryable,
   organizationId: string,
   incidentId: string,
-): Promise<{ saved: PolicyRow | null } | undefined> {
-  const [row] = await queryRows<{ saved: boolean } & PolicyRow>(
+): Promise<{ saved: (PolicyRow & PolicyStamp) | null } | undefined> {
+  const [row] = await queryRows<{ saved: boolean } & PolicyRow & PolicyStamp>(
     q,
     Prisma.sql`
       SELECT p."organizationId" IS NOT NULL AS saved, ${POLICY_COLUMNS}
@@ -49,25 +66,31 @@ export async function findPolicyForIncident(
 
 /**
  * Takes the organization's policy lock until the transaction ends: concurrent partial updates
- * of one organization's policy are serialised (no lost fields).
+ * of one organization's policy are serialised (no lost fields, one version each).
  */
 export async function lockPolicy(tx: Tx, organizationId: string): Promise<void> {
   await queryRows(tx, Prisma.sql`SELECT pg_advisory_xact_lock(hashtext(${`policy:${organizationId}`}))`);
 }
 
+/** Saves the policy as the next version (1 for the first save); returns its stamp. */
 export async function savePolicy(
   tx: Tx,
   organizationId: string,
   policy: PolicyRow & { updatedBy: string },
-): Promise<void> {
-  await queryRows(
+): Promise<PolicyStamp> {
+  const [stamp] = await queryRows<PolicyStamp>(
     tx,
     Prisma.sql`
     INSERT INTO organization_policies ("organizationId", "requireApprovalEnvironments", "requireApprovalSeverities",
-      "requireApprovalActionTypes", "blockedEnvironments", "deniedActionTypes", "freezeWindows", "updatedBy", "updatedAt")
+      "requireApprovalActionTypes", "blockedEnvironments", "deniedActionTypes", "freezeWindows", "quorumRules",
+      "separationOfDuties", "pendingApprovalTtlMinutes", "overrideReviewHours", "approvalReminderMinutes",
+      "approvalEscalationMinutes", "approvalNotifyEmails", version, "updatedBy", "updatedAt")
     VALUES (${organizationId}, ${policy.requireApprovalEnvironments}::text[], ${policy.requireApprovalSeverities}::text[],
       ${policy.requireApprovalActionTypes}::text[], ${policy.blockedEnvironments}::text[], ${policy.deniedActionTypes}::text[],
-      ${JSON.stringify(policy.freezeWindows)}::jsonb, ${policy.updatedBy}, now())
+      ${JSON.stringify(policy.freezeWindows)}::jsonb, ${JSON.stringify(policy.quorumRules)}::jsonb,
+      ${policy.separationOfDuties}, ${policy.pendingApprovalTtlMinutes}::int, ${policy.overrideReviewHours}::int,
+      ${policy.approvalReminderMinutes}::int, ${policy.approvalEscalationMinutes}::int,
+      ${policy.approvalNotifyEmails}::text[], 1, ${policy.updatedBy}, now())
     ON CONFLICT ("organizationId") DO UPDATE SET
       "requireApprovalEnvironments" = EXCLUDED."requireApprovalEnvironments",
       "requireApprovalSeverities" = EXCLUDED."requireApprovalSeverities",
@@ -75,7 +98,18 @@ export async function savePolicy(
       "blockedEnvironments" = EXCLUDED."blockedEnvironments",
       "deniedActionTypes" = EXCLUDED."deniedActionTypes",
       "freezeWindows" = EXCLUDED."freezeWindows",
+      "quorumRules" = EXCLUDED."quorumRules",
+      "separationOfDuties" = EXCLUDED."separationOfDuties",
+      "pendingApprovalTtlMinutes" = EXCLUDED."pendingApprovalTtlMinutes",
+      "overrideReviewHours" = EXCLUDED."overrideReviewHours",
+      "approvalReminderMinutes" = EXCLUDED."approvalReminderMinutes",
+      "approvalEscalationMinutes" = EXCLUDED."approvalEscalationMinutes",
+      "approvalNotifyEmails" = EXCLUDED."approvalNotifyEmails",
+      version = organization_policies.version + 1,
       "updatedBy" = EXCLUDED."updatedBy",
-      "updatedAt" = EXCLUDED."updatedAt"`,
+      "updatedAt" = EXCLUDED."updatedAt"
+    RETURNING version, "updatedBy", "updatedAt"`,
   );
+  if (!stamp) throw new Error("the policy was not saved");
+  return stamp;
 }

@@ -45,13 +45,18 @@ export const remediationRoutes: RestRoute[] = [
     method: "POST",
     path: "/remediation/:id/approve",
     procedure: "remediation.approve",
-    summary: "Approve a pending action (guardrails re-checked; a reason overrides violations)",
+    summary:
+      "Vote to approve a pending action: the vote that reaches its required approvals queues it (guardrails re-checked; with violations every vote needs a reason, which overrides them). Send `contextVersion` from the action's approvalContext to approve only what you were shown",
+    errors: {
+      403: "Missing remediation:approve, or separation of duties: the requester of an action cannot approve it",
+      409: "`contextVersion` is not the action's current approval context version (review the action again)",
+    },
   },
   {
     method: "POST",
     path: "/remediation/:id/reject",
     procedure: "remediation.reject",
-    summary: "Reject a pending action",
+    summary: "Reject a pending action (its requester may withdraw it); an action past its expiry is expired instead",
   },
   {
     method: "GET",

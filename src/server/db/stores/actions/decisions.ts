@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { Prisma } from "@/generated/prisma/client";
 import { type Queryable, queryRows, type Tx } from "../../client";
+import { insertVoteSql } from "../approval-votes";
 import { insertEventsForMovedRows } from "../events";
 import { ACTION_COLUMNS, type ActionRecord, actionByKey, type RawActionRow, toAction } from "./row";
 
@@ -16,7 +17,10 @@ type ActionFields = Pick<
   "id" | "incidentId" | "actionType" | "parameters" | "serviceName" | "environment" | "severity" | "performedBy"
 >;
 
-export interface NewAction extends ActionFields {
+/** Fixed when the action is requested (docs/behaviour.md#quorum, docs/behaviour.md#expiry). */
+type ApprovalTerms = Pick<ActionRecord, "requiredApprovals" | "expiresAt">;
+
+export interface NewAction extends ActionFields, ApprovalTerms {
   status: "QUEUED" | "PENDING_APPROVAL";
   details: Record<string, unknown>;
   /** The REQUESTED event's data. */
@@ -36,11 +40,12 @@ export async function insertRequestedAction(tx: Tx, organizationId: string, row:
     Prisma.sql`
     WITH created AS (
       INSERT INTO remediation_actions (id, "organizationId", "incidentId", "actionType", parameters, "serviceName",
-        environment, severity, status, "performedBy", details, "createdAt", "updatedAt")
+        environment, severity, status, "performedBy", details, "requiredApprovals", "expiresAt", "createdAt", "updatedAt")
       VALUES (${row.id}::uuid, ${organizationId}, ${row.incidentId}::uuid, ${row.actionType},
         ${JSON.stringify(row.parameters)}::jsonb, ${row.serviceName}, ${row.environment},
         ${row.severity}::"Severity", ${row.status}::"ActionStatus", ${row.performedBy},
-        ${JSON.stringify(row.details)}::jsonb, ${row.now}::timestamptz, ${row.now}::timestamptz)
+        ${JSON.stringify(row.details)}::jsonb, ${row.requiredApprovals}::int, ${row.expiresAt}::timestamptz,
+        ${row.now}::timestamptz, ${row.now}::timestamptz)
       RETURNING ${ACTION_COLUMNS}
     ), requested AS (
       INSERT INTO remediation_events (id, "organizationId", "actionId", type, actor, data)
@@ -54,15 +59,24 @@ export async function insertRequestedAction(tx: Tx, organizationId: string, row:
   return toAction(created);
 }
 
+/** One approver's vote as written (docs/behaviour.md#quorum). */
+export interface Vote {
+  actor: string;
+  contextVersion: string;
+  reason: string | null;
+}
+
 /**
- * PENDING_APPROVAL → QUEUED with `details.approval`, and its APPROVED/OVERRIDDEN event. False when
- * the action was not pending (someone else decided first, or it does not exist).
+ * The vote that reaches the quorum: the vote, PENDING_APPROVAL → QUEUED with `details.approval`,
+ * and its APPROVED/OVERRIDDEN event, in one statement. False when the action was not pending
+ * (someone else decided first, or it does not exist): then nothing is written.
  */
 export async function approvePendingAction(
   q: Queryable,
   organizationId: string,
   input: {
     id: string;
+    vote: Vote;
     approval: Record<string, unknown>;
     event: { type: "APPROVED" | "OVERRIDDEN"; actor: string; data: Record<string, unknown> };
     now: Date;
@@ -78,6 +92,8 @@ export async function approvePendingAction(
           "updatedAt" = ${input.now}::timestamptz
       WHERE ${actionByKey(organizationId, input.id)} AND status = 'PENDING_APPROVAL'
       RETURNING id, "organizationId"
+    ), voted AS (
+      ${insertVoteSql({ organizationId, actionId: input.id, at: input.now, ...input.vote }, true)}
     ), logged AS (${insertEventsForMovedRows(input.event)})
     SELECT 1 FROM moved`,
   );
@@ -85,8 +101,29 @@ export async function approvePendingAction(
 }
 
 /**
+ * A vote that does not reach the quorum, with its APPROVAL_RECORDED event, in one statement.
+ * False when this principal already voted on this version (nothing written). Call it holding the
+ * action's row lock, having checked that it is pending.
+ */
+export async function recordVote(
+  tx: Tx,
+  organizationId: string,
+  input: { id: string; vote: Vote; eventData: Record<string, unknown>; now: Date },
+): Promise<boolean> {
+  const rows = await queryRows<unknown>(
+    tx,
+    Prisma.sql`
+    WITH moved AS (${insertVoteSql({ organizationId, actionId: input.id, at: input.now, ...input.vote })}),
+    logged AS (${insertEventsForMovedRows({ type: "APPROVAL_RECORDED", actor: input.vote.actor, data: input.eventData })})
+    SELECT 1 FROM moved`,
+  );
+  return rows.length > 0;
+}
+
+/**
  * PENDING_APPROVAL → REJECTED; `details.rejection.priorPolicy` keeps the policy decision recorded
- * at request time. Its REJECTED event in the same statement. False when not pending.
+ * at request time. Its REJECTED event in the same statement. False when not pending, or past its
+ * expiry (an expired action is expired, not rejected: docs/behaviour.md#expiry).
  */
 export async function rejectPendingAction(
   q: Queryable,
@@ -106,6 +143,7 @@ export async function rejectPendingAction(
             'priorPolicy', COALESCE(details -> 'policy', 'null'::jsonb))),
           "updatedAt" = ${input.now}::timestamptz
       WHERE ${actionByKey(organizationId, input.id)} AND status = 'PENDING_APPROVAL'
+        AND ("expiresAt" IS NULL OR "expiresAt" > ${input.now}::timestamptz)
       RETURNING id, "organizationId"
     ), logged AS (${insertEventsForMovedRows({ type: "REJECTED", actor: input.actor, data: { reason: input.reason } })})
     SELECT 1 FROM moved`,
@@ -116,6 +154,7 @@ export async function rejectPendingAction(
 /** An action row in any state, for data loads (demo data, test factories): no event, no policy. */
 export interface ActionLoad
   extends ActionFields,
+    Partial<ApprovalTerms>,
     Partial<Pick<ActionRecord, "details" | "error" | "createdAt" | "updatedAt">> {
   status: ActionRecord["status"];
   attempts?: number;
@@ -132,6 +171,8 @@ export async function insertActions(q: Queryable, organizationId: string, rows: 
     lostAttempts: r.lostAttempts ?? 0,
     details: r.details ?? {},
     error: r.error ?? null,
+    requiredApprovals: r.requiredApprovals ?? 1,
+    expiresAt: r.expiresAt ? r.expiresAt.toISOString() : null,
     createdAt: (r.createdAt ?? new Date(now)).toISOString(),
     updatedAt: (r.updatedAt ?? r.createdAt ?? new Date(now)).toISOString(),
   }));
@@ -139,12 +180,14 @@ export async function insertActions(q: Queryable, organizationId: string, rows: 
     q,
     Prisma.sql`
     INSERT INTO remediation_actions (id, "organizationId", "incidentId", "actionType", parameters, "serviceName",
-      environment, severity, status, attempts, "lostAttempts", "performedBy", details, error, "createdAt", "updatedAt")
+      environment, severity, status, attempts, "lostAttempts", "performedBy", details, error, "requiredApprovals",
+      "expiresAt", "createdAt", "updatedAt")
     SELECT r.id, ${organizationId}, r."incidentId", r."actionType", r.parameters, r."serviceName", r.environment,
       r.severity::"Severity", r.status::"ActionStatus", r.attempts, r."lostAttempts", r."performedBy", r.details, r.error,
-      r."createdAt", r."updatedAt"
+      r."requiredApprovals", r."expiresAt", r."createdAt", r."updatedAt"
     FROM jsonb_to_recordset(${JSON.stringify(records)}::jsonb) AS r(id uuid, "incidentId" uuid, "actionType" text,
       parameters jsonb, "serviceName" text, environment text, severity text, status text, attempts int,
-      "lostAttempts" int, "performedBy" text, details jsonb, error text, "createdAt" timestamptz, "updatedAt" timestamptz)`,
+      "lostAttempts" int, "performedBy" text, details jsonb, error text, "requiredApprovals" int,
+      "expiresAt" timestamptz, "createdAt" timestamptz, "updatedAt" timestamptz)`,
   );
 }

@@ -1,7 +1,10 @@
 // The remediation_actions store (docs/data-model.md#remediation_actions): every statement on the
 // table, organization first. Split by kind of work; import from here.
+
+export * from "./approvals";
 export * from "./decisions";
 export * from "./execution";
+export * from "./expiry";
 export * from "./export";
 export * from "./reads";
 export * from "./retention";

@@ -15,6 +15,10 @@ export interface ActionRecord {
   performedBy: string;
   details: Record<string, unknown>;
   error: string | null;
+  /** Votes needed to queue it, fixed at request time (docs/behaviour.md#quorum). */
+  requiredApprovals: number;
+  /** When PENDING_APPROVAL ends as expired (docs/behaviour.md#expiry); null: never, or not pending at request. */
+  expiresAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -27,7 +31,7 @@ export interface ActionRecord {
 export const ACTION_COLUMNS = Prisma.sql`
   id, "organizationId", "incidentId", "actionType", parameters,
   "serviceName", environment, severity::text AS severity, status::text AS status, "performedBy",
-  details, error, "createdAt", "updatedAt"`;
+  details, error, "requiredApprovals", "expiresAt", "createdAt", "updatedAt"`;
 
 /**
  * WHERE for one action by primary key within its organization. The values go through an
@@ -64,6 +68,8 @@ export function toAction(row: RawActionRow): ActionRecord {
     performedBy: row.performedBy,
     details: asObject(row.details),
     error: row.error,
+    requiredApprovals: row.requiredApprovals,
+    expiresAt: row.expiresAt === null ? null : new Date(row.expiresAt),
     createdAt: new Date(row.createdAt),
     updatedAt: new Date(row.updatedAt),
   };
