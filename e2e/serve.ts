@@ -1,10 +1,11 @@
 import { spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
+import { findRepoRoot } from "@/server/data-files";
 import { startEmbeddedPostgres } from "@/server/db/bootstrap";
-import { ensureDatabaseExists, findRepoRoot, pgConfigFromUrl, quoteIdent, withDatabase } from "@/server/db/migrate";
+import { ensureDatabaseExists, pgConfigFromUrl, quoteIdent, withDatabase } from "@/server/db/migrate";
 import { E2E_AUTH_SECRET } from "./fixtures/env";
 
 // Playwright's web server: the production app (npm start's script) on a fresh database — a new
@@ -28,8 +29,9 @@ async function main(): Promise<void> {
     stdio: "inherit",
     env: {
       ...process.env,
-      // A declared production deployment (AUTH_SECRET is set above).
+      // A declared production deployment (AUTH_SECRET and the audit signing key are set here).
       NODE_ENV: "production",
+      AUDIT_SIGNING_KEY: generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
       DATABASE_URL: url,
       PORT: process.env.E2E_PORT ?? "3103",
       AUTH_SECRET: E2E_AUTH_SECRET,

@@ -58,7 +58,8 @@ test("hero, stats, chart and pending approvals show the server's figures and ver
 
 test("inline approve hides the row, then the refetched table shows QUEUED → COMPLETED", async ({ page, org }) => {
   const action = await org.requestAction("production");
-  await signInAs(page, org, "operator");
+  // Separation of duties (on by default): the operator who requested it cannot approve it.
+  await signInAs(page, org, "operator2");
   const row = pendingRow(page, action.id);
   await row.getByRole("button", { name: "Approve" }).click();
   await expect(row).toBeHidden();
@@ -73,40 +74,50 @@ test("inline approve hides the row, then the refetched table shows QUEUED → CO
   expect(stored?.details.approval).toMatchObject({ reason: APPROVE_REASON, override: false });
 });
 
-test("approve on a newly blocked environment restores the row and requires a typed override reason", async ({
+test("approve on a newly blocked environment shows what changed and then requires a typed override reason", async ({
   page,
   org,
+  consoleErrors,
 }) => {
+  consoleErrors.allow(/status of 409/);
   const action = await org.requestAction("production");
-  await signInAs(page, org, "operator");
+  await signInAs(page, org, "operator2");
   const row = pendingRow(page, action.id);
-  await expect(row.getByRole("button", { name: "Approve" })).toBeVisible();
-  // The guardrail appears after the page loaded: only the server can reveal it.
+  await expect(row.getByRole("button", { name: "Approve" })).toBeEnabled();
+  // Right after a poll, so the guardrail is only revealed by the approval itself.
+  await page.waitForResponse((r) => r.url().includes("remediation.list") && r.ok());
   await org.updatePolicy({ blockedEnvironments: ["production"] });
   const approvals = recordProcedureCalls(page, "remediation.approve");
 
   await row.getByRole("button", { name: "Approve" }).click();
-  const dialog = page.getByRole("dialog", { name: "Override policy violations" });
-  await expect(dialog).toBeVisible();
+  // The card was shown under the old policy: 409, nothing recorded, and the card says what changed.
+  await expect(
+    toasts(page).getByText("The approval context changed since it was shown; review the action again."),
+  ).toBeVisible();
   await expect(row).toBeVisible();
-  await expect(toasts(page).getByText("Approval blocked by policy")).toBeVisible();
-  await expect(dialog.getByTestId("override-violations")).toContainText(
-    "Environment production is blocked from automated remediation.",
+  await expect(row.getByTestId("context-changed")).toContainText(
+    "Guardrails changed: Environment production is blocked from automated remediation.",
   );
-  await expect(dialog).toContainText("Policy match: organization blockedEnvironments includes production.");
-  // The one-click approve (default reason, override: false) was refused: nothing was queued.
+  await expect(row.getByTestId("policy-verdict")).toHaveAttribute("data-verdict", "violation");
   expect(approvals).toHaveLength(1);
   const [pending] = await org.query<{ status: string }>("SELECT status FROM remediation_actions WHERE id = $1", [
     action.id,
   ]);
   expect(pending?.status).toBe("PENDING_APPROVAL");
 
+  await row.getByRole("button", { name: "Review override…" }).click();
+  const dialog = page.getByRole("dialog", { name: "Override policy violations" });
+  await expect(dialog.getByTestId("override-violations")).toContainText(
+    "Environment production is blocked from automated remediation.",
+  );
+  await expect(dialog.getByTestId("context-changed")).toContainText("The policy changed.");
   await dialog.getByRole("button", { name: "Override and approve" }).click();
   await expect(dialog.getByText("Type a reason to override the policy violations.")).toBeVisible();
   expect(approvals).toHaveLength(1);
   await dialog.getByLabel("Override reason (required)").fill("Customer outage, approved by the incident commander");
   await dialog.getByRole("button", { name: "Override and approve" }).click();
   await expect(dialog).toBeHidden();
+  expect(approvals).toHaveLength(2);
   await expect(toasts(page).getByText("Override approved restart-service: QUEUED")).toBeVisible();
   await expect(row).toHaveCount(0);
   await expect(row.getByRole("button", { name: "Review override…" })).toHaveCount(0);
@@ -130,7 +141,7 @@ test("approve on a newly blocked environment restores the row and requires a typ
 test("a row with recorded violations opens the override prompt without sending an approval", async ({ page, org }) => {
   await org.updatePolicy({ blockedEnvironments: ["qa"] });
   const action = await org.requestAction("staging", { environment: "qa" });
-  await signInAs(page, org, "operator");
+  await signInAs(page, org, "operator2");
   const approvals = recordProcedureCalls(page, "remediation.approve");
   await pendingRow(page, action.id).getByRole("button", { name: "Review override…" }).click();
   const dialog = page.getByRole("dialog", { name: "Override policy violations" });
@@ -158,7 +169,7 @@ test("inline reject hides the row and records the contract's reason", async ({ p
 test("a failed decision restores the row with the backend message", async ({ page, org, consoleErrors }) => {
   consoleErrors.allow(/status of 401/);
   const action = await org.requestAction("production");
-  await signInAs(page, org, "operator");
+  await signInAs(page, org, "operator2");
   const row = pendingRow(page, action.id);
   await expect(row.getByRole("button", { name: "Approve" })).toBeVisible();
   // The session ends in another tab: the approval is refused by the server, not by the UI.
@@ -181,12 +192,12 @@ test("an operator demoted after the page loaded gets the row back with the 403 m
 }) => {
   consoleErrors.allow(/status of 403/);
   const action = await org.requestAction("production");
-  await signInAs(page, org, "operator");
+  await signInAs(page, org, "operator2");
   const row = pendingRow(page, action.id);
   await expect(row.getByRole("button", { name: "Approve" })).toBeVisible();
   // The permission is removed on the server; the page still shows the operator's buttons.
   await org.query(`UPDATE memberships SET role = 'viewer' WHERE "userId" = $1 AND "organizationId" = $2`, [
-    org.users.operator.id,
+    org.users.operator2.id,
     org.id,
   ]);
   await row.getByRole("button", { name: "Approve" }).click();

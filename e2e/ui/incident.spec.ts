@@ -88,7 +88,8 @@ test("approve dialog takes an optional reason; reject is inline with the contrac
     actionType: "clear-cache",
     parameters: { service: "api-gateway" },
   });
-  await signInAs(page, org, "operator");
+  // Separation of duties (on by default): the operator who requested them cannot approve them.
+  await signInAs(page, org, "operator2");
   await page.goto(`/incidents/${org.incidents.production.id}`);
 
   await historyRow(page, toApprove.id).getByRole("button", { name: "Approve…" }).click();
@@ -116,7 +117,7 @@ test("approve dialog takes an optional reason; reject is inline with the contrac
 test("the approve dialog switches to override mode when the current policy objects", async ({ page, org }) => {
   const action = await org.requestAction("production");
   await org.updatePolicy({ blockedEnvironments: ["production"] });
-  await signInAs(page, org, "operator");
+  await signInAs(page, org, "operator2");
   await page.goto(`/incidents/${org.incidents.production.id}`);
   await historyRow(page, action.id).getByRole("button", { name: "Approve…" }).click();
   const dialog = page.getByRole("dialog", { name: "Override policy violations" });

@@ -26,6 +26,12 @@ for (const role of ["operator", "viewer", "admin"] as const) {
   });
 }
 
+test("the demo's second operator signs in as an operator (separation of duties needs two)", async ({ page }) => {
+  await signIn(page, "operator2");
+  await expect(page.getByTestId("signed-in-role")).toHaveText("operator");
+  await expect(page.getByTestId("signed-in-user")).toContainText(DEMO_USERS.operator2.name);
+});
+
 test("sign-out returns to the sign-in page", async ({ page }) => {
   await signIn(page, "operator");
   await page.getByRole("button", { name: "Sign out" }).click();

@@ -1,5 +1,7 @@
 import Link from "next/link";
 import { ActionLabel } from "@/components/remediation/action-label";
+import { ApprovalProgress, ContextChangeNotice } from "@/components/remediation/approval-progress";
+import type { ApprovalState } from "@/components/remediation/approval-state";
 import { PolicyVerdict } from "@/components/remediation/policy-verdict";
 import { type Action, recordedPolicy } from "@/components/remediation/types";
 import { SeverityBadge } from "@/components/ui/badge";
@@ -12,7 +14,14 @@ export interface PendingApprovalRowProps {
   hidden: boolean;
   incidentTitle: string | undefined;
   requester: string;
+  nameOf: (userId: string) => string;
   now: number;
+  /** The signed-in principal's standing on this action: votes so far, and why they may not approve. */
+  approval: ApprovalState;
+  /** What changed since the operator last saw the card (a refetch or a 409 on approve). */
+  changes: string[] | undefined;
+  /** A vote short of the quorum is on its way (the row stays). */
+  busy: boolean;
   liveViolations: string[] | undefined;
   needsOverride: boolean;
   onApprove: (() => void) | undefined;
@@ -24,7 +33,11 @@ export function PendingApprovalRow({
   hidden,
   incidentTitle,
   requester,
+  nameOf,
   now,
+  approval,
+  changes,
+  busy,
   liveViolations,
   needsOverride,
   onApprove,
@@ -38,6 +51,11 @@ export function PendingApprovalRow({
       inert={hidden || undefined}
       className={`grid gap-3 rounded-md border border-slate-200 p-3 md:grid-cols-[minmax(0,1fr)_minmax(0,1fr)_auto] md:items-start ${hidden ? "invisible" : ""}`}
     >
+      {changes && (
+        <div className="md:col-span-3">
+          <ContextChangeNotice changes={changes} />
+        </div>
+      )}
       <div className="min-w-0 space-y-1">
         <Link
           href={`/incidents/${action.incidentId}`}
@@ -58,16 +76,33 @@ export function PendingApprovalRow({
           </span>
         </div>
       </div>
-      <PolicyVerdict policy={recordedPolicy(action.details)} liveViolations={liveViolations} />
+      <div className="min-w-0 space-y-2">
+        <PolicyVerdict policy={recordedPolicy(action.details)} liveViolations={liveViolations} />
+        {action.approvalContext && (
+          <ApprovalProgress context={action.approvalContext} state={approval} nameOf={nameOf} now={now} />
+        )}
+      </div>
       {(onApprove || onReject) && (
         <div className="flex gap-2 md:flex-col md:items-stretch">
           {onApprove && (
-            <Button size="sm" variant={needsOverride ? "secondary" : "primary"} onClick={onApprove}>
+            <Button
+              size="sm"
+              variant={needsOverride ? "secondary" : "primary"}
+              onClick={onApprove}
+              busy={busy}
+              disabled={approval.blocked !== undefined}
+              title={approval.blocked}
+            >
               {needsOverride ? "Review override…" : "Approve"}
             </Button>
           )}
           {onReject && (
-            <Button size="sm" variant="danger" onClick={onReject}>
+            <Button
+              size="sm"
+              variant="danger"
+              onClick={onReject}
+              title={approval.selfRequested ? "Withdraw your own request" : undefined}
+            >
               Reject
             </Button>
           )}

@@ -1,6 +1,8 @@
 "use client";
 import { ApproveDialog } from "@/components/remediation/approve-dialog";
 import type { Action } from "@/components/remediation/types";
+import { useApprovalGate } from "@/components/remediation/use-approval-gate";
+import { useContextChanges } from "@/components/remediation/use-context-changes";
 import { useMemberNames } from "@/components/remediation/use-members";
 import { useShellUser } from "@/components/shell/principal-context";
 import { Card } from "@/components/ui/card";
@@ -27,7 +29,9 @@ export function PendingApprovals() {
   const canApprove = hasPermission(user.permissions, "remediation:approve");
   const canReject = hasPermission(user.permissions, "remediation:reject");
   const pending = trpc.remediation.list.useQuery({ status: "PENDING_APPROVAL", limit: PENDING_LIMIT }, POLLING);
-  const decisions = useInlineDecisions();
+  const changes = useContextChanges(pending.data);
+  const decisions = useInlineDecisions({ onDecided: changes.acknowledge });
+  const gate = useApprovalGate();
   const nameOf = useMemberNames();
   const titleOf = useIncidentTitles(pending.data);
   const now = useNow();
@@ -65,8 +69,12 @@ export function PendingApprovals() {
                 hidden={decisions.hidden.has(action.id)}
                 incidentTitle={titleOf(action.incidentId)}
                 requester={nameOf(action.performedBy)}
+                nameOf={nameOf}
                 now={now}
-                liveViolations={decisions.violationsById[action.id]?.violations}
+                approval={gate(action)}
+                changes={changes.changesOf(action)}
+                busy={decisions.busy === action.id}
+                liveViolations={decisions.violationsById[action.id]?.violations ?? action.approvalContext?.violations}
                 needsOverride={decisions.knownViolations(action).length > 0}
                 onApprove={canApprove ? () => decisions.approveInline(action) : undefined}
                 onReject={canReject ? () => decisions.rejectInline(action) : undefined}
@@ -84,6 +92,7 @@ export function PendingApprovals() {
         action={decisions.prompt?.action ?? null}
         violations={decisions.prompt?.violations ?? []}
         detail={decisions.prompt?.detail}
+        changes={decisions.prompt ? changes.changesOf(decisions.prompt.action) : undefined}
         busy={decisions.overrideBusy}
         error={decisions.promptError}
         onSubmit={decisions.submitOverride}

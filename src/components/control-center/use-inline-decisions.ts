@@ -1,6 +1,8 @@
 "use client";
 import { useCallback, useState } from "react";
 import { toast } from "sonner";
+import { isContextConflict } from "@/components/remediation/approval-state";
+import { toastApprovalFailure, toastApproved } from "@/components/remediation/approval-toasts";
 import type { Action } from "@/components/remediation/types";
 import { recordedPolicy } from "@/components/remediation/types";
 import { useRefreshRemediation } from "@/components/remediation/use-refresh";
@@ -17,20 +19,30 @@ export interface OverridePrompt {
 
 const messageOf = (error: unknown) => (error instanceof Error && error.message ? error.message : "Request failed");
 
+/** This vote would complete the quorum, so the row may leave the pending list. */
+function completesQuorum(action: Action): boolean {
+  const context = action.approvalContext;
+  return !context || context.approvals.length + 1 >= context.requiredApprovals;
+}
+
 /**
- * Inline approve/reject for the pending list (docs/behaviour.md#ui): the row hides at once, comes back on
- * POLICY_VIOLATION (with the override prompt) or on any error (with the backend message), and
- * every outcome ends in a refetch — the row only disappears for good when the server says so.
- * The one-click approve sends `override: false`, so its default reason never silently overrides a
- * guardrail that appeared since the page loaded: the server answers POLICY_VIOLATION instead.
+ * Inline approve/reject for the pending list (docs/behaviour.md#ui): a decision that ends the
+ * action hides its row at once; it comes back on POLICY_VIOLATION (with the override prompt), on
+ * a changed approval context (409: the card says what changed and the operator approves again),
+ * or on any error (with the backend message); every outcome ends in a refetch — the row only
+ * disappears for good when the server says so. A vote short of the quorum keeps the row, busy.
+ * Every approve sends the context version the card shows; the one-click approve also sends
+ * `override: false`, so its default reason never silently overrides a guardrail.
  */
-export function useInlineDecisions() {
+export function useInlineDecisions({ onDecided }: { onDecided: (actionId: string) => void }) {
   const [hidden, setHidden] = useState<ReadonlySet<string>>(new Set());
+  const [busy, setBusy] = useState<string>();
   const [violationsById, setViolationsById] = useState<Record<string, { violations: string[]; detail: string }>>({});
   const [prompt, setPrompt] = useState<OverridePrompt | null>(null);
   const [promptError, setPromptError] = useState<string>();
   const approve = trpc.remediation.approve.useMutation();
   const reject = trpc.remediation.reject.useMutation();
+  const utils = trpc.useUtils();
   const refresh = useRefreshRemediation();
 
   const hide = useCallback((id: string) => setHidden((s) => new Set(s).add(id)), []);
@@ -48,13 +60,20 @@ export function useInlineDecisions() {
     async (id: string) => {
       await refresh().catch(() => undefined);
       restore(id);
+      setBusy((b) => (b === id ? undefined : b));
     },
     [refresh, restore],
   );
 
-  /** Violations known before clicking: the last POLICY_VIOLATION answer, else those recorded at request time. */
+  /**
+   * Violations known before clicking: the last POLICY_VIOLATION answer, else the current
+   * guardrail check of the approval context, else those recorded at request time.
+   */
   const knownViolations = useCallback(
-    (action: Action) => violationsById[action.id]?.violations ?? recordedPolicy(action.details).violations,
+    (action: Action) =>
+      violationsById[action.id]?.violations ??
+      action.approvalContext?.violations ??
+      recordedPolicy(action.details).violations,
     [violationsById],
   );
 
@@ -78,41 +97,74 @@ export function useInlineDecisions() {
     [restore],
   );
 
+  /** Marks the action decided by this operator: the card's change notice is acknowledged. */
+  const decided = useCallback(
+    (id: string) => {
+      setViolationsById(({ [id]: _, ...rest }) => rest);
+      onDecided(id);
+    },
+    [onDecided],
+  );
+
   const approveInline = useCallback(
     async (action: Action) => {
       if (knownViolations(action).length > 0) return openPrompt(action);
-      hide(action.id);
+      if (completesQuorum(action)) hide(action.id);
+      setBusy(action.id);
       try {
         const result = await approve.mutateAsync({
           id: action.id,
           reason: CONTROL_CENTER_APPROVE_REASON,
           override: false,
+          contextVersion: action.approvalContext?.version,
         });
         if (result.status === "POLICY_VIOLATION") {
+          setBusy(undefined);
           blocked(action, result.violations, result.detail);
           void refresh();
           return;
         }
-        if (result.status === "QUEUED") toast.success(`Approved ${action.actionType}: QUEUED`);
-        else toast.info(`Action is already ${result.status}`);
+        decided(action.id);
+        toastApproved(action, result, false);
         await settle(action.id);
       } catch (error) {
+        // A 409 needs no path of its own: the refetch brings the new context, and the card's
+        // change notice (useContextChanges) says what moved before the operator approves again.
         restore(action.id);
-        toast.error("Approval failed", { description: messageOf(error) });
+        setBusy(undefined);
+        toastApprovalFailure(error);
         void refresh();
+        // A 403 may come from a policy changed since it loaded (separation of duties turned on).
+        void utils.policy.get.invalidate();
       }
     },
-    [approve, blocked, hide, knownViolations, openPrompt, refresh, restore, settle],
+    [approve, blocked, decided, hide, knownViolations, openPrompt, refresh, restore, settle, utils],
+  );
+
+  /** After a 409 the prompt shows the action as it is now; its next submit sends the new version. */
+  const reopenWithCurrentContext = useCallback(
+    async (action: Action) => {
+      const current = await utils.remediation.get.fetch({ id: action.id }, { staleTime: 0 }).catch(() => undefined);
+      if (!current?.approvalContext) return setPrompt(null);
+      const { events: _, ...fresh } = current;
+      setPrompt({ action: fresh, violations: current.approvalContext.violations });
+    },
+    [utils],
   );
 
   const submitOverride = useCallback(
     async (reason: string | undefined) => {
       if (!prompt) return;
       const { action } = prompt;
-      hide(action.id);
+      if (completesQuorum(action)) hide(action.id);
       setPromptError(undefined);
       try {
-        const result = await approve.mutateAsync({ id: action.id, reason, override: true });
+        const result = await approve.mutateAsync({
+          id: action.id,
+          reason,
+          override: true,
+          contextVersion: action.approvalContext?.version,
+        });
         if (result.status === "POLICY_VIOLATION") {
           restore(action.id);
           setPrompt({ action, violations: result.violations, detail: result.detail });
@@ -120,17 +172,18 @@ export function useInlineDecisions() {
           return;
         }
         setPrompt(null);
-        if (result.status === "QUEUED") toast.success(`Override approved ${action.actionType}: QUEUED`);
-        else toast.info(`Action is already ${result.status}`);
+        decided(action.id);
+        toastApproved(action, result, true);
         await settle(action.id);
       } catch (error) {
         restore(action.id);
         setPromptError(messageOf(error));
-        toast.error("Approval failed", { description: messageOf(error) });
+        toastApprovalFailure(error);
         void refresh();
+        if (isContextConflict(error)) await reopenWithCurrentContext(action);
       }
     },
-    [approve, hide, prompt, refresh, restore, settle],
+    [approve, decided, hide, prompt, refresh, reopenWithCurrentContext, restore, settle],
   );
 
   const rejectInline = useCallback(
@@ -138,6 +191,7 @@ export function useInlineDecisions() {
       hide(action.id);
       try {
         await reject.mutateAsync({ id: action.id, reason: CONTROL_CENTER_REJECT_REASON });
+        decided(action.id);
         toast.success(`Rejected ${action.actionType}`);
         await settle(action.id);
       } catch (error) {
@@ -146,11 +200,12 @@ export function useInlineDecisions() {
         void refresh();
       }
     },
-    [hide, refresh, reject, restore, settle],
+    [decided, hide, refresh, reject, restore, settle],
   );
 
   return {
     hidden,
+    busy,
     knownViolations,
     violationsById,
     approveInline,

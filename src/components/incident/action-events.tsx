@@ -7,14 +7,25 @@ import { trpc } from "@/lib/trpc";
 const EVENT_LABELS: Record<string, string> = {
   REQUESTED: "Requested",
   APPROVAL_BLOCKED: "Approval blocked by policy",
+  APPROVAL_RECORDED: "Approval recorded",
   APPROVED: "Approved",
   OVERRIDDEN: "Approved with policy override",
   REJECTED: "Rejected",
+  EXPIRED: "Expired without a decision",
   EXECUTION_STARTED: "Execution started",
   EXECUTION_RETRY: "Execution retry",
   EXECUTION_SUCCEEDED: "Execution succeeded",
   EXECUTION_FAILED: "Execution failed",
 };
+
+/** The event's label; a vote short of the quorum says how far it got (`Approval recorded (1 of 2)`). */
+function eventLabel(event: ActionEvent): string {
+  const label = EVENT_LABELS[event.type] ?? event.type;
+  const { approvals, requiredApprovals } = event.data as { approvals?: unknown; requiredApprovals?: unknown };
+  return event.type === "APPROVAL_RECORDED" && typeof approvals === "number" && typeof requiredApprovals === "number"
+    ? `${label} (${approvals} of ${requiredApprovals})`
+    : label;
+}
 
 function eventNote(event: ActionEvent): string | undefined {
   const { reason, detail, error } = event.data as { reason?: unknown; detail?: unknown; error?: unknown };
@@ -52,7 +63,7 @@ export function ActionEvents({
         const note = eventNote(e);
         return (
           <li key={e.id} data-testid="action-event" data-event-type={e.type} className="text-xs text-slate-700">
-            <span className="font-medium">{EVENT_LABELS[e.type] ?? e.type}</span>{" "}
+            <span className="font-medium">{eventLabel(e)}</span>{" "}
             <span className="text-slate-500">
               by {nameOf(e.actor)} · {formatDateTime(e.createdAt)}
             </span>

@@ -1,5 +1,7 @@
 "use client";
 import { ActionLabel } from "@/components/remediation/action-label";
+import { ApprovalProgress, ContextChangeNotice } from "@/components/remediation/approval-progress";
+import type { ApprovalState } from "@/components/remediation/approval-state";
 import { PolicyVerdict } from "@/components/remediation/policy-verdict";
 import { type Action, recordedPolicy } from "@/components/remediation/types";
 import { StatusPill } from "@/components/ui/badge";
@@ -11,6 +13,9 @@ export function HistoryRow({
   action,
   highlighted,
   nameOf,
+  now,
+  approval,
+  changes,
   rejecting,
   onApprove,
   onReject,
@@ -18,6 +23,11 @@ export function HistoryRow({
   action: Action;
   highlighted: boolean;
   nameOf: (id: string) => string;
+  now: number;
+  /** The signed-in principal's standing on this action (votes so far, why they may not approve). */
+  approval: ApprovalState;
+  /** What changed since the operator last saw the row (a refetch or a 409 on approve). */
+  changes: string[] | undefined;
   rejecting: boolean;
   onApprove: (() => void) | undefined;
   onReject: (() => void) | undefined;
@@ -45,11 +55,21 @@ export function HistoryRow({
       {action.error && <p className="mt-1 text-xs text-red-700">{action.error}</p>}
       {pending && (
         <div className="mt-2 space-y-2">
-          <PolicyVerdict policy={recordedPolicy(action.details)} />
+          <ContextChangeNotice changes={changes} />
+          <PolicyVerdict policy={recordedPolicy(action.details)} liveViolations={action.approvalContext?.violations} />
+          {action.approvalContext && (
+            <ApprovalProgress context={action.approvalContext} state={approval} nameOf={nameOf} now={now} />
+          )}
           {(onApprove || onReject) && (
             <div className="flex gap-2">
               {onApprove && (
-                <Button size="sm" variant="primary" onClick={onApprove}>
+                <Button
+                  size="sm"
+                  variant="primary"
+                  onClick={onApprove}
+                  disabled={approval.blocked !== undefined}
+                  title={approval.blocked}
+                >
                   Approve…
                 </Button>
               )}

@@ -1,14 +1,18 @@
 "use client";
 import { useState } from "react";
 import { toast } from "sonner";
+import { isContextConflict } from "@/components/remediation/approval-state";
+import { toastApprovalFailure, toastApproved } from "@/components/remediation/approval-toasts";
 import { ApproveDialog } from "@/components/remediation/approve-dialog";
 import { type Action, recordedPolicy } from "@/components/remediation/types";
+import { useApprovalGate } from "@/components/remediation/use-approval-gate";
+import { useContextChanges } from "@/components/remediation/use-context-changes";
 import { useMemberNames } from "@/components/remediation/use-members";
-import { usePolicyCheck } from "@/components/remediation/use-policy-check";
 import { useRefreshRemediation } from "@/components/remediation/use-refresh";
 import { useCan } from "@/components/shell/principal-context";
 import { Button } from "@/components/ui/button";
 import { EmptyState, QueryState } from "@/components/ui/states";
+import { useNow } from "@/components/ui/use-now";
 import { trpc } from "@/lib/trpc";
 import { HistoryRow } from "./history-row";
 
@@ -29,37 +33,48 @@ export function HistoryTimeline({ incidentId, highlightId }: { incidentId: strin
   const canApprove = useCan("remediation:approve");
   const canReject = useCan("remediation:reject");
   const nameOf = useMemberNames();
+  const gate = useApprovalGate();
+  const changes = useContextChanges(history.data);
+  const now = useNow();
   const refresh = useRefreshRemediation();
+  const utils = trpc.useUtils();
   const approve = trpc.remediation.approve.useMutation();
   const reject = trpc.remediation.reject.useMutation();
-  const checkPolicy = usePolicyCheck();
   const [target, setTarget] = useState<ApproveTarget | null>(null);
   const [dialogError, setDialogError] = useState<string>();
   const [rejecting, setRejecting] = useState<string>();
   const [showAll, setShowAll] = useState(false);
 
-  /** Opens with the recorded verdict, then switches to override mode if the current policy objects. */
+  /** Opens in override mode when the current guardrail check (the approval context) objects. */
   function openApprove(action: Action) {
     setDialogError(undefined);
-    setTarget({ action, violations: recordedPolicy(action.details).violations });
-    checkPolicy(action)
-      .then((check) => {
-        if (check.violations.length > 0) {
-          setTarget((t) =>
-            t?.action.id === action.id ? { action, violations: check.violations, detail: check.detail } : t,
-          );
-        }
-      })
-      .catch(() => undefined);
+    setTarget({ action, violations: action.approvalContext?.violations ?? recordedPolicy(action.details).violations });
+  }
+
+  /**
+   * After a 409 the dialog stays open on the action as it is now (the notice says what changed);
+   * the operator's next submit sends the new context version.
+   */
+  async function reviewAgain(action: Action) {
+    const current = await utils.remediation.get.fetch({ id: action.id }, { staleTime: 0 }).catch(() => undefined);
+    if (!current?.approvalContext) return setTarget(null);
+    const { events: _, ...fresh } = current;
+    setTarget({ action: fresh, violations: current.approvalContext.violations });
   }
 
   async function submitApprove(reason: string | undefined) {
     if (!target) return;
+    const { action } = target;
     setDialogError(undefined);
     try {
       // Only the override form (violations shown to the operator) may override guardrails.
       const override = target.violations.length > 0;
-      const result = await approve.mutateAsync({ id: target.action.id, reason, override });
+      const result = await approve.mutateAsync({
+        id: action.id,
+        reason,
+        override,
+        contextVersion: action.approvalContext?.version,
+      });
       if (result.status === "POLICY_VIOLATION") {
         // Stay open in override mode: the operator now has to type a reason.
         setTarget({ ...target, violations: result.violations, detail: result.detail });
@@ -67,11 +82,16 @@ export function HistoryTimeline({ incidentId, highlightId }: { incidentId: strin
         return;
       }
       setTarget(null);
-      if (result.status === "QUEUED") toast.success(`Approved ${target.action.actionType}: QUEUED`);
-      else toast.info(`Action is already ${result.status}`);
+      changes.acknowledge(action.id);
+      toastApproved(action, result, override);
     } catch (error) {
       setDialogError(messageOf(error));
-      toast.error("Approval failed", { description: messageOf(error) });
+      void utils.policy.get.invalidate();
+      toastApprovalFailure(error);
+      if (isContextConflict(error)) {
+        await Promise.all([refresh(), reviewAgain(action)]);
+        return;
+      }
     }
     await refresh();
   }
@@ -80,6 +100,7 @@ export function HistoryTimeline({ incidentId, highlightId }: { incidentId: strin
     setRejecting(action.id);
     try {
       await reject.mutateAsync({ id: action.id, reason: INCIDENT_REJECT_REASON });
+      changes.acknowledge(action.id);
       toast.success(`Rejected ${action.actionType}`);
     } catch (error) {
       toast.error("Rejection failed", { description: messageOf(error) });
@@ -105,6 +126,9 @@ export function HistoryTimeline({ incidentId, highlightId }: { incidentId: strin
                   action={action}
                   highlighted={action.id === highlightId}
                   nameOf={nameOf}
+                  now={now}
+                  approval={gate(action)}
+                  changes={changes.changesOf(action)}
                   rejecting={rejecting === action.id}
                   onApprove={canApprove ? () => openApprove(action) : undefined}
                   onReject={canReject ? () => rejectInline(action) : undefined}
@@ -125,6 +149,7 @@ export function HistoryTimeline({ incidentId, highlightId }: { incidentId: strin
         action={target?.action ?? null}
         violations={target?.violations ?? []}
         detail={target?.detail}
+        changes={target ? changes.changesOf(target.action) : undefined}
         busy={approve.isPending}
         error={dialogError}
         onSubmit={submitApprove}

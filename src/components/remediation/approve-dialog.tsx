@@ -5,6 +5,7 @@ import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { Field, inputClass, invalidProps } from "@/components/ui/field";
 import { formatParameters } from "@/components/ui/format";
+import { ContextChangeNotice } from "./approval-progress";
 
 const OVERRIDE_REASON_REQUIRED = "Type a reason to override the policy violations.";
 
@@ -15,6 +16,8 @@ export interface ApproveDialogProps {
   /** Guardrail violations known for this action; when present a typed reason is required. */
   violations: string[];
   detail?: string | undefined;
+  /** What changed since the operator opened it (a 409 answer): the next submit sends the new version. */
+  changes?: string[] | undefined;
   busy: boolean;
   error?: string | undefined;
   onSubmit: (reason: string | undefined) => void;
@@ -30,6 +33,7 @@ export function ApproveDialog({
   action,
   violations,
   detail,
+  changes,
   busy,
   error,
   onSubmit,
@@ -65,6 +69,7 @@ export function ApproveDialog({
       }
     >
       <form id="approve-form" onSubmit={submit} className="space-y-3" noValidate>
+        <ContextChangeNotice changes={changes} />
         {override && (
           <div
             role="alert"

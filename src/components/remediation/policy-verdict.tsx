@@ -2,10 +2,18 @@ import type { RecordedPolicy } from "./types";
 
 /**
  * The server's policy verdict for a pending action: guardrail violations (what an approver must
- * override) in red, otherwise the approval rules that put it in the queue.
+ * override) in red, otherwise the approval rules that put it in the queue. `liveViolations` is
+ * the current check (the approval context, or the last POLICY_VIOLATION answer) and wins over
+ * the one recorded at request time, also when it found none.
  */
-export function PolicyVerdict({ policy, liveViolations }: { policy: RecordedPolicy; liveViolations?: string[] }) {
-  const violations = liveViolations && liveViolations.length > 0 ? liveViolations : policy.violations;
+export function PolicyVerdict({
+  policy,
+  liveViolations,
+}: {
+  policy: RecordedPolicy;
+  liveViolations?: string[] | undefined;
+}) {
+  const violations = liveViolations ?? policy.violations;
   if (violations.length > 0) {
     return (
       <div

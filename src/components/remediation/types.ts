@@ -25,3 +25,6 @@ export function recordedPolicy(details: Record<string, unknown>): RecordedPolicy
     violations: strings(policy.violations),
   };
 }
+
+/** What an approver judges on a pending action: votes, guardrails, expiry and its version (docs/behaviour.md#approval-context). */
+export type ApprovalContext = NonNullable<Action["approvalContext"]>;

@@ -10,6 +10,7 @@ import { QueryState } from "@/components/ui/states";
 import { ACTION_TYPES } from "@/lib/action-catalog";
 import { SEVERITIES } from "@/lib/schemas";
 import { trpc } from "@/lib/trpc";
+import { ApprovalGovernanceFields } from "./approval-governance-fields";
 import { FreezeWindowFields } from "./freeze-window-fields";
 import { formFieldOf, type PolicyFormValues, type PolicyUpdate, policyResolver, policyToForm } from "./policy-form";
 import { messageOf, serverIssues } from "./server-issues";
@@ -46,7 +47,10 @@ function CheckboxGroup({
   );
 }
 
-/** The organization policy (docs/behaviour.md#policy): approval rules, guardrails and freeze windows. */
+/**
+ * The organization policy (docs/behaviour.md#policy): approval rules, guardrails, freeze windows
+ * and approval governance (quorum, separation of duties, expiry).
+ */
 export function PolicyEditor() {
   const canEdit = useCan("policy:update");
   const policy = trpc.policy.get.useQuery();
@@ -54,6 +58,7 @@ export function PolicyEditor() {
   const update = trpc.policy.update.useMutation();
   const form = useForm<PolicyFormValues, unknown, PolicyUpdate>({ resolver: policyResolver });
   const windows = useFieldArray({ control: form.control, name: "freezeWindows" });
+  const quorumRules = useFieldArray({ control: form.control, name: "quorumRules" });
   const { errors } = form.formState;
 
   const saved = policy.data;
@@ -126,6 +131,7 @@ export function PolicyEditor() {
                 form={form}
               />
               <FreezeWindowFields form={form} windows={windows} />
+              <ApprovalGovernanceFields form={form} rules={quorumRules} />
             </fieldset>
             {errors.root?.message && (
               <p role="alert" className="text-sm text-red-700">

@@ -1,8 +1,16 @@
 import type { FieldErrors, Resolver } from "react-hook-form";
 import type { z } from "zod";
-import { type Policy, updatePolicyInput } from "@/lib/policy-schema";
+import { type Policy, type QuorumRule, updatePolicyInput } from "@/lib/policy-schema";
 
-/** What the editor's inputs hold: lists as free text, instants as `datetime-local` values. */
+/** One quorum rule as its inputs hold it: a blank list (no text, nothing ticked) matches every value. */
+export interface QuorumRuleFormValues {
+  environments: string;
+  severities: string[];
+  actionTypes: string[];
+  approvals: string;
+}
+
+/** What the editor's inputs hold: lists as free text, instants as `datetime-local` values, numbers as text. */
 export interface PolicyFormValues {
   requireApprovalEnvironments: string;
   requireApprovalSeverities: string[];
@@ -10,7 +18,19 @@ export interface PolicyFormValues {
   blockedEnvironments: string;
   deniedActionTypes: string[];
   freezeWindows: { start: string; end: string; environments: string; reason: string }[];
+  quorumRules: QuorumRuleFormValues[];
+  separationOfDuties: boolean;
+  pendingApprovalTtlMinutes: string;
+  /** `pendingApprovalTtlMinutes: null`: pending actions wait for a decision forever. */
+  pendingApprovalNeverExpires: boolean;
 }
+
+export const NEW_QUORUM_RULE: QuorumRuleFormValues = {
+  environments: "production",
+  severities: [],
+  actionTypes: [],
+  approvals: "2",
+};
 
 export type PolicyUpdate = z.output<typeof updatePolicyInput>;
 
@@ -31,6 +51,29 @@ function fromLocalInput(value: string): string {
   return value && !Number.isNaN(d.getTime()) ? d.toISOString() : value;
 }
 
+/** A number input's text → number; blank or garbage becomes NaN, which the schema refuses with its message. */
+const toNumber = (text: string) => (text.trim() === "" ? Number.NaN : Number(text));
+
+function quorumRuleToForm(rule: QuorumRule): QuorumRuleFormValues {
+  return {
+    environments: (rule.environments ?? []).join(", "),
+    severities: [...(rule.severities ?? [])],
+    actionTypes: [...(rule.actionTypes ?? [])],
+    approvals: String(rule.approvals),
+  };
+}
+
+/** Blank lists are left out (an absent list matches all; an empty one is refused). */
+function quorumRuleFromForm(rule: QuorumRuleFormValues) {
+  const environments = splitList(rule.environments);
+  return {
+    ...(environments.length > 0 && { environments }),
+    ...(rule.severities.length > 0 && { severities: rule.severities as Policy["requireApprovalSeverities"] }),
+    ...(rule.actionTypes.length > 0 && { actionTypes: rule.actionTypes as never[] }),
+    approvals: toNumber(rule.approvals),
+  };
+}
+
 export function policyToForm(policy: Policy): PolicyFormValues {
   return {
     requireApprovalEnvironments: policy.requireApprovalEnvironments.join(", "),
@@ -44,6 +87,11 @@ export function policyToForm(policy: Policy): PolicyFormValues {
       environments: w.environments.join(", "),
       reason: w.reason,
     })),
+    quorumRules: policy.quorumRules.map(quorumRuleToForm),
+    separationOfDuties: policy.separationOfDuties,
+    // "Never expires" keeps a sensible number behind it for when it is unticked (the default).
+    pendingApprovalTtlMinutes: String(policy.pendingApprovalTtlMinutes ?? 1440),
+    pendingApprovalNeverExpires: policy.pendingApprovalTtlMinutes === null,
   };
 }
 
@@ -60,23 +108,39 @@ function formToPolicyInput(values: PolicyFormValues): z.input<typeof updatePolic
       environments: splitList(w.environments),
       reason: w.reason,
     })),
+    quorumRules: values.quorumRules.map(quorumRuleFromForm),
+    separationOfDuties: values.separationOfDuties,
+    pendingApprovalTtlMinutes: values.pendingApprovalNeverExpires ? null : toNumber(values.pendingApprovalTtlMinutes),
   };
 }
 
-/** API issue path (`blockedEnvironments.2`, `freezeWindows.0.end`) → the form field showing it. */
+/**
+ * API issue path (`blockedEnvironments.2`, `freezeWindows.0.end`, `quorumRules.1.environments.0`)
+ * → the form field showing it; a list's item shows on its list, anything without a field on the form.
+ */
 export function formFieldOf(path: string): string {
   const [head, index, field] = path.split(".");
-  if (head === "freezeWindows" && index !== undefined && field) return `freezeWindows.${index}.${field}`;
-  if (head === "freezeWindows") return "root";
-  return head && head in emptyErrorsShape ? head : "root";
+  if (head === "freezeWindows" || head === "quorumRules") {
+    return index !== undefined && /^\d+$/.test(index) && field && field in ROW_FIELDS[head]
+      ? `${head}.${index}.${field}`
+      : "root";
+  }
+  return head && head in FIELDS ? head : "root";
 }
 
-const emptyErrorsShape = {
+const FIELDS = {
   requireApprovalEnvironments: 1,
   requireApprovalSeverities: 1,
   requireApprovalActionTypes: 1,
   blockedEnvironments: 1,
   deniedActionTypes: 1,
+  separationOfDuties: 1,
+  pendingApprovalTtlMinutes: 1,
+};
+
+const ROW_FIELDS = {
+  freezeWindows: { start: 1, end: 1, environments: 1, reason: 1 },
+  quorumRules: { environments: 1, severities: 1, actionTypes: 1, approvals: 1 },
 };
 
 function setPath(target: Record<string, unknown>, path: string, message: string): void {

@@ -35,3 +35,15 @@ export function formatParameters(parameters: Record<string, unknown>): string {
 export function formatPercent(value: number): string {
   return `${value.toFixed(1)}%`;
 }
+
+/** Time left until `deadline`: `2 d 3 h`, `3 h 12 min`, `4 min 05 s`, `42 s`; `null` once it has passed. */
+export function formatTimeLeft(deadline: Date, now: number): string | null {
+  const seconds = Math.floor((deadline.getTime() - now) / 1000);
+  if (seconds <= 0) return null;
+  const minutes = Math.floor(seconds / 60);
+  const hours = Math.floor(minutes / 60);
+  if (hours >= 24) return `${Math.floor(hours / 24)} d ${hours % 24} h`;
+  if (hours > 0) return `${hours} h ${minutes % 60} min`;
+  if (minutes > 0) return `${minutes} min ${String(seconds % 60).padStart(2, "0")} s`;
+  return `${seconds} s`;
+}

@@ -8,12 +8,25 @@ import type { Severity } from "@/lib/schemas";
 /** Documented in the README; the demo database is local-only (never seeded in production unless asked). */
 export const DEMO_PASSWORD = "demo-password";
 
-/** One user per role: the demo organization's accounts (and the names of the e2e users). */
-export const DEMO_USERS: Readonly<Record<RoleName, { readonly email: string; readonly name: string }>> = {
-  admin: { email: "admin@demo.local", name: "Ada Admin" },
-  operator: { email: "operator@demo.local", name: "Oscar Operator" },
-  viewer: { email: "viewer@demo.local", name: "Vera Viewer" },
-};
+export interface DemoUser {
+  readonly email: string;
+  readonly name: string;
+  readonly role: RoleName;
+}
+
+/**
+ * The demo organization's accounts (and the names of the e2e users), one per role plus a second
+ * operator: with separation of duties on, the operator who requested an action cannot approve it,
+ * and a quorum needs more than one approver (docs/behaviour.md#governance).
+ */
+export const DEMO_USERS = {
+  admin: { email: "admin@demo.local", name: "Ada Admin", role: "admin" },
+  operator: { email: "operator@demo.local", name: "Oscar Operator", role: "operator" },
+  operator2: { email: "operator2@demo.local", name: "Olga Operator", role: "operator" },
+  viewer: { email: "viewer@demo.local", name: "Vera Viewer", role: "viewer" },
+} as const satisfies Record<string, DemoUser>;
+
+export type DemoUserKey = keyof typeof DEMO_USERS;
 
 /** What an incident tool would POST to /incidents: the incident and its suggested fixes. */
 interface IncidentTemplate {

@@ -7,7 +7,7 @@ import { seedDemo } from "./seed-demo";
 
 // This file's database starts empty (src/test/setup.ts), which is what the demo seed needs.
 describe("seedDemo", () => {
-  it("seeds the demo organization once: users, incidents with suggestions, requested actions", async () => {
+  it("seeds the demo organization once: users (two operators), incidents with suggestions, requested actions", async () => {
     expect(await seedDemo(db())).toBe(true);
     expect(await seedDemo(db())).toBe(false);
 
@@ -15,6 +15,7 @@ describe("seedDemo", () => {
     // One transaction: the memberships share a createdAt, so their order is the user ids'.
     expect(members.map((m) => [m.email, m.role]).sort()).toEqual([
       ["admin@demo.local", "admin"],
+      ["operator2@demo.local", "operator"],
       ["operator@demo.local", "operator"],
       ["viewer@demo.local", "viewer"],
     ]);
@@ -22,7 +23,7 @@ describe("seedDemo", () => {
     expect(incidents.map((i) => i.externalId).sort()).toEqual(["INC-1001", "INC-1002", "INC-1003"]);
     const actions = await listActions(db(), "org_demo", { limit: 10 });
     expect(actions).toHaveLength(4);
-    const operator = members.find((m) => m.role === "operator");
+    const operator = members.find((m) => m.email === "operator@demo.local");
     expect(new Set(actions.map((a) => a.performedBy))).toEqual(new Set([operator?.userId]));
   });
 });

@@ -1,4 +1,3 @@
-import { ROLES } from "@/lib/permissions";
 import { hashPassword } from "@/server/auth/password";
 import { type Db, transaction } from "@/server/db/client";
 import { orgScope } from "@/server/db/scoped";
@@ -28,10 +27,11 @@ export async function seedDemo(db: Db): Promise<boolean> {
   const seeded = await transaction(db, async (tx) => {
     if (!(await ensureOrganization(tx, DEMO_ORGANIZATION_ID, "Demo Organization"))) return undefined;
     let operatorId = "";
-    for (const role of ROLES) {
-      const userId = await insertUser(tx, { ...DEMO_USERS[role], passwordHash });
+    for (const [key, { role, ...user }] of Object.entries(DEMO_USERS)) {
+      const userId = await insertUser(tx, { ...user, passwordHash });
       await insertMembership(tx, DEMO_ORGANIZATION_ID, { userId, role });
-      if (role === "operator") operatorId = userId;
+      // The demo's requests are the first operator's, so the second one can approve them.
+      if (key === "operator") operatorId = userId;
     }
     const incidents: DemoIncident[] = [];
     for (const incident of Object.values(DEMO_INCIDENTS)) {

@@ -1,0 +1,68 @@
+import { describe, expect, it } from "vitest";
+import { formFieldOf, type PolicyFormValues, policyResolver } from "./policy-form";
+
+describe("formFieldOf", () => {
+  it("puts an API issue on the field that shows it", () => {
+    expect(formFieldOf("blockedEnvironments.2")).toBe("blockedEnvironments");
+    expect(formFieldOf("freezeWindows.0.end")).toBe("freezeWindows.0.end");
+    expect(formFieldOf("quorumRules.1.environments")).toBe("quorumRules.1.environments");
+    expect(formFieldOf("quorumRules.1.environments.0")).toBe("quorumRules.1.environments");
+    expect(formFieldOf("quorumRules.0.approvals")).toBe("quorumRules.0.approvals");
+    expect(formFieldOf("pendingApprovalTtlMinutes")).toBe("pendingApprovalTtlMinutes");
+    expect(formFieldOf("separationOfDuties")).toBe("separationOfDuties");
+    // No field of its own on the form: the form's message.
+    expect(formFieldOf("quorumRules")).toBe("root");
+    expect(formFieldOf("quorumRules.0")).toBe("root");
+    expect(formFieldOf("quorumRules.0.unknown")).toBe("root");
+    expect(formFieldOf("approvalEscalationMinutes")).toBe("root");
+  });
+});
+
+const values = (overrides: Partial<PolicyFormValues> = {}): PolicyFormValues => ({
+  requireApprovalEnvironments: "production",
+  requireApprovalSeverities: ["CRITICAL"],
+  requireApprovalActionTypes: [],
+  blockedEnvironments: "",
+  deniedActionTypes: [],
+  freezeWindows: [],
+  quorumRules: [],
+  separationOfDuties: true,
+  pendingApprovalTtlMinutes: "1440",
+  pendingApprovalNeverExpires: false,
+  ...overrides,
+});
+
+const resolve = (v: PolicyFormValues) => policyResolver(v, undefined, { fields: {}, shouldUseNativeValidation: false });
+
+describe("policyResolver (governance fields)", () => {
+  it("leaves blank rule lists out (they match every value) and sends null for never expires", async () => {
+    const result = await resolve(
+      values({
+        quorumRules: [{ environments: " ", severities: ["HIGH"], actionTypes: [], approvals: "3" }],
+        separationOfDuties: false,
+        pendingApprovalNeverExpires: true,
+      }),
+    );
+    expect(result.errors).toEqual({});
+    expect(result.values).toMatchObject({
+      quorumRules: [{ severities: ["HIGH"], approvals: 3 }],
+      separationOfDuties: false,
+      pendingApprovalTtlMinutes: null,
+    });
+    expect((result.values as { quorumRules: object[] }).quorumRules[0]).not.toHaveProperty("environments");
+  });
+
+  it("shows the schema's messages on the rule's fields and the expiry", async () => {
+    const result = await resolve(
+      values({
+        quorumRules: [{ environments: "Prod!", severities: [], actionTypes: [], approvals: "6" }],
+        pendingApprovalTtlMinutes: "2",
+      }),
+    );
+    const errors = result.errors as Record<string, unknown>;
+    expect(errors).toMatchObject({
+      quorumRules: [{ environments: { message: expect.any(String) }, approvals: { message: "at most 5 approvals" } }],
+      pendingApprovalTtlMinutes: { message: "at least 5" },
+    });
+  });
+});
