@@ -56,12 +56,13 @@ module.exports = {
       name: "app-to-server-entry-points-only",
       comment:
         "Routes and pages reach the server through procedures (root, trpc), the REST adapter, auth, " +
-        "health, runtime, env, logger and the error table — never a store or a use case directly.",
+        "health, runtime, env, logger, the error table and the audit keys' public entry — never a store or a use case directly.",
       severity: "error",
       from: { path: "^src/app/" },
       to: {
         path: "^src/server/",
-        pathNot: "^src/server/(root|trpc|health|runtime|env|logger|errors)\\.ts$|^src/server/(rest|auth)/",
+        pathNot:
+          "^src/server/(root|trpc|health|runtime|env|logger|errors)\\.ts$|^src/server/(rest|auth)/|^src/server/audit/public-keys\\.ts$",
       },
     },
     {
@@ -89,6 +90,15 @@ module.exports = {
       severity: "error",
       from: { path: "^src/server/policy/evaluate-policy\\.ts$" },
       to: { path: "^src/(server|app|components|generated)/" },
+    },
+    {
+      name: "audit-standalone",
+      comment:
+        "src/audit (the chain's definitions and the offline verifier, docs/audit.md#verify) runs without the " +
+        "app: nothing from src/server, src/app or src/components, no Prisma client, no database driver.",
+      severity: "error",
+      from: { path: "^src/audit/" },
+      to: { path: `^src/(server|app|components)/|${SQL_MODULES}` },
     },
     {
       name: "db-knows-no-domain",

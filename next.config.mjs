@@ -17,6 +17,8 @@ const restRewrites = [
       destination: `/api/rest${source}`,
     },
   ]),
+  // Public audit keys (docs/audit.md#keys): a route under app/ cannot live in a dot folder.
+  { source: "/.well-known/remediation-audit-keys", destination: "/api/audit-keys" },
 ];
 
 const nextConfig = {

@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { findRepoRoot } from "@/server/data-files";
 import { resolveDatabase } from "@/server/db/bootstrap";
 import {
   ensureDatabaseExists,
-  findRepoRoot,
   migrateDatabase,
   pgConfigFromUrl,
   queryServer,

@@ -81,6 +81,9 @@ const schema = z
     SMTP_PASS: optionalString,
     SMTP_SECURE: bool.default(false),
     REPORT_FROM_EMAIL: z.string().default("Remediation Reports <reports@localhost>"),
+    // Ed25519 private key (PKCS#8 PEM) that signs audit checkpoints; unset outside production:
+    // generated once into .data/ (docs/audit.md#keys).
+    AUDIT_SIGNING_KEY: optionalString,
     RUN_WORKER: bool.default(true),
     DEMO_SEED: bool.optional(),
     LOG_LEVEL: logLevelSchema.default("info"),

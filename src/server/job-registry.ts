@@ -1,3 +1,4 @@
+import { auditSealJob } from "@/server/audit/jobs";
 import { EXECUTION_JOBS } from "@/server/execution/jobs";
 import type { AnyJobDefinition } from "@/server/jobs/worker";
 import { expirePendingActionsJob } from "@/server/remediation/expire-pending-actions";
@@ -11,6 +12,7 @@ import { REPORTING_JOBS } from "@/server/reporting/jobs";
  */
 export const JOBS: readonly AnyJobDefinition[] = [
   ...EXECUTION_JOBS,
+  auditSealJob,
   expirePendingActionsJob,
   purgeIdempotencyKeysJob,
   ...REPORTING_JOBS,

@@ -1,4 +1,5 @@
 import type { AnyProcedure, inferProcedureOutput } from "@trpc/server";
+import { auditRouter } from "@/server/audit/router";
 import { incidentsRouter } from "@/server/incidents/router";
 import { policyRouter } from "@/server/policy/router";
 import { remediationRouter } from "@/server/remediation/router";
@@ -11,6 +12,7 @@ export const appRouter = router({
   remediation: remediationRouter,
   policy: policyRouter,
   reporting: reportingRouter,
+  audit: auditRouter,
   ui: uiRouter,
 });
 

@@ -1,3 +1,4 @@
+import { resolveAuditSigningKey } from "@/server/audit/keys";
 import { resolveAuthSecret, resolveDatabase } from "@/server/db/bootstrap";
 import { createPrismaClient } from "@/server/db/client";
 import { migrateDatabase } from "@/server/db/migrate";
@@ -21,12 +22,13 @@ export async function prepareRuntime({
   production,
 }: {
   seed: boolean;
-  /** The operator declared a production deployment: AUTH_SECRET is then mandatory (default: NODE_ENV=production). */
+  /** The operator declared a production deployment: AUTH_SECRET and AUDIT_SIGNING_KEY are then mandatory (default: NODE_ENV=production). */
   production?: boolean;
 }): Promise<Runtime> {
   const database = await resolveDatabase();
   try {
     resolveAuthSecret({ production });
+    resolveAuditSigningKey({ production });
     const config = env();
     const { applied } = await migrateDatabase(database.url);
     if (applied.length > 0) logger().info({ applied }, "migrations applied");

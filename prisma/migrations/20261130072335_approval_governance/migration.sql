@@ -6,8 +6,9 @@
 -- the enum.
 
 
-ALTER TYPE "ActionEventType" ADD VALUE 'APPROVAL_RECORDED';
-ALTER TYPE "ActionEventType" ADD VALUE 'EXPIRED';
+-- At their lifecycle position (hand-edited: the enum's order breaks same-instant ties of events).
+ALTER TYPE "ActionEventType" ADD VALUE 'APPROVAL_RECORDED' BEFORE 'APPROVED';
+ALTER TYPE "ActionEventType" ADD VALUE 'EXPIRED' AFTER 'REJECTED';
 
 -- AlterTable
 ALTER TABLE "organization_policies" ADD COLUMN     "approvalEscalationMinutes" INTEGER,

@@ -53,7 +53,7 @@ export async function verifyBearerToken(token: string, secret = authSecret()): P
   }
   const { principal, exp } = await verifyUncached(token, secret);
   if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value as string);
-  verified.set(cacheKey, { principal, validUntilMs: (exp + CLOCK_TOLERANCE_SECONDS) * 1000 });
+  verified.set(cacheKey, { principal, validUntilMs: principal.validUntilMs ?? (exp + CLOCK_TOLERANCE_SECONDS) * 1000 });
   return principal;
 }
 
@@ -86,6 +86,7 @@ async function verifyUncached(token: string, secret: string): Promise<{ principa
     ...(email !== undefined && { email }),
     ...(name !== undefined && { name }),
     via: "token" as const,
+    validUntilMs: (exp + CLOCK_TOLERANCE_SECONDS) * 1000,
   });
   return { principal, exp };
 }

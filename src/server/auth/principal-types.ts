@@ -7,4 +7,6 @@ export interface Principal {
   name?: string;
   role?: string;
   via: "token" | "session";
+  /** When the credential stops being accepted (token `exp` + tolerance, session cap), ms since epoch. */
+  validUntilMs?: number;
 }

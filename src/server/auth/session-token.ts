@@ -41,5 +41,6 @@ export function principalFromSessionToken(token: JWT | null): Principal | null {
     ...(token.email && { email: token.email }),
     ...(token.name && { name: token.name }),
     via: "session",
+    validUntilMs: ((token.signedInAt ?? 0) + SESSION_MAX_AGE_SECONDS) * 1000,
   };
 }

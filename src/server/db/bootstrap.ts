@@ -1,9 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { mkdir, open, readFile, unlink } from "node:fs/promises";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { connectionClient, ensureDatabaseExists, findRepoRoot, withDatabase } from "@/server/db/migrate";
+import { createDataFileOnce, findRepoRoot } from "@/server/data-files";
+import { connectionClient, ensureDatabaseExists, withDatabase } from "@/server/db/migrate";
 import { AUTH_SECRET_MIN_LENGTH, bootstrapEnv, setEnv } from "@/server/env";
 
 export interface ResolvedDatabase {
@@ -202,21 +203,7 @@ export function resolveAuthSecret(options: { dataDir?: string; production?: bool
     );
   }
   const dataDir = options.dataDir ?? path.join(findRepoRoot(), ".data");
-  const file = path.join(dataDir, "auth-secret");
-  if (!existsSync(file)) {
-    mkdirSync(dataDir, { recursive: true });
-    // Written aside then hard-linked: link() never overwrites, so concurrent first starts
-    // agree on one secret and no reader sees a half-written file.
-    const draft = `${file}.${process.pid}.tmp`;
-    writeFileSync(draft, `${randomBytes(48).toString("base64url")}\n`, { mode: 0o600 });
-    try {
-      linkSync(draft, file);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-    } finally {
-      unlinkSync(draft);
-    }
-  }
+  const file = createDataFileOnce(dataDir, "auth-secret", () => `${randomBytes(48).toString("base64url")}\n`);
   const secret = readFileSync(file, "utf8").trim();
   if (secret.length < AUTH_SECRET_MIN_LENGTH) {
     throw new Error(`${file} does not hold a usable secret: delete it to generate a new one`);

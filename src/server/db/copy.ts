@@ -30,11 +30,25 @@ function literal(value: unknown): string {
  * that stops early (client hung up, error) is discarded rather than returned to the pool
  * mid-COPY.
  */
-export async function copyCsvOut(db: Db, query: Prisma.Sql): Promise<Readable> {
-  const client = await requirePool(db, "copyCsvOut").connect();
+export function copyCsvOut(db: Db, query: Prisma.Sql): Promise<Readable> {
+  return copyOut(db, query, "FORMAT csv");
+}
+
+/**
+ * A query of ONE text column (each value a line without raw control characters, e.g. PostgreSQL's
+ * JSON text, which escapes them) streamed as those lines, each ending in `\n`, byte for byte: CSV
+ * format with a delimiter and quote character that such text never contains, so nothing is
+ * quoted or escaped (the text format would double every backslash).
+ */
+export function copyLinesOut(db: Db, query: Prisma.Sql): Promise<Readable> {
+  return copyOut(db, query, "FORMAT csv, DELIMITER E'\\x01', QUOTE E'\\x02'");
+}
+
+async function copyOut(db: Db, query: Prisma.Sql, options: string): Promise<Readable> {
+  const client = await requirePool(db, "copyOut").connect();
   let finished = false;
   try {
-    const stream = client.query(copyTo(`COPY (${inlineParameters(query)}) TO STDOUT WITH (FORMAT csv)`));
+    const stream = client.query(copyTo(`COPY (${inlineParameters(query)}) TO STDOUT WITH (${options})`));
     stream.once("end", () => {
       finished = true;
     });

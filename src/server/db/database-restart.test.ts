@@ -4,10 +4,11 @@ import { rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { findRepoRoot } from "@/server/data-files";
 import { waitFor } from "@/test/execution-fixtures";
 import { tokenFor } from "@/test/factories";
 import { type EmbeddedServer, startEmbeddedPostgres } from "./bootstrap";
-import { ensureDatabaseExists, findRepoRoot, migrateDatabase, withDatabase } from "./migrate";
+import { ensureDatabaseExists, migrateDatabase, withDatabase } from "./migrate";
 
 // Issue 12, item 6: PostgreSQL restarting under a running app. The app (src/test/app-process-entry.ts:
 // the REST adapter, /health and the worker with every job, as scripts/serve.ts wires them, but

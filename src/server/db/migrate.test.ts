@@ -4,11 +4,11 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
+import { findRepoRoot } from "@/server/data-files";
 import { db } from "@/server/db/client";
 import {
   defaultMigrationsDir,
   ensureDatabaseExists,
-  findRepoRoot,
   migrateDatabase,
   queryServer,
   quoteIdent,

@@ -1,29 +1,13 @@
-import { existsSync, readFileSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import type { MigrationList } from "@prisma/schema-engine-wasm/schema_engine_bg";
 import pg from "pg";
+import { findRepoRoot } from "@/server/data-files";
 import { loadSchemaEngine, noSchemaFilter, openSchemaEngine } from "@/server/db/schema-engine";
 
-const REPO_PACKAGE_NAME = "remediation-control-center";
 // Distinct from the engine's own advisory lock key (72707369) so the two never wait on each other.
 const MIGRATE_LOCK_KEY = 7_240_117_001;
 const MIGRATE_LOCK_TIMEOUT = "5min";
-
-/** Walks up from `start` to the directory whose package.json is this project's. */
-export function findRepoRoot(start = process.cwd()): string {
-  for (let dir = path.resolve(start); ; dir = path.dirname(dir)) {
-    const manifest = path.join(dir, "package.json");
-    if (existsSync(manifest)) {
-      try {
-        if (JSON.parse(readFileSync(manifest, "utf8")).name === REPO_PACKAGE_NAME) return dir;
-      } catch {
-        // unreadable package.json: keep walking up
-      }
-    }
-    if (path.dirname(dir) === dir) throw new Error(`no ${REPO_PACKAGE_NAME} package.json above ${start}`);
-  }
-}
 
 export function defaultMigrationsDir(): string {
   return path.join(findRepoRoot(), "prisma", "migrations");

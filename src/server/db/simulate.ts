@@ -6,6 +6,7 @@
 import { Prisma } from "@/generated/prisma/client";
 import type { ActionStatus } from "@/lib/schemas";
 import { db } from "@/server/db/client";
+import { ALLOW_EVENT_PRUNING } from "@/server/db/stores/events";
 import type { IncidentStatus } from "@/server/db/stores/incidents";
 import { findReportRun, type ReportRunRecord } from "@/server/db/stores/report-runs";
 
@@ -29,10 +30,11 @@ export async function forceActionStatus(
     WHERE "organizationId" = ${organizationId} AND id IN (${ids(actionIds)})`;
 }
 
-/** Deletes the actions by hand (their events go with them, ON DELETE CASCADE). */
+/** Deletes the actions by hand (their events go with them, ON DELETE CASCADE, as retention deletes them). */
 export async function deleteActions(organizationId: string, actionIds: readonly string[]): Promise<void> {
   await db().$executeRaw`
-    DELETE FROM remediation_actions WHERE "organizationId" = ${organizationId} AND id IN (${ids(actionIds)})`;
+    DELETE FROM remediation_actions
+    WHERE ${ALLOW_EVENT_PRUNING} AND "organizationId" = ${organizationId} AND id IN (${ids(actionIds)})`;
 }
 
 /** Moves the organization's idempotency keys' expiry to `expiresAt` (a key that outlived its day). */

@@ -15,6 +15,11 @@ export interface JobDefinition<T = unknown> {
   handle(jobs: Job<T>[], boss: PgBoss): Promise<void>;
   /** Recovery to run once when a worker starts (e.g. work a crashed process left half done). */
   onWorkerStart?(): Promise<unknown>;
+  /**
+   * A long-lived companion of the worker (e.g. a LISTEN-driven loop): started after the queues,
+   * stopped before pg-boss stops.
+   */
+  service?(): { stop(): Promise<void> };
 }
 
 export function defineJob<T>(definition: JobDefinition<T>): JobDefinition<T> {

@@ -61,13 +61,17 @@ export async function startWorker(
   await boss.start();
   for (const job of jobs) await register(boss, job);
   for (const job of jobs) await job.onWorkerStart?.();
+  const services = jobs.flatMap((job) => (job.service ? [job.service()] : []));
   logger().info({ queues: jobs.map((j) => j.name) }, "worker started");
   let stopping: Promise<void> | undefined;
   return {
     boss,
     stop() {
-      // Graceful: stop fetching, let in-flight handlers finish (up to 30 s), then close the pool.
-      stopping ??= boss.stop({ graceful: true, close: true, timeout: 30_000 });
+      // Graceful: stop the services, stop fetching, let in-flight handlers finish (up to 30 s),
+      // then close the pool.
+      stopping ??= Promise.allSettled(services.map((s) => s.stop())).then(() =>
+        boss.stop({ graceful: true, close: true, timeout: 30_000 }),
+      );
       return stopping;
     },
   };

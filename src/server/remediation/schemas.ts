@@ -56,6 +56,9 @@ const eventSchema = z.object({
   actor: z.string(),
   data: z.record(z.string(), z.unknown()),
   createdAt: z.date(),
+  /** The event's place in the audit chain; null until sealed, moments after commit (docs/audit.md#chain). */
+  seq: z.number().nullable(),
+  hash: z.string().nullable(),
 });
 
 export const actionWithEventsSchema = listedActionSchema.extend({ events: z.array(eventSchema) });

@@ -1,5 +1,6 @@
 import { render } from "@react-email/components";
 import { createElement } from "react";
+import type { Checkpoint } from "@/audit/chain";
 import type { ReportCadence } from "@/lib/reporting-settings";
 import type { EmailMessage } from "@/server/email";
 import { ReportEmail } from "@/server/email/templates/report-email";
@@ -18,7 +19,10 @@ export interface ReportEmailInput {
   figures: ReportFigures;
   deletedCount: number;
   audit: { csv: string; rows: number; capped: boolean };
+  checkpoint: Checkpoint;
 }
+
+export const CHECKPOINT_ATTACHMENT_FILENAME = "audit-checkpoint.json";
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
 const minute = (d: Date) => `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
@@ -29,6 +33,7 @@ function reportSubject(organizationName: string, period: ReportPeriod): string {
 
 /** Everything of the report email but `to`: one message is sent per recipient. */
 export async function composeReportEmail(input: ReportEmailInput): Promise<Omit<EmailMessage, "to">> {
+  const checkpointJson = JSON.stringify(input.checkpoint, null, 2);
   const element = createElement(ReportEmail, {
     organizationName: input.organizationName,
     cadence: input.cadence,
@@ -41,6 +46,7 @@ export async function composeReportEmail(input: ReportEmailInput): Promise<Omit<
       capped: input.audit.capped,
       cap: AUDIT_ATTACHMENT_MAX_ROWS,
     },
+    checkpoint: { filename: CHECKPOINT_ATTACHMENT_FILENAME, json: checkpointJson },
   });
   const [html, text] = await Promise.all([render(element), render(element, { plainText: true })]);
   return {
@@ -54,6 +60,7 @@ export async function composeReportEmail(input: ReportEmailInput): Promise<Omit<
         content: input.audit.csv,
         contentType: "text/csv; charset=utf-8",
       },
+      { filename: CHECKPOINT_ATTACHMENT_FILENAME, content: `${checkpointJson}\n`, contentType: "application/json" },
     ],
   };
 }

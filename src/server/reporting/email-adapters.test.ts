@@ -125,7 +125,9 @@ describe("email adapters", () => {
       expect(email.text).toContain("Pending approvals now");
       expect(email.attachments).toEqual([
         { filename: "remediation-audit-export.csv", contentType: "text/csv; charset=utf-8", bytes: expect.any(Number) },
+        { filename: "audit-checkpoint.json", contentType: "application/json", bytes: expect.any(Number) },
       ]);
+      expect(email.text).toContain("Audit checkpoint");
     }
     // Other organizations see none of it.
     expect(await callerFor(await createOrganization()).reporting.outbox()).toEqual([]);

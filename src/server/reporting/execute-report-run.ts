@@ -1,4 +1,5 @@
 import type { ReportCadence } from "@/lib/reporting-settings";
+import { signedCheckpoint } from "@/server/audit/get-checkpoint";
 import type { Db } from "@/server/db/client";
 import { orgScope } from "@/server/db/scoped";
 import { findOrganizationName } from "@/server/db/stores/organizations";
@@ -65,6 +66,8 @@ async function deliverReport(db: Db, plan: ReportRunPlan, run: ReportRun, email:
   ]);
   const deletedCount = plan.retryOf ? 0 : (await enforceRetention({ db, scope })).deletedCount;
   await reportRuns.recordReportFigures(db, plan.organizationId, run.id, { ...figures, deletedCount });
+  // The chain head as it is now (after retention's stubs), signed: what the recipients can later check an export against.
+  const checkpoint = await signedCheckpoint(db, plan.organizationId);
 
   const message = await composeReportEmail({
     from: email.from,
@@ -74,6 +77,7 @@ async function deliverReport(db: Db, plan: ReportRunPlan, run: ReportRun, email:
     figures,
     deletedCount: plan.retryOf?.deletedCount ?? deletedCount,
     audit,
+    checkpoint,
   });
 
   const failures: DeliveryFailure[] = [];

@@ -92,6 +92,10 @@ describe("report runs through Resend", () => {
       "id,incidentId,actionType,status,performedBy,serviceName,environment,createdAt,updatedAt,details,error",
     );
     expect(lines.filter(Boolean)).toHaveLength(1 + 4);
+    // The signed chain head rides along, attached and printed (docs/audit.md#checkpoint).
+    const checkpoint = JSON.parse(attachmentsOf(toSre).find((a) => a.filename === "audit-checkpoint.json")?.text ?? "");
+    expect(checkpoint).toMatchObject({ organizationId: org, seq: expect.any(Number), kid: expect.any(String) });
+    expect(String(toSre.body.text)).toContain(checkpoint.signature);
 
     // lastReportAt only moves for scheduled runs.
     const settings = await (

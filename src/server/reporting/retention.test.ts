@@ -3,8 +3,8 @@ import { describe, expect, it } from "vitest";
 import { ACTION_STATUSES, type ActionStatus, TERMINAL_STATUSES } from "@/lib/schemas";
 import { db } from "@/server/db/client";
 import { orgScope } from "@/server/db/scoped";
-import { recountActions } from "@/server/db/simulate";
 import { rest } from "@/test/calls";
+import { recountedActions } from "@/test/execution-fixtures";
 import { type ActionOverrides, createActions, createOrganization } from "@/test/factories";
 import { createReportingSettings, daysAgo } from "@/test/reporting-fixtures";
 import { enforceRetention } from "./enforce-retention";
@@ -18,8 +18,8 @@ const requested = (rows: ActionOverrides[]): ActionOverrides[] =>
 
 /** remediation_counters, summed over stripes, must always equal a fresh count(*) GROUP BY over the actions. */
 async function expectCountersExact() {
-  const { actual, counters } = await recountActions();
-  expect(counters.map((c) => [c.key, Number(c.n)])).toEqual(actual.map((c) => [c.key, Number(c.n)]));
+  const { actual, counters } = await recountedActions();
+  expect(counters).toEqual(actual);
 }
 
 describe("retention", () => {

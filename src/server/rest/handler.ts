@@ -18,7 +18,7 @@ export interface RestRequest {
   readBody(): Promise<unknown>;
 }
 
-/** An answer: a JSON string, or a CSV stream (exports) the server pipes with backpressure. */
+/** An answer: a JSON string, or a byte stream (CSV and NDJSON exports) the server pipes with backpressure. */
 export interface RestReply {
   status: number;
   headers: Record<string, string>;
@@ -90,6 +90,17 @@ export async function answerRest(request: RestRequest, settings: SettingsOverrid
         },
         // Bytes already (a database COPY), or rows to format here.
         body: result instanceof Readable ? result : csvStream(route.csv.columns, result as CsvRows),
+      };
+    }
+    if (route.ndjson) {
+      return {
+        status: 200,
+        headers: {
+          "content-type": "application/x-ndjson; charset=utf-8",
+          "content-disposition": `attachment; filename="${route.ndjson.filename}"`,
+          "cache-control": "no-store",
+        },
+        body: result as Readable,
       };
     }
     // Each row's `respond` is typed against its own procedure's output; here the row is one of

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { pipeline } from "node:stream/promises";
 import { AppError } from "@/server/errors";
+import { EVENT_STREAM_PATH, serveEventStream } from "@/server/live/serve-stream";
 import { logger } from "@/server/logger";
 import { readJsonBody } from "./body";
 import { answerRest, errorReply, type RestReply } from "./handler";
@@ -56,6 +57,31 @@ function readNodeBody(req: IncomingMessage): Promise<unknown> {
   return readJsonBody(req.headers["content-length"], req.iterator({ destroyOnReturn: false }), () => req.resume());
 }
 
+async function serveStream(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  try {
+    if (req.method !== "GET") {
+      const allow = new AppError(
+        "METHOD_NOT_ALLOWED",
+        `Method ${req.method} not allowed on ${url.pathname}; allowed: GET`,
+      );
+      const reply = errorReply(allow);
+      res.writeHead(reply.status, { ...reply.headers, allow: "GET" });
+      res.end(reply.body);
+      return;
+    }
+    await serveEventStream({ headers: headersOf(req), url }, res);
+  } catch (error) {
+    if (res.headersSent) {
+      logger().warn({ err: error }, "live stream failed");
+      res.end();
+      return;
+    }
+    const reply = errorReply(error);
+    res.writeHead(reply.status, reply.headers);
+    res.end(reply.body);
+  }
+}
+
 /**
  * Answers one HTTP request with the REST adapter, without web Request/Response objects (their
  * construction and the web-stream hop were ~20% of a hot read's CPU): JSON is written at once,
@@ -64,6 +90,12 @@ function readNodeBody(req: IncomingMessage): Promise<unknown> {
 export async function serveRest(req: IncomingMessage, res: ServerResponse): Promise<void> {
   let reply: RestReply;
   try {
+    const url = urlOf(req);
+    // The live stream is the one long-lived answer: it writes to the response itself.
+    if (url.pathname.replace(/\/$/, "") === EVENT_STREAM_PATH) {
+      await serveStream(req, res, url);
+      return;
+    }
     reply = await answerRest({
       method: req.method ?? "GET",
       url: urlOf(req),

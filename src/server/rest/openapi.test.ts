@@ -83,7 +83,7 @@ describe("OpenAPI document", () => {
       ["GET", "/remediation/history/:incidentId", [401, 403]],
       ["PUT", "/remediation/policy", [400, 401, 403, 413]],
       ["POST", "/incidents", [400, 401, 403, 413]],
-      ["POST", "/remediation/:id/approve", [400, 401, 403, 404, 413]],
+      ["POST", "/remediation/:id/approve", [400, 401, 403, 404, 409, 413]],
       ["POST", "/remediation/request", [400, 401, 403, 404, 409, 413, 422]],
       ["POST", "/remediation/reporting/runs/:runId/retry", [400, 401, 403, 404, 409, 413]],
     ];

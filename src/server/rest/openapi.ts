@@ -122,11 +122,13 @@ function operation(route: RestRoute) {
   // The success body is the procedure's own `.output()` schema unless `respond` reshapes it.
   const content = route.csv
     ? { "text/csv": { schema: { type: "string", description: route.csv.columns.join(",") } } }
-    : {
-        "application/json": {
-          schema: jsonSchemaOf(route.response ?? procedureOutputSchema(route.procedure), "output"),
-        },
-      };
+    : route.ndjson
+      ? { "application/x-ndjson": { schema: { type: "string", description: route.ndjson.description } } }
+      : {
+          "application/json": {
+            schema: jsonSchemaOf(route.response ?? procedureOutputSchema(route.procedure), "output"),
+          },
+        };
   const responseHeaders = route.headers?.response?.length
     ? Object.fromEntries(route.headers.response.map((h) => [h.name, { description: h.description, schema: h.schema }]))
     : undefined;

@@ -43,6 +43,8 @@ interface RouteRow<P extends ProcedurePath> {
   input?: (parts: RestRequestParts) => unknown;
   /** CSV download: the procedure returns `AsyncIterable<CsvRow>` (or COPY bytes) streamed with these columns. */
   csv?: { filename: string; columns: readonly string[] };
+  /** NDJSON download: the procedure returns the bytes (a Readable) streamed as application/x-ndjson. */
+  ndjson?: { filename: string; description: string };
   /** Documentation only: the success status when it is not 200. */
   successStatus?: number;
   /** Documentation only: body schema when it differs from the procedure input. */

@@ -1,5 +1,6 @@
 import { Prisma } from "@/generated/prisma/client";
 import { type Queryable, queryRows } from "../client";
+import { EVENT_TIME } from "./events";
 
 /**
  * The approval_votes store (docs/data-model.md#approval_votes): one row per principal per
@@ -41,11 +42,11 @@ export function insertVoteSql(
     actor: string;
     contextVersion: string;
     reason: string | null;
-    at: Date;
   },
   forMoved = false,
 ): Prisma.Sql {
-  const values = Prisma.sql`${vote.actor}, ${vote.contextVersion}, ${vote.reason}::text, ${vote.at}::timestamptz`;
+  // Timed like its event: the votes of one action list in the order they were decided.
+  const values = Prisma.sql`${vote.actor}, ${vote.contextVersion}, ${vote.reason}::text, ${EVENT_TIME}`;
   const source = forMoved
     ? Prisma.sql`SELECT id, "organizationId", ${values} FROM moved`
     : Prisma.sql`VALUES (${vote.actionId}::uuid, ${vote.organizationId}, ${values})`;

@@ -5,10 +5,27 @@ import { type Queryable, queryRows } from "../client";
 /**
  * The remediation_events store: the append-only audit trail of every action
  * (docs/data-model.md#remediation_events). Events are only ever inserted, in the transaction
- * (or the very statement) of the transition they record, and deleted with their action.
+ * (or the very statement) of the transition they record, sealed into the audit chain once
+ * (stores/audit.ts), and deleted with their action by retention alone: triggers refuse anything
+ * else (docs/audit.md#append-only).
  */
 
+/**
+ * A condition to AND into the WHERE of the one statement allowed to delete events (retention,
+ * through its actions' cascade): it sets `rcc.audit_prune` for that statement's transaction
+ * before any row is deleted (an InitPlan runs first), which the events' delete trigger requires.
+ * The deleted sealed events leave (seq, hash) stubs (docs/audit.md#pruning).
+ */
+export const ALLOW_EVENT_PRUNING = Prisma.sql`(SELECT set_config('rcc.audit_prune', 'on', true)) = 'on'`;
+
 export const SYSTEM_ACTOR = "system";
+
+/**
+ * An event's time is when it is written, not when its transaction began (the column default,
+ * now()): a transition that waited for a row lock (concurrent votes) is then later than the one
+ * it waited for, and events list and seal in the order they were decided.
+ */
+export const EVENT_TIME = Prisma.sql`clock_timestamp()`;
 
 export type ActionEventType =
   | "REQUESTED"
@@ -29,6 +46,9 @@ export interface EventRecord {
   actor: string;
   data: Record<string, unknown>;
   createdAt: Date;
+  /** Its place in the organization's audit chain; null until sealed (docs/audit.md#chain). */
+  seq: number | null;
+  hash: string | null;
 }
 
 /**
@@ -46,8 +66,9 @@ export function insertEventsForMovedRows(event: {
     ? Prisma.sql`${JSON.stringify(event.data)}::jsonb || ${event.fromRow}`
     : Prisma.sql`${JSON.stringify(event.data)}::jsonb`;
   return Prisma.sql`
-    INSERT INTO remediation_events (id, "organizationId", "actionId", type, actor, data)
-    SELECT gen_random_uuid(), "organizationId", id, ${event.type}::"ActionEventType", ${event.actor}, ${data}
+    INSERT INTO remediation_events (id, "organizationId", "actionId", type, actor, data, "createdAt")
+    SELECT gen_random_uuid(), "organizationId", id, ${event.type}::"ActionEventType", ${event.actor}, ${data},
+           ${EVENT_TIME}
     FROM moved`;
 }
 
@@ -60,9 +81,9 @@ export async function appendEvent(
   await queryRows(
     q,
     Prisma.sql`
-    INSERT INTO remediation_events (id, "organizationId", "actionId", type, actor, data)
+    INSERT INTO remediation_events (id, "organizationId", "actionId", type, actor, data, "createdAt")
     VALUES (${randomUUID()}::uuid, ${organizationId}, ${event.actionId}::uuid, ${event.type}::"ActionEventType",
-            ${event.actor}, ${JSON.stringify(event.data ?? {})}::jsonb)`,
+            ${event.actor}, ${JSON.stringify(event.data ?? {})}::jsonb, ${EVENT_TIME})`,
   );
 }
 
@@ -79,7 +100,7 @@ export async function listEventsOfAction(
   const rows = await queryRows<EventRecord>(
     q,
     Prisma.sql`
-    SELECT id, type::text AS type, actor, data, "createdAt" FROM remediation_events
+    SELECT id, type::text AS type, actor, data, "createdAt", seq::float8 AS seq, hash FROM remediation_events
     WHERE "organizationId" = ${organizationId} AND "actionId" = ${actionId}::uuid
     ORDER BY "createdAt", remediation_events.type, id`,
   );

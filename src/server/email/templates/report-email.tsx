@@ -10,6 +10,8 @@ export interface ReportEmailProps {
   queuedExecutions: number;
   deletedCount: number;
   attachment: { filename: string; rows: number; capped: boolean; cap: number };
+  /** The signed audit chain head when the report was sent, also attached (docs/audit.md#checkpoint). */
+  checkpoint: { filename: string; json: string };
 }
 
 const body = { backgroundColor: "#f6f7f9", fontFamily: "Helvetica, Arial, sans-serif", color: "#111827" };
@@ -23,6 +25,7 @@ const card = {
 const label = { margin: "0", color: "#6b7280", fontSize: "13px" };
 const figure = { margin: "0 0 12px", fontSize: "20px", fontWeight: 600 };
 const note = { color: "#6b7280", fontSize: "13px" };
+const code = { fontFamily: "Menlo, Consolas, monospace", fontSize: "12px", whiteSpace: "pre-wrap" as const };
 
 function Figure({ name, value }: { name: string; value: number }) {
   return (
@@ -62,6 +65,10 @@ export function ReportEmail(props: ReportEmailProps) {
               ? `The attached ${attachment.filename} holds the newest ${attachment.cap} of the period's audit rows (capped at ${attachment.cap}); export the full audit trail from the control center.`
               : `The attached ${attachment.filename} holds the period's ${attachment.rows} audit ${attachment.rows === 1 ? "row" : "rows"}.`}
           </Text>
+          <Text style={note}>
+            {`Audit checkpoint (also attached as ${props.checkpoint.filename}): keep it to prove later that the audit trail you export still contains everything up to this point — npm run audit:verify -- <export> --checkpoint ${props.checkpoint.filename}`}
+          </Text>
+          <Text style={code}>{props.checkpoint.json}</Text>
         </Container>
       </Body>
     </Html>

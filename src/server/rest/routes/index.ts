@@ -1,4 +1,5 @@
 import type { RestRoute } from "../types";
+import { auditRoutes } from "./audit";
 import { incidentRoutes } from "./incidents";
 import { policyRoutes } from "./policy";
 import { remediationRoutes } from "./remediation";
@@ -11,4 +12,5 @@ export const REST_ROUTES: readonly RestRoute[] = [
   ...remediationRoutes,
   ...policyRoutes,
   ...reportingRoutes,
+  ...auditRoutes,
 ];

@@ -93,7 +93,7 @@ export async function approvePendingAction(
       WHERE ${actionByKey(organizationId, input.id)} AND status = 'PENDING_APPROVAL'
       RETURNING id, "organizationId"
     ), voted AS (
-      ${insertVoteSql({ organizationId, actionId: input.id, at: input.now, ...input.vote }, true)}
+      ${insertVoteSql({ organizationId, actionId: input.id, ...input.vote }, true)}
     ), logged AS (${insertEventsForMovedRows(input.event)})
     SELECT 1 FROM moved`,
   );
@@ -113,7 +113,7 @@ export async function recordVote(
   const rows = await queryRows<unknown>(
     tx,
     Prisma.sql`
-    WITH moved AS (${insertVoteSql({ organizationId, actionId: input.id, at: input.now, ...input.vote })}),
+    WITH moved AS (${insertVoteSql({ organizationId, actionId: input.id, ...input.vote })}),
     logged AS (${insertEventsForMovedRows({ type: "APPROVAL_RECORDED", actor: input.vote.actor, data: input.eventData })})
     SELECT 1 FROM moved`,
   );
