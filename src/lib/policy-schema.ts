@@ -124,6 +124,52 @@ export const updatePolicyInput = z.strictObject({
   approvalNotifyEmails: policyFields.approvalNotifyEmails.optional(),
 });
 
+/** PUT body: the update, optionally bound to the version it was made from (docs/behaviour.md#policy-version). */
+export const updatePolicyBody = updatePolicyInput.extend({
+  expectedVersion: z.number().int("expectedVersion must be an integer").min(0).optional(),
+});
+
+/** POST /remediation/policy/simulate (docs/behaviour.md#policy-simulate). */
+export const simulatePolicyInput = z.strictObject({
+  policy: updatePolicyInput,
+  days: z
+    .number()
+    .int("days must be an integer")
+    .min(1, "days must be at least 1")
+    .max(90, "days must be at most 90")
+    .default(30),
+  sampleLimit: z
+    .number()
+    .int("sampleLimit must be an integer")
+    .min(0, "sampleLimit must be at least 0")
+    .max(500, "sampleLimit must be at most 500")
+    .default(50),
+});
+
+/**
+ * An update (or a draft) merged onto a policy: the fields sent replace, the others keep their
+ * value; a versioned policy's stamp is not part of the result.
+ */
+export function mergePolicyUpdate(current: Policy, update: z.output<typeof updatePolicyInput>): Policy {
+  const base: Policy = {
+    requireApprovalEnvironments: current.requireApprovalEnvironments,
+    requireApprovalSeverities: current.requireApprovalSeverities,
+    requireApprovalActionTypes: current.requireApprovalActionTypes,
+    blockedEnvironments: current.blockedEnvironments,
+    deniedActionTypes: current.deniedActionTypes,
+    freezeWindows: current.freezeWindows,
+    quorumRules: current.quorumRules,
+    separationOfDuties: current.separationOfDuties,
+    pendingApprovalTtlMinutes: current.pendingApprovalTtlMinutes,
+    overrideReviewHours: current.overrideReviewHours,
+    approvalReminderMinutes: current.approvalReminderMinutes,
+    approvalEscalationMinutes: current.approvalEscalationMinutes,
+    approvalNotifyEmails: current.approvalNotifyEmails,
+  };
+  const sent = Object.fromEntries(Object.entries(update).filter(([, v]) => v !== undefined));
+  return { ...base, ...sent };
+}
+
 /**
  * Rules across fields, checked on the policy after the update is merged onto the saved one
  * (an update may send either field alone): the escalation comes after the reminder.

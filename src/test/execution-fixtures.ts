@@ -7,6 +7,7 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import type { WorkOptions } from "pg-boss";
 import { db } from "@/server/db/client";
+import { recountActions } from "@/server/db/simulate";
 import { findAction, findExecutionState } from "@/server/db/stores/actions";
 import { listEventsOfAction } from "@/server/db/stores/events";
 import { createExecuteJob, createReconcileExecutionsJob } from "@/server/execution/jobs";
@@ -90,7 +91,14 @@ export interface WorkerProcess {
   /** Process output, for the failure message when it misbehaves. */
   output(): string;
   kill(signal: NodeJS.Signals): void;
+  /**
+   * Runs the job's handler once in that process now (as a delivery by pg-boss would); resolves
+   * when it returned, rejects with its error. The job must be one the process was spawned with.
+   */
+  runJob(name: string): Promise<void>;
 }
+
+let runSerial = 0;
 
 const ENTRY = path.resolve(import.meta.dirname, "execution-worker-entry.ts");
 
@@ -98,16 +106,17 @@ const ENTRY = path.resolve(import.meta.dirname, "execution-worker-entry.ts");
  * A real worker process (src/test/execution-worker-entry.ts) on this file's database, configured
  * through its environment. `node --import tsx` (what `npx tsx` runs, without the npm wrapper
  * process, so a signal reaches the worker itself). Resolves once it is listening for jobs.
+ * `jobs`: the names of the jobs it runs (src/server/job-registry.ts); default remediation-execute.
  */
 export async function spawnWorkerProcess(
   settings: ExecutionSettings,
-  options: { superviseIntervalSeconds?: number; readyTimeoutMs?: number } = {},
+  options: { superviseIntervalSeconds?: number; readyTimeoutMs?: number; jobs?: readonly string[] } = {},
 ): Promise<WorkerProcess> {
   const readyTimeoutMs = options.readyTimeoutMs ?? 30_000;
-  const child = spawn(process.execPath, ["--import", "tsx", ENTRY], {
+  const child = spawn(process.execPath, ["--import", "tsx", ENTRY, ...(options.jobs ?? [])], {
     cwd: path.resolve(import.meta.dirname, "../.."),
     env: { ...process.env, LOG_LEVEL: "silent", ...settingsEnv(settings, options.superviseIntervalSeconds) },
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: ["pipe", "pipe", "pipe"],
   });
   let log = "";
   child.stdout?.on("data", (d: Buffer) => (log += d.toString()));
@@ -131,7 +140,16 @@ export async function spawnWorkerProcess(
       reject(new Error(`worker exited (${code}) before it was ready:\n${log}`));
     });
   });
-  return { child, exited, output: () => log, kill: (signal) => child.kill(signal) };
+  async function runJob(name: string): Promise<void> {
+    const id = ++runSerial;
+    child.stdin?.write(`run ${id} ${name}\n`);
+    const answer = await waitFor(async () => log.match(new RegExp(`^(ran|run-failed) ${id}\\b(.*)$`, "m")), {
+      timeoutMs: 60_000,
+      what: `job ${name} to run in the worker process`,
+    });
+    if (answer[1] === "run-failed") throw new Error(`job ${name} failed in the worker process:${answer[2]}`);
+  }
+  return { child, exited, output: () => log, kill: (signal) => child.kill(signal), runJob };
 }
 
 // ── the webhook receiver ─────────────────────────────────────────────────────────────────────
@@ -249,6 +267,17 @@ export async function loadAction(organizationId: string, actionId: string) {
   const events = await listEventsOfAction(db(), organizationId, actionId);
   if (!action || !state) throw new Error(`action ${actionId} not found in ${organizationId}`);
   return { ...action, attempts: state.attempts, lostAttempts: state.lostAttempts, events };
+}
+
+/**
+ * The full recount (src/server/db/simulate.ts): `[<organization>/<environment>/<status>, n]`
+ * counted from the rows and from the counters the trigger keeps (summed over stripes, zeros left
+ * out). The counters are exact when the two are equal.
+ */
+export async function recountedActions(): Promise<{ actual: [string, number][]; counters: [string, number][] }> {
+  const { actual, counters } = await recountActions();
+  const numbers = (rows: { key: string; n: bigint }[]) => rows.map((r): [string, number] => [r.key, Number(r.n)]);
+  return { actual: numbers(actual), counters: numbers(counters) };
 }
 
 const TERMINAL = ["COMPLETED", "FAILED", "REJECTED"];

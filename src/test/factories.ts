@@ -112,6 +112,20 @@ export function tokenFor(
   });
 }
 
+/**
+ * REST auth (`rest(…, { auth })`) for an approver other than the requester (`user-1` unless a
+ * test says otherwise): separation of duties is on by default (§13.2), so whoever approves must
+ * be someone else. `n` tells several approvers apart (`approver-1`, `approver-2`, …).
+ */
+export function approverOf(organizationId: string, n = 1): { organizationId: string; sub: string } {
+  return { organizationId, sub: approverId(n) };
+}
+
+/** The user id (`sub`) of approver `n`: `approver-<n>`. */
+export function approverId(n = 1): string {
+  return `approver-${n}`;
+}
+
 /** `Bearer <token>`: the Authorization header value. */
 export async function bearer(
   organizationId: string,
@@ -191,7 +205,10 @@ export async function createIncidents(
 
 // ── actions and events ───────────────────────────────────────────────────────────────────────
 
-/** Any field of the stored action; plus the job and events to create with it. */
+/**
+ * Any field of the stored action (`policyVersion`: the version that judged it, default null = made
+ * before versions existed); plus the job and events to create with it.
+ */
 export interface ActionOverrides extends Partial<ActionLoad> {
   /** Insert its execution job in the same transaction, as the request/approve use cases do. */
   enqueue?: boolean;
@@ -224,6 +241,9 @@ function actionRow(incidentId: string, o: ActionOverrides): ActionLoad {
     error: o.error ?? null,
     ...(o.createdAt ? { createdAt: o.createdAt } : {}),
     ...(o.updatedAt ? { updatedAt: o.updatedAt } : {}),
+    ...(o.requiredApprovals !== undefined ? { requiredApprovals: o.requiredApprovals } : {}),
+    ...(o.expiresAt !== undefined ? { expiresAt: o.expiresAt } : {}),
+    ...(o.policyVersion !== undefined ? { policyVersion: o.policyVersion } : {}),
   };
 }
 
@@ -263,6 +283,40 @@ export async function createActions(organizationId: string, spec: ActionBatch | 
 export async function createAction(organizationId: string, overrides: ActionOverrides = {}): Promise<string> {
   const [id] = await createActions(organizationId, [overrides]);
   return id!;
+}
+
+/** What a request by the default requester of a production action that needs approval records. */
+const PENDING_POLICY = {
+  outcome: "PENDING_APPROVAL",
+  reasons: ["Environment production requires approval."],
+  violations: [],
+  matchedRules: ["organization requireApprovalEnvironments includes production"],
+  version: 0,
+};
+
+/**
+ * A PENDING_APPROVAL action (production, requested by `user-1` unless `performedBy` says
+ * otherwise, with its REQUESTED event) that expired: requested `ttlMinutes + overdueMinutes`
+ * minutes ago under a TTL of `ttlMinutes` (default 60 and 1), so `expiresAt` passed
+ * `overdueMinutes` ago and no expiry schedule has run yet (§13.3).
+ */
+export function createExpiredAction(
+  organizationId: string,
+  {
+    ttlMinutes = 60,
+    overdueMinutes = 1,
+    ...overrides
+  }: ActionOverrides & { ttlMinutes?: number; overdueMinutes?: number } = {},
+): Promise<string> {
+  const createdAt = new Date(Date.now() - (ttlMinutes + overdueMinutes) * 60_000);
+  return createAction(organizationId, {
+    status: "PENDING_APPROVAL",
+    details: { policy: PENDING_POLICY },
+    events: ["REQUESTED"],
+    createdAt,
+    expiresAt: new Date(createdAt.getTime() + ttlMinutes * 60_000),
+    ...overrides,
+  });
 }
 
 /** An Idempotency-Key of the organization, as a request leaves it (claimed a day before it expires). */

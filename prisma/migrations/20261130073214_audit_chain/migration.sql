@@ -99,3 +99,22 @@ END $$;
 CREATE TRIGGER "remediation_events_wake_sealer" AFTER INSERT ON "remediation_events"
 REFERENCING NEW TABLE AS new_rows
 FOR EACH STATEMENT EXECUTE FUNCTION "remediation_events_wake_sealer"();
+
+-- The chain's side tables: stubs are only ever inserted (by the trigger above); a head only moves forward.
+CREATE FUNCTION "audit_side_tables_guard"() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_TABLE_NAME = 'audit_heads' AND TG_OP = 'UPDATE' AND NEW.seq >= OLD.seq THEN
+    RETURN NEW;
+  END IF;
+  RAISE EXCEPTION '% is append-only (% refused)', TG_TABLE_NAME, TG_OP USING ERRCODE = 'insufficient_privilege';
+END $$;
+
+CREATE TRIGGER "audit_pruned_events_insert_only" BEFORE UPDATE OR DELETE ON "audit_pruned_events"
+FOR EACH ROW EXECUTE FUNCTION "audit_side_tables_guard"();
+CREATE TRIGGER "audit_pruned_events_no_truncate" BEFORE TRUNCATE ON "audit_pruned_events"
+FOR EACH STATEMENT EXECUTE FUNCTION "audit_side_tables_guard"();
+CREATE TRIGGER "audit_heads_forward_only" BEFORE UPDATE OR DELETE ON "audit_heads"
+FOR EACH ROW EXECUTE FUNCTION "audit_side_tables_guard"();
+CREATE TRIGGER "audit_heads_no_truncate" BEFORE TRUNCATE ON "audit_heads"
+FOR EACH STATEMENT EXECUTE FUNCTION "audit_side_tables_guard"();

@@ -1,4 +1,4 @@
-// remediation_events is append-only (contract §14, docs/audit.md#append-only): the triggers of
+// remediation_events is append-only (docs/audit.md#append-only): the triggers of
 // the audit_chain migration, tried with raw SQL (this file tests the database's own rules), and
 // retention racing the sealer.
 import pg from "pg";
@@ -42,6 +42,17 @@ async function organizationWithEvents(requests: number, { seal = true } = {}) {
 }
 
 const APPEND_ONLY = /append-only/;
+
+/** Sessions of this file's database waiting for a lock (a heavyweight lock: row, advisory, …). */
+async function lockWaiters(): Promise<number> {
+  const [row] = await queryRows<{ waiting: number }>(
+    db(),
+    Prisma.sql`
+    SELECT count(*)::int AS waiting FROM pg_stat_activity
+    WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+  );
+  return row!.waiting;
+}
 
 describe("remediation_events is append-only", () => {
   it("no column of a sealed event can be updated", async () => {
@@ -191,7 +202,9 @@ describe("remediation_events is append-only", () => {
     expectIntactChain(exported, org);
   });
 
-  it("retention deleting not-yet-sealed events while the sealer seals them leaves no gap in the chain", async () => {
+  it("retention deleting not-yet-sealed events while the sealer seals them leaves no gap in the chain", async ({
+    annotate,
+  }) => {
     const org = await createOrganization("race");
     // An old finished action whose events were never sealed (no sealer ran since, e.g. right after
     // the audit_chain migration), and a new one.
@@ -225,21 +238,20 @@ describe("remediation_events is append-only", () => {
       await waitFor(
         async () => {
           if (settled) return true;
-          const [row] = await queryRows<{ waiting: number }>(
-            db(),
-            Prisma.sql`
-            SELECT count(*)::int AS waiting FROM pg_stat_activity
-            WHERE datname = current_database() AND wait_event_type = 'Lock'`,
-          );
-          return row!.waiting > 0;
+          return (await lockWaiters()) > 0;
         },
         { timeoutMs: 5_000, what: "the sealer to wait for the deleting transaction (or finish)" },
       );
     } finally {
       release();
       await retention;
-      await sealing;
     }
+    const raced = await sealing;
+    const [head] = await queryRows<{ seq: number }>(
+      db(),
+      Prisma.sql`SELECT seq::float8 AS seq FROM audit_heads WHERE "organizationId" = ${org}`,
+    );
+    await annotate(`the racing sealOrganization answered ${JSON.stringify(raced)}; head seq ${head?.seq}`);
     await sealOrganization(db(), org);
 
     expect(await eventCounts(org)).toEqual({ total: 1, unsealed: 0 });
@@ -248,5 +260,48 @@ describe("remediation_events is append-only", () => {
     expect(await storedSeqs(org)).toEqual([1]);
     const exported = await exportAudit(org);
     expectIntactChain(exported, org);
+  });
+
+  it("retention deleting two old actions while the sealer locks their events: no deadlock, both finish, the chain holds", async () => {
+    const org = await createOrganization("deadlock");
+    // Y's event is written first (sealed first), X is the older action (retention deletes it first).
+    const [y] = await createActions(org, [{ status: "COMPLETED", createdAt: daysAgo(300), events: ["REQUESTED"] }]);
+    const [x] = await createActions(org, [{ status: "COMPLETED", createdAt: daysAgo(400), events: ["REQUESTED"] }]);
+    await createActions(org, [{ status: "QUEUED", events: ["REQUESTED"] }]);
+    const batch = { status: "COMPLETED" as const, cutoff: daysAgo(10), batchSize: 1 };
+
+    // Retention's delete of X and Y (one statement's cascade, X then Y), with the sealer between them.
+    let sealing: Promise<unknown> | undefined;
+    let sealingError: unknown;
+    const retention = transaction(db(), async (tx) => {
+      expect(await deleteExpiredActionsBatch(tx, org, batch)).toBe(1); // X (oldest) and its event
+      const waitingBefore = await lockWaiters();
+      let settled = false;
+      sealing = sealOrganization(db(), org)
+        .catch((error: unknown) => {
+          sealingError = error;
+        })
+        .finally(() => (settled = true));
+      // The sealer has reached X's event (Y's before it in its order) and waits for this
+      // transaction — or, if it does not wait for rows being deleted, it is done.
+      await waitFor(async () => settled || (await lockWaiters()) > waitingBefore, {
+        timeoutMs: 5_000,
+        what: "the sealer to wait for the deleting transaction (or finish)",
+      });
+      expect(await deleteExpiredActionsBatch(tx, org, batch)).toBe(1); // Y
+    });
+    const outcome = await retention.then(
+      () => "committed",
+      (error: unknown) => `failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
+    await sealing;
+    expect({ retention: outcome, sealer: sealingError === undefined ? "ok" : String(sealingError) }).toEqual({
+      retention: "committed",
+      sealer: "ok",
+    });
+    await sealOrganization(db(), org);
+    expect((await storedEvents(org)).map((e) => e.actionId)).not.toContain(x);
+    expect((await storedEvents(org)).map((e) => e.actionId)).not.toContain(y);
+    expectIntactChain(await exportAudit(org), org);
   });
 });

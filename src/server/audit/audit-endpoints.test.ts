@@ -1,4 +1,4 @@
-// The audit endpoints (contract §14): GET /remediation/audit/checkpoint, GET
+// The audit endpoints (docs/audit.md#checkpoint, docs/audit.md#export): GET /remediation/audit/checkpoint, GET
 // /remediation/audit/export?fromSeq=&toSeq=, the public JWKS, and signing-key rotation.
 import { generateKeyPairSync } from "node:crypto";
 import { calculateJwkThumbprint } from "jose";
@@ -125,11 +125,12 @@ describe("GET /remediation/audit/export", () => {
       expectIntactChain(subset, org, { fromSeq: seqs[0]! });
     }
 
-    // fromSeq past the head: no event lines, the trailer alone with the head's checkpoint.
-    const past = await exportAudit(org, "?fromSeq=7");
-    expect(past.lines).toEqual([]);
-    expect(past.trailer.range).toEqual({ fromSeq: 7, toSeq: null });
-    expect(past.trailer.checkpoint).toMatchObject({ organizationId: org, seq: 6, hash: full.lines[5]!.hash });
+    // fromSeq past the head: nothing to export or verify, a 400 naming the head.
+    for (const query of ["?fromSeq=7", "?fromSeq=7&toSeq=9"]) {
+      const past = await exportResponse(org, query);
+      expect(past.status, query).toBe(400);
+      expect((await past.json()).message, query).toMatch(/head \(6\)/);
+    }
   });
 
   it("answers 400 to fromSeq > toSeq and to a seq that is not a positive integer", async () => {
@@ -149,6 +150,12 @@ describe("GET /remediation/audit/export", () => {
       "?fromSeq=Infinity",
       "?toSeq=NaN",
       "?toSeq=99999999999999999999",
+      // Decimal digits only.
+      "?fromSeq=0x2",
+      "?toSeq=1e1",
+      "?fromSeq=%203",
+      "?toSeq=2%20",
+      "?fromSeq=%2B2",
     ]) {
       const response = await exportResponse(org, query);
       expect(response.status, query).toBe(400);
@@ -161,7 +168,7 @@ describe("GET /remediation/audit/export", () => {
     const mine = await sealedOrganization(4, "mine");
     const theirs = await sealedOrganization(2, "theirs");
     const myHashes = new Set((await exportAudit(mine)).lines.map((l) => l.hash));
-    for (const query of ["", "?fromSeq=1&toSeq=999", "?fromSeq=3", "?toSeq=4"]) {
+    for (const query of ["", "?fromSeq=1&toSeq=999", "?fromSeq=2", "?toSeq=4"]) {
       const response = await exportResponse(theirs, query);
       expect(response.status).toBe(200);
       const text = await response.text();
@@ -172,8 +179,7 @@ describe("GET /remediation/audit/export", () => {
         query,
       ).toBe(true);
       expect(exported.trailer.checkpoint.organizationId).toBe(theirs);
-      if (exported.lines.length > 0) expectIntactChain(exported, theirs, { fromSeq: exported.lines[0]!.seq });
-      else expect(exported.trailer.checkpoint).toMatchObject({ seq: 2 }); // fromSeq past their head
+      expectIntactChain(exported, theirs, { fromSeq: exported.lines[0]!.seq });
     }
     // The organization comes from the token, never from the query.
     const response = await exportResponse(theirs, `?organizationId=${mine}`);

@@ -1,4 +1,4 @@
-// Retention keeps the chain verifiable (contract §14, §9; docs/audit.md#pruning): the sealed
+// Retention keeps the chain verifiable (docs/audit.md#pruning, docs/behaviour.md#retention): the sealed
 // events it deletes leave (seq, hash) stubs, exported as { seq, hash, pruned: true } in place.
 import { describe, expect, it } from "vitest";
 import { Prisma } from "@/generated/prisma/client";
@@ -51,23 +51,27 @@ describe("retention and the audit chain", () => {
       ).status,
     ).toBe(200);
 
-    // Sealed in this order (each batch's events are appended row by row): seq 1..12.
-    const first: ActionOverrides[] = [
-      { status: "COMPLETED", createdAt: old, events: ["REQUESTED", "EXECUTION_STARTED", "EXECUTION_SUCCEEDED"] }, // 1-3 pruned
-      { status: "QUEUED", events: ["REQUESTED"] }, // 4
-    ];
-    const second: ActionOverrides[] = [
-      { status: "FAILED", createdAt: old, events: ["REQUESTED", "EXECUTION_FAILED"] }, // 6-7 pruned
-      { status: "PENDING_APPROVAL", createdAt: daysAgo(400), events: ["REQUESTED"] }, // 8: not terminal, kept
-      { status: "COMPLETED", createdAt: daysAgo(RETENTION_DAYS - 1), events: ["REQUESTED", "EXECUTION_SUCCEEDED"] }, // 9-10
-      { status: "REJECTED", createdAt: old, events: ["REQUESTED", "REJECTED"] }, // 11-12 pruned: the head
-    ];
-    const [oldCompleted] = await createActions(org, first);
-    expect(await sealOrganization(db(), org)).toEqual({ sealed: 4, busy: false });
+    // Each action sealed on its own, so its events take the seqs noted (events of one
+    // transaction within the same millisecond seal by type, not by insertion).
+    const created = async (row: ActionOverrides, events: number) => {
+      const [id] = await createActions(org, [row]);
+      expect(await sealOrganization(db(), org)).toEqual({ sealed: events, busy: false });
+      return id!;
+    };
+    const oldCompleted = await created(
+      { status: "COMPLETED", createdAt: old, events: ["REQUESTED", "EXECUTION_STARTED", "EXECUTION_SUCCEEDED"] },
+      3,
+    ); // 1-3 pruned
+    await created({ status: "QUEUED", events: ["REQUESTED"] }, 1); // 4
     const requested = await request(org, incidentId); // 5
-    expect(await sealOrganization(db(), org)).toMatchObject({ sealed: 1 });
-    await createActions(org, second);
-    expect(await sealOrganization(db(), org)).toEqual({ sealed: 7, busy: false });
+    expect(await sealOrganization(db(), org)).toEqual({ sealed: 1, busy: false });
+    await created({ status: "FAILED", createdAt: old, events: ["REQUESTED", "EXECUTION_FAILED"] }, 2); // 6-7 pruned
+    await created({ status: "PENDING_APPROVAL", createdAt: daysAgo(400), events: ["REQUESTED"] }, 1); // 8: not terminal
+    await created(
+      { status: "COMPLETED", createdAt: daysAgo(RETENTION_DAYS - 1), events: ["REQUESTED", "EXECUTION_SUCCEEDED"] },
+      2,
+    ); // 9-10: not old enough
+    await created({ status: "REJECTED", createdAt: old, events: ["REQUESTED", "REJECTED"] }, 2); // 11-12 pruned: the head
 
     const before = await exportAudit(org);
     expect(expectIntactChain(before, org)).toEqual({ events: 12, stubs: 0 });

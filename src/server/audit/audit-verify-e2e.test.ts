@@ -1,4 +1,4 @@
-// End to end (contract §14): an export taken over HTTP through the REST adapter and the JWKS the
+// End to end (docs/audit.md#verify): an export taken over HTTP through the REST adapter and the JWKS the
 // route serves, written to files and checked offline by the verifier CLI as a child process
 // (`npx tsx scripts/audit-verify.ts FILE --keys JWKS [--checkpoint FILE]`), intact and tampered.
 import { spawn } from "node:child_process";

@@ -12,13 +12,14 @@ export const checkpointSchema = z.object({
   signature: z.string(),
 });
 
+/** A seq in a query: decimal digits only (no `0x2`, `1e1` or blanks), at least 1. */
 const seqField = (name: string) =>
   queryField(
-    z.coerce
-      .number({ error: `${name} must be a number` })
-      .int(`${name} must be an integer`)
-      .min(1, `${name} must be at least 1`)
-      .max(Number.MAX_SAFE_INTEGER, `${name} is too large`)
+    z
+      .string({ error: `${name} must be a number` })
+      .regex(/^\d{1,15}$/, `${name} must be a positive integer`)
+      .transform(Number)
+      .pipe(z.number().min(1, `${name} must be at least 1`))
       .optional(),
   );
 

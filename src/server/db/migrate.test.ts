@@ -14,6 +14,7 @@ import {
   quoteIdent,
   withDatabase,
 } from "@/server/db/migrate";
+import { ALLOW_EVENT_PRUNING } from "@/server/db/stores/events";
 import { createAction, createActions, createIncident, createOrganization } from "@/test/factories";
 
 const root = findRepoRoot();
@@ -166,7 +167,10 @@ describe("remediation_counters trigger", () => {
         SELECT count(DISTINCT (environment, status, hashtext(id::text) & 15))::int AS groups
         FROM remediation_actions WHERE "organizationId" = ${organizationId} AND "performedBy" = 'bulk'`;
       const before = await counterWrites();
-      await tx.$executeRaw`DELETE FROM remediation_actions WHERE "organizationId" = ${organizationId} AND "performedBy" = 'bulk'`;
+      // As retention deletes: the events' append-only trigger lets only this statement cascade to them.
+      await tx.$executeRaw`
+        DELETE FROM remediation_actions
+        WHERE ${ALLOW_EVENT_PRUNING} AND "organizationId" = ${organizationId} AND "performedBy" = 'bulk'`;
       return { writes: (await counterWrites()) - before, groups };
     });
     // 10,000 deleted rows span 4 (environment, status) groups × 16 stripes: one counter write per

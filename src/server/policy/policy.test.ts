@@ -7,21 +7,27 @@ import { testGuardrails } from "@/test/settings";
 
 const INCIDENT = "a0000000-0000-4000-8000-000000000001";
 
+/** The default policy as GET answers it before any save: version 0, no author, no time. */
+const UNSAVED = { ...DEFAULT_POLICY, version: 0, updatedBy: null, updatedAt: null };
+
 describe("policy storage", () => {
   it("default until saved; PUT replaces only the fields sent and is organization-scoped", async () => {
     const org = await createOrganization("pol");
     const caller = callerFor(org, { userId: "admin-1" });
-    expect(await caller.policy.get()).toEqual(DEFAULT_POLICY);
+    expect(await caller.policy.get()).toEqual(UNSAVED);
     await caller.policy.update({ deniedActionTypes: ["run-runbook", "run-runbook"] });
     expect(await caller.policy.update({ requireApprovalSeverities: ["HIGH", "CRITICAL"] })).toEqual({
       ...DEFAULT_POLICY,
       deniedActionTypes: ["run-runbook"],
       requireApprovalSeverities: ["HIGH", "CRITICAL"],
+      version: 2,
+      updatedBy: "admin-1",
+      updatedAt: expect.any(String),
     });
     expect((await db().organizationPolicy.findUniqueOrThrow({ where: { organizationId: org } })).updatedBy).toBe(
       "admin-1",
     );
-    expect(await callerFor(await createOrganization("pol")).policy.get()).toEqual(DEFAULT_POLICY);
+    expect(await callerFor(await createOrganization("pol")).policy.get()).toEqual(UNSAVED);
   });
 
   it("concurrent partial updates of different fields both persist", async () => {
@@ -35,6 +41,7 @@ describe("policy storage", () => {
       blockedEnvironments: ["dr"],
       requireApprovalActionTypes: ["scale-service"],
       deniedActionTypes: ["clear-cache"],
+      version: 3,
     });
   });
 });

@@ -7,24 +7,27 @@ import { eventTypes, jobCount } from "@/test/execution-fixtures";
 import { createAction, createIncident, createOrganization, requestBody } from "@/test/factories";
 import { testGuardrails } from "@/test/settings";
 
-/** A PENDING_APPROVAL production action in a fresh organization. */
+/**
+ * A PENDING_APPROVAL production action in a fresh organization, requested by `user-1`; `caller`
+ * is approver-1 (separation of duties: the requester cannot approve).
+ */
 async function pendingAction() {
   const org = await createOrganization("dec");
   const incidentId = await createIncident(org);
-  const caller = callerFor(org, { userId: "approver-1" });
-  const { action } = await caller.remediation.request(requestBody(incidentId, { environment: "production" }));
+  const { action } = await callerFor(org).remediation.request(requestBody(incidentId, { environment: "production" }));
   expect(action.status).toBe("PENDING_APPROVAL");
-  return { org, incidentId, caller, action };
+  return { org, incidentId, caller: callerFor(org, { userId: "approver-1" }), action };
 }
+
+/** What an approval that queues the action answers (quorum 1: the counts are added, §13.2). */
+const QUEUED = { status: "QUEUED", approvals: 1, requiredApprovals: 1 };
 
 const stored = (id: string) => db().remediationAction.findUniqueOrThrow({ where: { id } });
 
 describe("approve", () => {
   it("no violations: QUEUED, details.approval, APPROVED event, one job", async () => {
     const { org, caller, action } = await pendingAction();
-    expect(await caller.remediation.approve({ id: action.id, reason: "Safe change window active" })).toEqual({
-      status: "QUEUED",
-    });
+    expect(await caller.remediation.approve({ id: action.id, reason: "Safe change window active" })).toEqual(QUEUED);
     const row = await stored(action.id);
     expect(row.status).toBe("QUEUED");
     const approval = (row.details as { approval: Record<string, unknown> }).approval;
@@ -42,7 +45,7 @@ describe("approve", () => {
 
   it("a blank reason is no reason (reason: null)", async () => {
     const { caller, action } = await pendingAction();
-    expect(await caller.remediation.approve({ id: action.id, reason: "   " })).toEqual({ status: "QUEUED" });
+    expect(await caller.remediation.approve({ id: action.id, reason: "   " })).toEqual(QUEUED);
     expect(((await stored(action.id)).details as { approval: { reason: unknown } }).approval.reason).toBeNull();
   });
 
@@ -95,9 +98,7 @@ describe("approve", () => {
       detail:
         "Action type restart-service is denied by policy. Policy match: organization deniedActionTypes includes restart-service.",
     });
-    expect(await caller.remediation.approve({ id: action.id, reason: "Manual sign-off by SRE lead" })).toEqual({
-      status: "QUEUED",
-    });
+    expect(await caller.remediation.approve({ id: action.id, reason: "Manual sign-off by SRE lead" })).toEqual(QUEUED);
     expect(await eventTypes(org, action.id)).toEqual(["REQUESTED", "APPROVAL_BLOCKED", "OVERRIDDEN"]);
   });
 
@@ -110,7 +111,7 @@ describe("approve", () => {
     expect(await jobCount(action.id)).toBe(0);
 
     await caller.policy.update({ blockedEnvironments: [] });
-    expect(await caller.remediation.approve(oneClick)).toEqual({ status: "QUEUED" });
+    expect(await caller.remediation.approve(oneClick)).toEqual(QUEUED);
     const approval = ((await stored(action.id)).details as { approval: Record<string, unknown> }).approval;
     expect(approval).toMatchObject({ override: false, reason: "Approved from remediation control center." });
     expect(await eventTypes(org, action.id)).toEqual(["REQUESTED", "APPROVAL_BLOCKED", "APPROVED"]);
@@ -129,9 +130,7 @@ describe("approve", () => {
         },
       ],
     });
-    expect(await caller.remediation.approve({ id: action.id, reason: "Sev1: customer outage" })).toEqual({
-      status: "QUEUED",
-    });
+    expect(await caller.remediation.approve({ id: action.id, reason: "Sev1: customer outage" })).toEqual(QUEUED);
     const approval = ((await stored(action.id)).details as { approval: Record<string, unknown> }).approval;
     expect(approval).toMatchObject({
       actor: "approver-1",

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { deleteActions, forceActionStatus } from "@/server/db/simulate";
 import { callerFor } from "@/test/calls";
-import { createActions, createIncident, createOrganization, requestBody } from "@/test/factories";
+import { approverId, createActions, createIncident, createOrganization, requestBody } from "@/test/factories";
 
 const T0 = new Date("2026-04-20T06:00:00.000Z");
 const isNewestFirst = (rows: { createdAt: Date; id: string }[]) =>
@@ -102,14 +102,14 @@ describe("GET /remediation/history/:incidentId", () => {
 
 describe("GET /remediation/:id", () => {
   it("the row plus its events oldest first, shaped { id, type, actor, data, createdAt }", async () => {
-    const { incidentId, caller } = await orgWithIncident();
+    const { org, incidentId, caller } = await orgWithIncident();
     const { action } = await caller.remediation.request(requestBody(incidentId, { environment: "production" }));
-    await caller.remediation.approve({ id: action.id, reason: "go" });
+    await callerFor(org, { userId: approverId(1) }).remediation.approve({ id: action.id, reason: "go" });
     const got = await caller.remediation.get({ id: action.id });
     expect(got).toMatchObject({ id: action.id, status: "QUEUED", incidentId });
     expect(got.events.map((e) => e.type)).toEqual(["REQUESTED", "APPROVED"]);
-    expect(Object.keys(got.events[0]!).sort()).toEqual(["actor", "createdAt", "data", "id", "type"]);
-    expect(got.events[1]).toMatchObject({ actor: "user-1", data: { reason: "go" } });
+    expect(Object.keys(got.events[0]!).sort()).toEqual(["actor", "createdAt", "data", "hash", "id", "seq", "type"]);
+    expect(got.events[1]).toMatchObject({ actor: approverId(1), data: { reason: "go" } });
   });
 
   it("404 for malformed, unknown and foreign ids", async () => {

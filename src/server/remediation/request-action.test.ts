@@ -43,6 +43,8 @@ describe("POST /remediation/request with the default policy", () => {
         "performedBy",
         "details",
         "error",
+        "requiredApprovals",
+        "expiresAt",
         "createdAt",
         "updatedAt",
       ].sort(),
@@ -52,6 +54,7 @@ describe("POST /remediation/request with the default policy", () => {
       reasons: ["Allowed by policy: no guardrail or approval rule matched."],
       violations: [],
       matchedRules: [],
+      version: 0,
     });
     expect(await eventTypes(org, action.id)).toEqual(["REQUESTED"]);
     expect(await jobCount(action.id)).toBe(1);
@@ -66,6 +69,7 @@ describe("POST /remediation/request with the default policy", () => {
       reasons: ["Environment production requires approval."],
       violations: [],
       matchedRules: ["organization requireApprovalEnvironments includes production"],
+      version: 0,
     });
     const critical = (await caller.remediation.request(requestBody(incidentId, { severity: "CRITICAL" }))).action;
     expect(critical.status).toBe("PENDING_APPROVAL");
@@ -156,6 +160,7 @@ describe("guardrails → PENDING_APPROVAL with violations", () => {
       reasons: ["Environment staging is blocked from automated remediation."],
       violations: ["Environment staging is blocked from automated remediation."],
       matchedRules: ["global blockedEnvironments includes staging"],
+      version: 0,
     });
     expect(await jobCount(action.id)).toBe(0);
   });

@@ -82,6 +82,7 @@ export async function requestAction(
       // Fixed now: a later policy change does not move this action's quorum or deadline.
       requiredApprovals: requiredApprovals(input, policy),
       expiresAt: outcome === "PENDING_APPROVAL" ? pendingExpiry(policy, now) : null,
+      policyVersion: policy.version,
       details: { policy: { outcome, reasons, violations, matchedRules, version: policy.version } },
       event: { status: outcome, reasons, violations },
       now,

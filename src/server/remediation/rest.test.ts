@@ -5,6 +5,7 @@ import { rest } from "@/test/calls";
 import { jobCount } from "@/test/execution-fixtures";
 import {
   ALL_PERMISSIONS,
+  approverId,
   bearer,
   createActions,
   createIncident,
@@ -14,7 +15,13 @@ import {
 
 async function org() {
   const id = await createOrganization("rest");
-  return { id, auth: await bearer(id), incidentId: await createIncident(id) };
+  // Separation of duties: requests are made as `user-1` (auth), approvals as someone else.
+  return {
+    id,
+    auth: await bearer(id),
+    approver: await bearer(id, { sub: approverId(1) }),
+    incidentId: await createIncident(id),
+  };
 }
 
 const ANY_ID = "a0000000-0000-4000-8000-000000000001";
@@ -155,15 +162,17 @@ describe("POST /remediation/request", () => {
 
 describe("approve / reject over REST", () => {
   it("approve with no body → 200 { status: QUEUED }; again → current status; reject then → 400 exact message", async () => {
-    const { auth, incidentId } = await org();
+    const { auth, approver, incidentId } = await org();
     const created = await (
       await rest("POST", "/remediation/request", { auth, body: requestBody(incidentId, { environment: "production" }) })
     ).json();
     expect(created.status).toBe("PENDING_APPROVAL");
-    const approved = await rest("POST", `/remediation/${created.id}/approve`, { auth });
+    const approved = await rest("POST", `/remediation/${created.id}/approve`, { auth: approver });
     expect(approved.status).toBe(200);
-    expect(await approved.json()).toEqual({ status: "QUEUED" });
-    expect(await (await rest("POST", `/remediation/${created.id}/approve`, { auth, body: {} })).json()).toEqual({
+    expect(await approved.json()).toEqual({ status: "QUEUED", approvals: 1, requiredApprovals: 1 });
+    expect(
+      await (await rest("POST", `/remediation/${created.id}/approve`, { auth: approver, body: {} })).json(),
+    ).toEqual({
       status: "QUEUED",
     });
     const reject = await rest("POST", `/remediation/${created.id}/reject`, { auth, body: { reason: "late" } });
@@ -176,10 +185,10 @@ describe("approve / reject over REST", () => {
   });
 
   it("POLICY_VIOLATION is a 200; reject → 200 { status: REJECTED }; 404 for malformed ids; reason over 1000 chars → 400", async () => {
-    const { auth, incidentId } = await org();
+    const { auth, approver, incidentId } = await org();
     await rest("PUT", "/remediation/policy", { auth, body: { blockedEnvironments: ["staging"] } });
     const created = await (await rest("POST", "/remediation/request", { auth, body: requestBody(incidentId) })).json();
-    const blocked = await rest("POST", `/remediation/${created.id}/approve`, { auth, body: { reason: "" } });
+    const blocked = await rest("POST", `/remediation/${created.id}/approve`, { auth: approver, body: { reason: "" } });
     expect(blocked.status).toBe(200);
     expect(await blocked.json()).toEqual({
       status: "POLICY_VIOLATION",
@@ -234,6 +243,9 @@ describe("reads over REST", () => {
         actor: "user-1",
         data: expect.any(Object),
         createdAt: expect.stringMatching(/Z$/),
+        // Its place in the audit chain; null until the sealer has run (docs/audit.md#chain).
+        seq: null,
+        hash: null,
       },
     ]);
     expect((await rest("GET", "/remediation/garbage", { auth })).status).toBe(404);
@@ -265,6 +277,15 @@ describe("reads over REST", () => {
 describe("policy over REST", () => {
   it("GET default; PUT validated and returns the full policy; evaluate stores nothing", async () => {
     const { id, auth, incidentId } = await org();
+    const governance = {
+      quorumRules: [],
+      separationOfDuties: true,
+      pendingApprovalTtlMinutes: 1440,
+      overrideReviewHours: 24,
+      approvalReminderMinutes: null,
+      approvalEscalationMinutes: null,
+      approvalNotifyEmails: [],
+    };
     expect(await (await rest("GET", "/remediation/policy", { auth })).json()).toEqual({
       requireApprovalEnvironments: ["production"],
       requireApprovalSeverities: ["CRITICAL"],
@@ -272,6 +293,10 @@ describe("policy over REST", () => {
       blockedEnvironments: [],
       deniedActionTypes: [],
       freezeWindows: [],
+      ...governance,
+      version: 0,
+      updatedBy: null,
+      updatedAt: null,
     });
     const badWindow = await rest("PUT", "/remediation/policy", {
       auth,
@@ -302,9 +327,14 @@ describe("policy over REST", () => {
       blockedEnvironments: ["dr"],
       deniedActionTypes: [],
       freezeWindows: [],
+      ...governance,
+      version: 1,
+      updatedBy: "user-1",
+      updatedAt: expect.stringMatching(/Z$/),
     };
-    expect(await put.json()).toEqual(saved);
-    expect(await (await rest("GET", "/remediation/policy", { auth })).json()).toEqual(saved);
+    const putBody = await put.json();
+    expect(putBody).toEqual(saved);
+    expect(await (await rest("GET", "/remediation/policy", { auth })).json()).toEqual(putBody);
 
     const evaluate = await rest("POST", "/remediation/policy/evaluate", {
       auth,

@@ -30,6 +30,10 @@ const PERMISSIONS: Record<string, Permission> = {
   "POST /remediation/reporting/runs": "policy:update",
   "POST /remediation/reporting/runs/:runId/retry": "policy:update",
   "POST /remediation/reporting/enforce-retention": "policy:update",
+  "GET /remediation/audit/checkpoint": "remediation:view",
+  "GET /remediation/policy/versions": "remediation:view",
+  "POST /remediation/policy/simulate": "remediation:view",
+  "GET /remediation/audit/export": "remediation:view",
 };
 
 const key = (route: RestRoute) => `${route.method} ${route.path}`;

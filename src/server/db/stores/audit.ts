@@ -58,6 +58,10 @@ export async function findChainHead(q: Queryable, organizationId: string): Promi
  * Up to `limit` of the organization's committed unsealed events, in the order they get their
  * seq: createdAt, then the lifecycle order of the type enum, then id (the order of an action's
  * events in GET /remediation/:id). The (organizationId, seq) index finds them (seq IS NULL).
+ * FOR UPDATE SKIP LOCKED: an event retention is deleting at this moment (its cascade holds the
+ * row) is left out — never waited for, which could deadlock with the cascade's own order — so
+ * no seq is ever computed on top of an event that will not get it; if the deletion rolls back,
+ * the event is sealed by the next run.
  */
 export async function listUnsealedEvents(tx: Tx, organizationId: string, limit: number): Promise<UnsealedEvent[]> {
   return queryRows<UnsealedEvent>(
@@ -66,18 +70,21 @@ export async function listUnsealedEvents(tx: Tx, organizationId: string, limit: 
     SELECT id, "actionId", type::text AS type, actor, data, "createdAt" FROM remediation_events
     WHERE "organizationId" = ${organizationId} AND seq IS NULL
     ORDER BY "createdAt", type, id
-    LIMIT ${limit}`,
+    LIMIT ${limit}
+    FOR UPDATE SKIP LOCKED`,
   );
 }
 
 /**
  * Writes the seals (the events' one permitted update) and moves the head to the last one, in one
  * statement; NOTIFY rcc_audit_sealed with `{ organizationId, seq }` at commit (live streams).
+ * Throws (the caller's transaction rolls back) unless every seal found its event unsealed: a
+ * chain with a seq that exists nowhere must never commit.
  */
 export async function writeSeals(tx: Tx, organizationId: string, seals: readonly Seal[]): Promise<void> {
   const last = seals.at(-1);
   if (!last) return;
-  await queryRows(
+  const [written] = await queryRows<{ sealed: number }>(
     tx,
     Prisma.sql`
     WITH sealed AS (
@@ -93,9 +100,12 @@ export async function writeSeals(tx: Tx, organizationId: string, seals: readonly
       VALUES (${organizationId}, ${last.seq}::int8, ${last.hash}, now())
       ON CONFLICT ("organizationId") DO UPDATE SET seq = EXCLUDED.seq, hash = EXCLUDED.hash, "updatedAt" = now()
     )
-    SELECT (SELECT count(*) FROM sealed) AS sealed,
+    SELECT (SELECT count(*) FROM sealed)::int AS sealed,
            pg_notify('rcc_audit_sealed', ${JSON.stringify({ organizationId, seq: last.seq })})`,
   );
+  if (written?.sealed !== seals.length) {
+    throw new Error(`sealing ${organizationId}: ${written?.sealed ?? 0} of ${seals.length} events were still unsealed`);
+  }
 }
 
 /**

@@ -72,15 +72,20 @@ export async function lockPolicy(tx: Tx, organizationId: string): Promise<void> 
   await queryRows(tx, Prisma.sql`SELECT pg_advisory_xact_lock(hashtext(${`policy:${organizationId}`}))`);
 }
 
-/** Saves the policy as the next version (1 for the first save); returns its stamp. */
+/**
+ * Saves the policy as the next version (1 for the first save) and keeps that version, the whole
+ * document, in policy_versions, in one statement; returns its stamp. Call it holding lockPolicy.
+ */
 export async function savePolicy(
   tx: Tx,
   organizationId: string,
   policy: PolicyRow & { updatedBy: string },
 ): Promise<PolicyStamp> {
+  const { updatedBy, ...document } = policy;
   const [stamp] = await queryRows<PolicyStamp>(
     tx,
     Prisma.sql`
+    WITH saved AS (
     INSERT INTO organization_policies ("organizationId", "requireApprovalEnvironments", "requireApprovalSeverities",
       "requireApprovalActionTypes", "blockedEnvironments", "deniedActionTypes", "freezeWindows", "quorumRules",
       "separationOfDuties", "pendingApprovalTtlMinutes", "overrideReviewHours", "approvalReminderMinutes",
@@ -108,8 +113,52 @@ export async function savePolicy(
       version = organization_policies.version + 1,
       "updatedBy" = EXCLUDED."updatedBy",
       "updatedAt" = EXCLUDED."updatedAt"
-    RETURNING version, "updatedBy", "updatedAt"`,
+    RETURNING version, "updatedBy", "updatedAt"
+    ), kept AS (
+      INSERT INTO policy_versions ("organizationId", version, policy, "createdBy", "createdAt")
+      SELECT ${organizationId}, version, ${JSON.stringify(document)}::jsonb, ${updatedBy}, "updatedAt" FROM saved
+    )
+    SELECT * FROM saved`,
   );
   if (!stamp) throw new Error("the policy was not saved");
   return stamp;
+}
+
+/** One stored version (docs/behaviour.md#policy-version). */
+export interface PolicyVersionRecord {
+  version: number;
+  policy: unknown;
+  createdBy: string;
+  createdAt: Date;
+}
+
+/** The organization's stored versions, newest first. */
+export async function listPolicyVersions(
+  q: Queryable,
+  organizationId: string,
+  limit: number,
+): Promise<PolicyVersionRecord[]> {
+  return queryRows<PolicyVersionRecord>(
+    q,
+    Prisma.sql`
+    SELECT version, policy, "createdBy", "createdAt" FROM policy_versions
+    WHERE "organizationId" = ${organizationId}
+    ORDER BY version DESC
+    LIMIT ${limit}`,
+  );
+}
+
+/** The stored documents of these versions (the ones that exist). */
+export async function findPolicyVersions(
+  q: Queryable,
+  organizationId: string,
+  versions: readonly number[],
+): Promise<{ version: number; policy: unknown }[]> {
+  if (versions.length === 0) return [];
+  return queryRows(
+    q,
+    Prisma.sql`
+    SELECT version, policy FROM policy_versions
+    WHERE "organizationId" = ${organizationId} AND version = ANY(${[...versions]}::int[])`,
+  );
 }

@@ -21,6 +21,8 @@ type ActionFields = Pick<
 type ApprovalTerms = Pick<ActionRecord, "requiredApprovals" | "expiresAt">;
 
 export interface NewAction extends ActionFields, ApprovalTerms {
+  /** The policy version that judged it (also in details.policy.version): what the replay groups by. */
+  policyVersion: number;
   status: "QUEUED" | "PENDING_APPROVAL";
   details: Record<string, unknown>;
   /** The REQUESTED event's data. */
@@ -40,12 +42,13 @@ export async function insertRequestedAction(tx: Tx, organizationId: string, row:
     Prisma.sql`
     WITH created AS (
       INSERT INTO remediation_actions (id, "organizationId", "incidentId", "actionType", parameters, "serviceName",
-        environment, severity, status, "performedBy", details, "requiredApprovals", "expiresAt", "createdAt", "updatedAt")
+        environment, severity, status, "performedBy", details, "requiredApprovals", "expiresAt", "policyVersion",
+        "createdAt", "updatedAt")
       VALUES (${row.id}::uuid, ${organizationId}, ${row.incidentId}::uuid, ${row.actionType},
         ${JSON.stringify(row.parameters)}::jsonb, ${row.serviceName}, ${row.environment},
         ${row.severity}::"Severity", ${row.status}::"ActionStatus", ${row.performedBy},
         ${JSON.stringify(row.details)}::jsonb, ${row.requiredApprovals}::int, ${row.expiresAt}::timestamptz,
-        ${row.now}::timestamptz, ${row.now}::timestamptz)
+        ${row.policyVersion}::int, ${row.now}::timestamptz, ${row.now}::timestamptz)
       RETURNING ${ACTION_COLUMNS}
     ), requested AS (
       INSERT INTO remediation_events (id, "organizationId", "actionId", type, actor, data)
@@ -159,6 +162,8 @@ export interface ActionLoad
   status: ActionRecord["status"];
   attempts?: number;
   lostAttempts?: number;
+  /** The policy version that judged it (null: made before versions existed). */
+  policyVersion?: number | null;
 }
 
 /** Inserts `rows` into the organization in one statement (the counter trigger counts them). */
@@ -172,6 +177,7 @@ export async function insertActions(q: Queryable, organizationId: string, rows: 
     details: r.details ?? {},
     error: r.error ?? null,
     requiredApprovals: r.requiredApprovals ?? 1,
+    policyVersion: r.policyVersion ?? null,
     expiresAt: r.expiresAt ? r.expiresAt.toISOString() : null,
     createdAt: (r.createdAt ?? new Date(now)).toISOString(),
     updatedAt: (r.updatedAt ?? r.createdAt ?? new Date(now)).toISOString(),
@@ -181,13 +187,13 @@ export async function insertActions(q: Queryable, organizationId: string, rows: 
     Prisma.sql`
     INSERT INTO remediation_actions (id, "organizationId", "incidentId", "actionType", parameters, "serviceName",
       environment, severity, status, attempts, "lostAttempts", "performedBy", details, error, "requiredApprovals",
-      "expiresAt", "createdAt", "updatedAt")
+      "expiresAt", "policyVersion", "createdAt", "updatedAt")
     SELECT r.id, ${organizationId}, r."incidentId", r."actionType", r.parameters, r."serviceName", r.environment,
       r.severity::"Severity", r.status::"ActionStatus", r.attempts, r."lostAttempts", r."performedBy", r.details, r.error,
-      r."requiredApprovals", r."expiresAt", r."createdAt", r."updatedAt"
+      r."requiredApprovals", r."expiresAt", r."policyVersion", r."createdAt", r."updatedAt"
     FROM jsonb_to_recordset(${JSON.stringify(records)}::jsonb) AS r(id uuid, "incidentId" uuid, "actionType" text,
       parameters jsonb, "serviceName" text, environment text, severity text, status text, attempts int,
       "lostAttempts" int, "performedBy" text, details jsonb, error text, "requiredApprovals" int,
-      "expiresAt" timestamptz, "createdAt" timestamptz, "updatedAt" timestamptz)`,
+      "expiresAt" timestamptz, "policyVersion" int, "createdAt" timestamptz, "updatedAt" timestamptz)`,
   );
 }

@@ -190,3 +190,40 @@ export async function countActionsCreatedIn(
   );
   return row?.count ?? 0;
 }
+
+/** What the policy replay needs of one request (docs/behaviour.md#policy-simulate). */
+export interface ReplayRequest {
+  id: string;
+  createdAt: Date;
+  actionType: string;
+  environment: string;
+  severity: ActionRecord["severity"];
+  /** The version that judged it; null for requests made before versions existed (version 0). */
+  policyVersion: number | null;
+}
+
+/**
+ * One page of the requests created in [from, to], newest first, after the keyset `before`
+ * (createdAt, id) of the previous page: a backward-free range of the (organizationId, createdAt,
+ * id) index, only narrow columns (never the TOASTed `details`), so a big window streams in pages
+ * with flat memory.
+ */
+export async function listRequestsForReplay(
+  q: Queryable,
+  organizationId: string,
+  input: { from: Date; to: Date; before?: { createdAt: Date; id: string } | undefined; limit: number },
+): Promise<ReplayRequest[]> {
+  const keyset = input.before
+    ? Prisma.sql`AND ("createdAt", id) < (${input.before.createdAt}::timestamptz, ${input.before.id}::uuid)`
+    : Prisma.empty;
+  return queryRows<ReplayRequest>(
+    q,
+    Prisma.sql`
+    SELECT id, "createdAt", "actionType", environment, severity::text AS severity, "policyVersion"
+    FROM remediation_actions
+    WHERE "organizationId" = ${organizationId}
+      AND "createdAt" >= ${input.from}::timestamptz AND "createdAt" <= ${input.to}::timestamptz ${keyset}
+    ORDER BY "createdAt" DESC, id DESC
+    LIMIT ${input.limit}`,
+  );
+}

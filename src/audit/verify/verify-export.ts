@@ -1,0 +1,84 @@
+import { readFile } from "node:fs/promises";
+import type { Checkpoint } from "../chain";
+import { ChainChecker, type CheckOptions } from "./checker";
+import { type AuditKeys, parseJwks } from "./keys";
+import { forEachLine, forEachLineOf, LineTooLongError, lineChunks } from "./lines";
+import { isRecord, parseCheckpoint } from "./parse-line";
+import { EXIT, fail, type Verdict } from "./verdict";
+
+export interface VerifyFiles {
+  /** The NDJSON export. */
+  file: string;
+  /** A JWKS file: with it, checkpoint signatures are verified. */
+  keysFile?: string;
+  /** A checkpoint JSON file taken earlier. */
+  checkpointFile?: string;
+}
+
+/** Verifies an export file offline (docs/audit.md#verify): no database, no network. */
+export async function verifyExportFile(files: VerifyFiles): Promise<Verdict> {
+  let checker: ChainChecker;
+  try {
+    const keys = files.keysFile === undefined ? undefined : await loadKeys(files.keysFile);
+    const supplied = files.checkpointFile === undefined ? undefined : await loadCheckpoint(files.checkpointFile);
+    checker = new ChainChecker({ keys, supplied });
+    for await (const chunk of lineChunks(files.file)) {
+      if (!forEachLine(chunk, (text, terminated) => checker.push(text, terminated))) break;
+    }
+  } catch (error) {
+    if (error instanceof UnreadableInput) return fail(EXIT.unreadable, error.message);
+    if (error instanceof LineTooLongError || isFileError(error)) {
+      return fail(EXIT.unreadable, `${files.file}: ${readProblem(error)}`);
+    }
+    throw error;
+  }
+  return checker.finish();
+}
+
+/** The same check over an export held in a string (tests, small inputs). */
+export function verifyExportText(text: string, options: CheckOptions = {}): Verdict {
+  const checker = new ChainChecker(options);
+  forEachLineOf(text, (line, terminated) => checker.push(line, terminated));
+  return checker.finish();
+}
+
+class UnreadableInput extends Error {}
+
+async function loadKeys(path: string): Promise<AuditKeys> {
+  try {
+    return parseJwks(await readFile(path, "utf8"));
+  } catch (error) {
+    throw new UnreadableInput(`keys file ${path}: ${readProblem(error)}`);
+  }
+}
+
+/** A checkpoint as the API returns it, or an export's last line `{ "checkpoint": … }`. */
+async function loadCheckpoint(path: string): Promise<Checkpoint> {
+  let value: unknown;
+  try {
+    value = JSON.parse(await readFile(path, "utf8"));
+  } catch (error) {
+    throw new UnreadableInput(`checkpoint file ${path}: ${readProblem(error)}`);
+  }
+  const checkpoint = parseCheckpoint(isRecord(value) && "checkpoint" in value ? value.checkpoint : value);
+  if (checkpoint) return checkpoint;
+  throw new UnreadableInput(
+    `checkpoint file ${path} is not a checkpoint { organizationId, seq, hash, issuedAt, kid, signature }.`,
+  );
+}
+
+/** An error of a file system call (not of a module or a thread). */
+const isFileError = (error: unknown): error is NodeJS.ErrnoException =>
+  error instanceof Error && typeof (error as NodeJS.ErrnoException).syscall === "string";
+
+const FILE_ERRORS: Record<string, string> = {
+  ENOENT: "no such file.",
+  EISDIR: "is a directory.",
+  EACCES: "permission denied.",
+};
+
+function readProblem(error: unknown): string {
+  if (error instanceof SyntaxError) return "not JSON.";
+  if (isFileError(error) && error.code && FILE_ERRORS[error.code]) return FILE_ERRORS[error.code]!;
+  return error instanceof Error ? `${error.message.replace(/\.$/, "")}.` : `${String(error)}.`;
+}
