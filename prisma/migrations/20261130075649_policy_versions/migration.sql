@@ -35,6 +35,13 @@ SELECT p."organizationId", p."version",
 FROM "organization_policies" p
 ON CONFLICT DO NOTHING;
 
+-- Actions that recorded the version that judged them (details.policy.version, written since the
+-- version counter) keep it in the column the replay reads, when that version is stored.
+UPDATE "remediation_actions" a SET "policyVersion" = (a.details -> 'policy' ->> 'version')::int
+WHERE jsonb_typeof(a.details -> 'policy' -> 'version') = 'number'
+  AND EXISTS (SELECT 1 FROM "policy_versions" v
+              WHERE v."organizationId" = a."organizationId" AND v.version = (a.details -> 'policy' ->> 'version')::int);
+
 -- Versions are immutable (docs/behaviour.md#policy-version).
 CREATE FUNCTION "policy_versions_immutable"() RETURNS trigger
 LANGUAGE plpgsql AS $$
