@@ -3,7 +3,8 @@
 // timeouts), /health and the worker with every job, on DATABASE_URL, without Next (whose catch-all for
 // uncaught exceptions is exactly what must not be needed). Every uncaught exception or unhandled
 // rejection is written to stdout as one `uncaught-error {…}` line; a listener keeps the process
-// alive so the test sees all of them.
+// alive so the test sees all of them. APP_PROCESS_WORKER=off: no worker, a pure web process (the
+// live-stream tests' second web process, src/server/live/live-processes.test.ts).
 import type { AddressInfo } from "node:net";
 import { disconnectDb } from "@/server/db/client";
 import { checkHealth } from "@/server/health";
@@ -19,7 +20,7 @@ function report(kind: string, error: unknown): void {
 process.on("uncaughtException", (error) => report("uncaughtException", error));
 process.on("unhandledRejection", (reason) => report("unhandledRejection", reason));
 
-const worker = await startWorker(JOBS);
+const worker = process.env.APP_PROCESS_WORKER === "off" ? undefined : await startWorker(JOBS);
 // What scripts/serve.ts serves (REST fast path, timeouts), with Next's part reduced to /health.
 const server = createHttpServer(async (req, res) => {
   if ((req.url ?? "/").split("?", 1)[0] !== "/health") return void res.writeHead(404).end();
@@ -33,8 +34,7 @@ process.stdout.write(`app-ready ${(server.address() as AddressInfo).port}\n`);
 process.on("SIGTERM", () => {
   server.close();
   server.closeAllConnections();
-  worker
-    .stop()
+  Promise.resolve(worker?.stop())
     .then(stopSenderBoss)
     .then(disconnectDb)
     .then(() => process.exit(0))

@@ -2,15 +2,9 @@ import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { TestProject } from "vitest/node";
+import { findRepoRoot } from "@/server/data-files";
 import { isProcessAlive, startEmbeddedPostgres } from "@/server/db/bootstrap";
-import {
-  findRepoRoot,
-  listDatabases,
-  migrateDatabase,
-  queryServer,
-  quoteIdent,
-  withDatabase,
-} from "@/server/db/migrate";
+import { listDatabases, migrateDatabase, queryServer, quoteIdent, withDatabase } from "@/server/db/migrate";
 
 declare module "vitest" {
   export interface ProvidedContext {

@@ -56,7 +56,7 @@ async function loadKey(pem: string): Promise<SigningKey> {
 let current: { pem: string; key: Promise<SigningKey>; listed?: Promise<void> } | undefined;
 
 /** The current signing key (read once per configured key). */
-export function signingKey(): Promise<SigningKey> {
+function signingKey(): Promise<SigningKey> {
   const pem = privateKeyPem();
   if (current?.pem !== pem) current = { pem, key: loadKey(pem) };
   return current.key;

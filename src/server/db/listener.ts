@@ -15,17 +15,23 @@ export interface Subscription {
 
 export interface Listener {
   subscribe(channel: string, subscription: Subscription): () => void;
+  /**
+   * Resolves once the connection is up and LISTENs to every channel subscribed so far (at most
+   * `timeoutMs`: a database that is down must not hold the caller; onReconnect catches up).
+   */
+  ready(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
 const RECONNECT_MS = 1000;
 
-export function createListener(connectionString: string = requireUrl()): Listener {
+function createListener(connectionString: string = requireUrl()): Listener {
   const subscribers = new Map<string, Set<Subscription>>();
   let client: pg.Client | undefined;
   let connecting: Promise<void> | undefined;
   let closed = false;
   let retry: NodeJS.Timeout | undefined;
+  let listening: Promise<void> | undefined;
 
   const quote = (channel: string) => pg.escapeIdentifier(channel);
 
@@ -47,7 +53,10 @@ export function createListener(connectionString: string = requireUrl()): Listene
     }
     // Set first: a channel subscribed from now on LISTENs at once (LISTEN twice is harmless).
     client = next;
-    for (const channel of [...subscribers.keys()]) await next.query(`LISTEN ${quote(channel)}`);
+    listening = Promise.all([...subscribers.keys()].map((channel) => next.query(`LISTEN ${quote(channel)}`))).then(
+      () => {},
+    );
+    await listening;
     if (isReconnect) for (const set of subscribers.values()) for (const s of set) s.onReconnect?.();
   }
 
@@ -78,13 +87,30 @@ export function createListener(connectionString: string = requireUrl()): Listene
         set = new Set();
         subscribers.set(channel, set);
         const active = client;
-        if (active) active.query(`LISTEN ${quote(channel)}`).catch(() => {});
+        if (active) {
+          const listen = active.query(`LISTEN ${quote(channel)}`).then(() => {});
+          listening = Promise.all([listening, listen]).then(() => {});
+          listen.catch(() => {});
+        }
       }
       set.add(subscription);
       void ensureConnected();
       return () => {
         set.delete(subscription);
       };
+    },
+    async ready(timeoutMs = 2000) {
+      const up = (async () => {
+        await ensureConnected();
+        await listening;
+      })().catch(() => {});
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, timeoutMs);
+        timer.unref();
+      });
+      await Promise.race([up, late]);
+      clearTimeout(timer);
     },
     async close() {
       closed = true;

@@ -1,5 +1,5 @@
 import type { Db } from "@/server/db/client";
-import { acquireListener } from "@/server/db/listener";
+import { acquireListener, type Listener } from "@/server/db/listener";
 import { toAction } from "@/server/db/stores/actions";
 import { findChainHead, listSealedEventsAfter, type StreamEvent } from "@/server/db/stores/audit";
 import { logger } from "@/server/logger";
@@ -19,6 +19,10 @@ export interface LiveSink {
   deliver(events: SerializedEvent[]): boolean;
   /** Too many events to replay: tell the client to refetch, then continue from `seq`. */
   reset(seq: number): boolean;
+  /** Resolves when the client has read what was written (a replay waits for it between batches). */
+  drained(): Promise<void>;
+  /** False once the client has gone. */
+  readonly open: boolean;
 }
 
 export interface SerializedEvent {
@@ -50,6 +54,8 @@ function serialize(event: StreamEvent): SerializedEvent {
 
 interface OrganizationFeed {
   sinks: Set<LiveSink>;
+  /** Sinks still replaying or reading the head: the feed must outlive a moment with no sinks. */
+  joining: number;
   /** The highest seq known to be sealed. */
   head: number;
   pumping: boolean;
@@ -58,22 +64,45 @@ interface OrganizationFeed {
 
 export class LiveHub {
   private readonly feeds = new Map<string, OrganizationFeed>();
-  private connection: { release(): Promise<void>; unsubscribe(): void } | undefined;
+  private connection: { listener: Listener; release(): Promise<void>; unsubscribe(): void } | undefined;
 
   constructor(private readonly db: Db) {}
 
-  /** Registers a sink after `since` (its last seen seq): a reset when too far behind, else a replay then live. */
+  /**
+   * Registers a sink after `since` (its last seen seq; undefined: from now). LISTEN is made active
+   * before the head is read, so nothing sealed after that read is missed. Further behind than
+   * MAX_REPLAY → one reset, then live from the head; otherwise this sink alone replays up to the
+   * head, batch by batch as its client drains them (a slow link is never reset within the
+   * limit), then joins the organization's live feed.
+   */
   async add(sink: LiveSink, since: number | undefined): Promise<void> {
-    this.listen();
-    const head = (await findChainHead(this.db, sink.organizationId))?.seq ?? 0;
     const feed = this.feed(sink.organizationId);
-    feed.head = Math.max(feed.head, head);
-    if (since === undefined || since > head) sink.cursor = head;
-    else if (head - since > MAX_REPLAY) {
-      sink.cursor = head;
-      if (!sink.reset(head)) return;
-    } else sink.cursor = since;
-    feed.sinks.add(sink);
+    feed.joining += 1;
+    try {
+      await this.listen().ready();
+      const head = (await findChainHead(this.db, sink.organizationId))?.seq ?? 0;
+      feed.head = Math.max(feed.head, head);
+      if (since === undefined || since >= head) sink.cursor = head;
+      else if (head - since > MAX_REPLAY) {
+        sink.cursor = head;
+        if (!sink.reset(head)) return;
+      } else {
+        sink.cursor = since;
+        while (sink.cursor < head && sink.open) {
+          const events = (await listSealedEventsAfter(this.db, sink.organizationId, sink.cursor, BATCH))
+            .filter((e) => e.seq <= head)
+            .map(serialize);
+          if (events.length === 0) break;
+          if (!sink.deliver(events)) return;
+          sink.cursor = events.at(-1)!.seq;
+          await sink.drained();
+        }
+      }
+      if (!sink.open) return;
+      feed.sinks.add(sink);
+    } finally {
+      feed.joining -= 1;
+    }
     this.pump(sink.organizationId);
   }
 
@@ -81,7 +110,13 @@ export class LiveHub {
     const feed = this.feeds.get(sink.organizationId);
     if (!feed) return;
     feed.sinks.delete(sink);
-    if (feed.sinks.size === 0 && !feed.pumping) this.feeds.delete(sink.organizationId);
+    this.dropIfIdle(sink.organizationId, feed);
+  }
+
+  private dropIfIdle(organizationId: string, feed: OrganizationFeed): void {
+    if (feed.sinks.size === 0 && feed.joining === 0 && !feed.pumping && this.feeds.get(organizationId) === feed) {
+      this.feeds.delete(organizationId);
+    }
     if (this.feeds.size === 0) this.unlisten();
   }
 
@@ -95,14 +130,14 @@ export class LiveHub {
   private feed(organizationId: string): OrganizationFeed {
     let feed = this.feeds.get(organizationId);
     if (!feed) {
-      feed = { sinks: new Set(), head: 0, pumping: false, again: false };
+      feed = { sinks: new Set(), joining: 0, head: 0, pumping: false, again: false };
       this.feeds.set(organizationId, feed);
     }
     return feed;
   }
 
-  private listen(): void {
-    if (this.connection) return;
+  private listen(): Listener {
+    if (this.connection) return this.connection.listener;
     const { listener, release } = acquireListener();
     const unsubscribe = listener.subscribe("rcc_audit_sealed", {
       onNotify: (payload) => this.onSealed(payload),
@@ -111,7 +146,8 @@ export class LiveHub {
         for (const organizationId of this.feeds.keys()) this.refreshHead(organizationId);
       },
     });
-    this.connection = { release, unsubscribe };
+    this.connection = { listener, release, unsubscribe };
+    return listener;
   }
 
   private unlisten(): void {
@@ -180,8 +216,7 @@ export class LiveHub {
         logger().warn({ err, organizationId }, "live stream read failed; the next notification retries");
       } finally {
         feed.pumping = false;
-        if (feed.sinks.size === 0) this.feeds.delete(organizationId);
-        if (this.feeds.size === 0) this.unlisten();
+        this.dropIfIdle(organizationId, feed);
       }
     })();
   }

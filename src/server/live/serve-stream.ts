@@ -11,9 +11,11 @@ export const EVENT_STREAM_PATH = "/remediation/events/stream";
 const PING_MS = 15_000;
 /** A client that lets this much pile up unread is sent `event: reset` and closed. */
 export const MAX_BUFFERED_BYTES = 1024 * 1024;
+/** …and its socket destroyed if it has not read that to the end this much later. */
+const GIVE_UP_MS = 10_000;
 
 /** `Last-Event-ID` header, else `?since=`: a seq (non-negative integer), or undefined for "from now". */
-export function parseSince(headers: Headers, url: URL): number | undefined {
+function parseSince(headers: Headers, url: URL): number | undefined {
   const raw = headers.get("last-event-id") ?? url.searchParams.get("since");
   if (raw === null || raw.trim() === "") return undefined;
   const value = raw.trim();
@@ -44,25 +46,27 @@ export async function serveEventStream(request: { headers: Headers; url: URL }, 
   res.writeHead(200, {
     "content-type": "text/event-stream; charset=utf-8",
     "cache-control": "no-store",
-    connection: "keep-alive",
     "x-accel-buffering": "no",
   });
-  res.flushHeaders();
+  // The 200 leaves with the first frame (a replay's, or `: connected`): a client that sees the
+  // stream open is registered, so anything committed from then on reaches it.
 
   let open = true;
-  const close = () => {
+  const close = (overflowed = false) => {
     if (!open) return;
     open = false;
     clearInterval(ping);
     clearTimeout(expiry);
     hub.remove(sink);
     res.end();
+    // A reset client that never reads must not hold its buffer until the idle timeout.
+    if (overflowed) setTimeout(() => res.destroy(), GIVE_UP_MS).unref();
   };
   const write = (text: string): boolean => {
     if (!open) return false;
     if (res.writableLength > MAX_BUFFERED_BYTES) {
       res.write(resetFrame(sink.cursor));
-      close();
+      close(true);
       return false;
     }
     res.write(text);
@@ -71,8 +75,23 @@ export async function serveEventStream(request: { headers: Headers; url: URL }, 
   const sink: LiveSink = {
     organizationId: principal.organizationId,
     cursor: 0,
+    get open() {
+      return open;
+    },
     deliver: (events) => write(events.map(frame).join("")),
     reset: (seq) => write(resetFrame(seq)),
+    drained: () =>
+      res.writableLength <= res.writableHighWaterMark || !open
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            const done = () => {
+              res.off("drain", done);
+              res.off("close", done);
+              resolve();
+            };
+            res.on("drain", done);
+            res.on("close", done);
+          }),
   };
 
   const ping = setInterval(() => write(": ping\n\n"), PING_MS);
@@ -81,9 +100,12 @@ export async function serveEventStream(request: { headers: Headers; url: URL }, 
   const remaining = principal.validUntilMs === undefined ? undefined : principal.validUntilMs - Date.now();
   const expiry = setTimeout(close, Math.max(0, Math.min(remaining ?? 2 ** 31 - 1, 2 ** 31 - 1)));
   expiry.unref();
-  res.on("close", close);
+  res.on("close", () => close());
 
-  // The client learns the retry delay and that the stream is open before any event arrives.
-  res.write("retry: 3000\n: connected\n\n");
+  // Registered (replay done, LISTEN active, head read) before the client hears it is live:
+  // anything committed after `: connected` reaches it.
   await hub.add(sink, since);
+  // The client may have left (or the token expired) while it was being registered.
+  if (!open) hub.remove(sink);
+  else write("retry: 3000\n: connected\n\n");
 }

@@ -32,6 +32,7 @@ const simulationSchema = z.object({
   samples: z.array(
     z.object({
       actionId: z.string(),
+      incidentId: z.string(),
       createdAt: z.date(),
       actionType: z.string(),
       environment: z.string(),

@@ -165,6 +165,7 @@ describe("a draft adding staging to requireApprovalEnvironments", () => {
       expect(staging).toContain(sample.actionId);
       expect(sample).toEqual({
         actionId: sample.actionId,
+        incidentId: expect.any(String),
         createdAt: expect.any(String),
         actionType: expect.stringMatching(/^(restart-service|clear-cache)$/),
         environment: "staging",

@@ -26,6 +26,8 @@ const zero = (): Counts => ({ QUEUED: 0, PENDING_APPROVAL: 0, BLOCKED: 0 });
 
 export interface SimulationSample {
   actionId: string;
+  /** Where the UI shows the action (its incident's view). */
+  incidentId: string;
   createdAt: Date;
   actionType: string;
   environment: string;
@@ -118,6 +120,7 @@ export async function simulatePolicy(
       if (result.samples.length < input.sampleLimit) {
         result.samples.push({
           actionId: request.id,
+          incidentId: request.incidentId,
           createdAt: clock,
           actionType: request.actionType,
           environment: request.environment,

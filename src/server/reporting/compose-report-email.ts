@@ -22,7 +22,7 @@ export interface ReportEmailInput {
   checkpoint: Checkpoint;
 }
 
-export const CHECKPOINT_ATTACHMENT_FILENAME = "audit-checkpoint.json";
+const CHECKPOINT_ATTACHMENT_FILENAME = "audit-checkpoint.json";
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
 const minute = (d: Date) => `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;

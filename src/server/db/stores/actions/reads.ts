@@ -194,6 +194,7 @@ export async function countActionsCreatedIn(
 /** What the policy replay needs of one request (docs/behaviour.md#policy-simulate). */
 export interface ReplayRequest {
   id: string;
+  incidentId: string;
   createdAt: Date;
   actionType: string;
   environment: string;
@@ -219,7 +220,7 @@ export async function listRequestsForReplay(
   return queryRows<ReplayRequest>(
     q,
     Prisma.sql`
-    SELECT id, "createdAt", "actionType", environment, severity::text AS severity, "policyVersion"
+    SELECT id, "incidentId", "createdAt", "actionType", environment, severity::text AS severity, "policyVersion"
     FROM remediation_actions
     WHERE "organizationId" = ${organizationId}
       AND "createdAt" >= ${input.from}::timestamptz AND "createdAt" <= ${input.to}::timestamptz ${keyset}
