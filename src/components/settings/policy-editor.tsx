@@ -1,151 +1,201 @@
 "use client";
-import { useEffect } from "react";
-import { useFieldArray, useForm } from "react-hook-form";
+import { useQueryClient } from "@tanstack/react-query";
+import { useCallback, useEffect, useState } from "react";
+import { useForm } from "react-hook-form";
 import { toast } from "sonner";
 import { useCan } from "@/components/shell/principal-context";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
-import { Field, inputClass, invalidProps } from "@/components/ui/field";
 import { QueryState } from "@/components/ui/states";
-import { ACTION_TYPES } from "@/lib/action-catalog";
-import { SEVERITIES } from "@/lib/schemas";
-import { trpc } from "@/lib/trpc";
-import { ApprovalGovernanceFields } from "./approval-governance-fields";
-import { FreezeWindowFields } from "./freeze-window-fields";
-import { formFieldOf, type PolicyFormValues, type PolicyUpdate, policyResolver, policyToForm } from "./policy-form";
+import { type RouterOutputs, trpc } from "@/lib/trpc";
+import { PolicyFields } from "./policy-fields";
+import {
+  editedFields,
+  formFieldOf,
+  type PolicyFormValues,
+  type PolicyUpdate,
+  policyResolver,
+  policyToForm,
+  reapplyDraft,
+} from "./policy-form";
+import {
+  PolicyImpact,
+  type Simulation,
+  type SimulationDays,
+  simulationQuery,
+  usePolicySimulation,
+  useSettledDraft,
+} from "./policy-impact";
+import { PolicyNewerVersion } from "./policy-newer-version";
+import { PolicyPublishDialog } from "./policy-publish-dialog";
+import { PolicyVersions } from "./policy-versions";
 import { messageOf, serverIssues } from "./server-issues";
 
-function CheckboxGroup({
-  legend,
-  name,
-  options,
-  form,
-}: {
-  legend: string;
-  name: "requireApprovalSeverities" | "requireApprovalActionTypes" | "deniedActionTypes";
-  options: readonly string[];
-  form: ReturnType<typeof useForm<PolicyFormValues, unknown, PolicyUpdate>>;
-}) {
-  const error = form.formState.errors[name]?.message;
-  return (
-    <fieldset>
-      <legend className="text-sm font-medium text-slate-700">{legend}</legend>
-      <div className="mt-1 flex flex-wrap gap-x-4 gap-y-1">
-        {options.map((option) => (
-          <label key={option} className="flex items-center gap-1.5 text-sm">
-            <input type="checkbox" value={option} className="size-4" {...form.register(name)} />
-            <span className="font-mono text-xs">{option}</span>
-          </label>
-        ))}
-      </div>
-      {error && (
-        <p role="alert" className="mt-1 text-xs text-red-700">
-          {error}
-        </p>
-      )}
-    </fieldset>
-  );
-}
+type VersionedPolicy = RouterOutputs["policy"]["get"];
+type PublishCheck = { input: PolicyUpdate; version: number } & ({ simulation: Simulation } | { error: string });
+
+const isConflict = (error: unknown) => (error as { data?: { code?: string } } | null)?.data?.code === "CONFLICT";
 
 /**
  * The organization policy (docs/behaviour.md#policy): approval rules, guardrails, freeze windows
- * and approval governance (quorum, separation of duties, expiry).
+ * and approval governance, with the draft's replay over recent requests before it is published
+ * and the version history. A save is bound to the version the draft was made from
+ * (`expectedVersion`), so another admin's newer version is never overwritten unseen.
  */
 export function PolicyEditor() {
   const canEdit = useCan("policy:update");
   const policy = trpc.policy.get.useQuery();
   const utils = trpc.useUtils();
+  const queryClient = useQueryClient();
   const update = trpc.policy.update.useMutation();
   const form = useForm<PolicyFormValues, unknown, PolicyUpdate>({ resolver: policyResolver });
-  const windows = useFieldArray({ control: form.control, name: "freezeWindows" });
-  const quorumRules = useFieldArray({ control: form.control, name: "quorumRules" });
   const { errors } = form.formState;
+  // The version the inputs were loaded from: the save's expectedVersion.
+  const [base, setBase] = useState<VersionedPolicy>();
+  const [days, setDays] = useState<SimulationDays>(30);
+  const [checking, setChecking] = useState(false);
+  const [publishCheck, setPublishCheck] = useState<PublishCheck>();
+  const [conflict, setConflict] = useState<string>();
+  const draft = useSettledDraft(form, base?.version);
+  const simulation = usePolicySimulation(draft.value, days, base?.version ?? 0);
+
+  const load = useCallback(
+    (next: VersionedPolicy) => {
+      form.reset(policyToForm(next));
+      setBase(next);
+    },
+    [form],
+  );
 
   const saved = policy.data;
   useEffect(() => {
-    if (saved) form.reset(policyToForm(saved));
-  }, [saved, form]);
+    if (!saved || saved.version === base?.version) return;
+    // A newer version replaces the inputs only when no edit would be lost; else the notice offers it.
+    if (base === undefined || editedFields(form.getValues(), policyToForm(base)).length === 0) load(saved);
+  }, [saved, base, form, load]);
+  const newer = saved && base && saved.version !== base.version ? saved : undefined;
 
-  const submit = form.handleSubmit(async (input) => {
+  async function save(input: PolicyUpdate, expectedVersion: number) {
     try {
-      await update.mutateAsync(input);
-      toast.success("Policy saved");
-      await utils.policy.get.invalidate();
+      const next = await update.mutateAsync({ ...input, expectedVersion });
+      load(next);
+      setConflict(undefined);
+      setPublishCheck(undefined);
+      utils.policy.get.setData(undefined, next);
+      toast.success("Policy saved", { description: `Published as version ${next.version}.` });
+      void utils.policy.versions.invalidate();
     } catch (error) {
+      setPublishCheck(undefined);
+      if (isConflict(error)) {
+        setConflict(messageOf(error));
+        await utils.policy.get.invalidate();
+        return;
+      }
       const issues = serverIssues(error);
       for (const issue of issues) form.setError(formFieldOf(issue.path) as "root", { message: issue.message });
       if (issues.length === 0) toast.error("Could not save the policy", { description: messageOf(error) });
     }
+  }
+
+  const submit = form.handleSubmit(async (input) => {
+    if (!base) return;
+    const version = base.version;
+    let check: PublishCheck;
+    setChecking(true);
+    try {
+      const simulation = await queryClient.fetchQuery(simulationQuery(utils, { draft: input, days, version }));
+      check = { input, version, simulation };
+    } catch (error) {
+      check = { input, version, error: messageOf(error) };
+    } finally {
+      setChecking(false);
+    }
+    if ("simulation" in check && check.simulation.changed === 0) await save(input, version);
+    else setPublishCheck(check);
   });
 
+  const reapply = (to: VersionedPolicy) => {
+    if (!base) return;
+    const { values } = reapplyDraft(form.getValues(), policyToForm(base), policyToForm(to));
+    form.reset(values);
+    setBase(to);
+    setConflict(undefined);
+  };
+
+  const changed = simulation.isPlaceholderData ? undefined : simulation.data?.changed;
+  const busy = checking || update.isPending;
+
   return (
-    <Card title="Remediation policy" headingId="policy-title">
-      <QueryState query={policy} loadingLabel="Loading policy…">
-        {() => (
-          <form onSubmit={submit} noValidate aria-label="Policy" className="space-y-4">
-            <fieldset disabled={!canEdit || update.isPending} className="space-y-4">
-              <div className="grid gap-4 md:grid-cols-2">
-                <Field
-                  id="requireApprovalEnvironments"
-                  label="Environments that require approval"
-                  hint="Comma-separated slugs."
-                  error={errors.requireApprovalEnvironments?.message}
-                >
-                  <input
-                    id="requireApprovalEnvironments"
-                    className={inputClass}
-                    {...invalidProps("requireApprovalEnvironments", errors.requireApprovalEnvironments?.message)}
-                    {...form.register("requireApprovalEnvironments")}
-                  />
-                </Field>
-                <Field
-                  id="blockedEnvironments"
-                  label="Blocked environments (guardrail)"
-                  hint="Approvals need an override reason."
-                  error={errors.blockedEnvironments?.message}
-                >
-                  <input
-                    id="blockedEnvironments"
-                    className={inputClass}
-                    {...invalidProps("blockedEnvironments", errors.blockedEnvironments?.message)}
-                    {...form.register("blockedEnvironments")}
-                  />
-                </Field>
-              </div>
-              <CheckboxGroup
-                legend="Severities that require approval"
-                name="requireApprovalSeverities"
-                options={SEVERITIES}
-                form={form}
-              />
-              <CheckboxGroup
-                legend="Action types that require approval"
-                name="requireApprovalActionTypes"
-                options={ACTION_TYPES}
-                form={form}
-              />
-              <CheckboxGroup
-                legend="Denied action types (refused with 422)"
-                name="deniedActionTypes"
-                options={ACTION_TYPES}
-                form={form}
-              />
-              <FreezeWindowFields form={form} windows={windows} />
-              <ApprovalGovernanceFields form={form} rules={quorumRules} />
-            </fieldset>
-            {errors.root?.message && (
-              <p role="alert" className="text-sm text-red-700">
-                {errors.root.message}
-              </p>
-            )}
-            {canEdit && (
-              <Button type="submit" variant="primary" busy={update.isPending}>
-                Save policy
-              </Button>
-            )}
-          </form>
-        )}
-      </QueryState>
-    </Card>
+    <>
+      <Card title="Remediation policy" headingId="policy-title">
+        <QueryState query={policy} loadingLabel="Loading policy…">
+          {() => (
+            <form onSubmit={submit} noValidate aria-label="Policy" className="space-y-4">
+              <fieldset disabled={!canEdit || busy} className="space-y-4">
+                <PolicyFields form={form} />
+              </fieldset>
+              {base && (
+                <PolicyImpact
+                  simulation={simulation}
+                  draft={draft.value}
+                  settling={draft.settling}
+                  days={days}
+                  onDaysChange={setDays}
+                />
+              )}
+              {errors.root?.message && (
+                <p role="alert" className="text-sm text-red-700">
+                  {errors.root.message}
+                </p>
+              )}
+              {base && newer ? (
+                <PolicyNewerVersion
+                  base={base}
+                  newer={newer}
+                  conflict={conflict}
+                  overlap={reapplyDraft(form.getValues(), policyToForm(base), policyToForm(newer)).overlap}
+                  onReapply={() => reapply(newer)}
+                  onDiscard={() => {
+                    load(newer);
+                    setConflict(undefined);
+                  }}
+                />
+              ) : (
+                conflict && (
+                  <p
+                    role="alert"
+                    data-testid="policy-conflict"
+                    className="rounded-md bg-amber-50 p-3 text-sm text-amber-950"
+                  >
+                    {conflict}
+                  </p>
+                )
+              )}
+              {canEdit && (
+                <div className="flex flex-wrap items-center gap-3">
+                  <Button type="submit" variant="primary" busy={busy}>
+                    Save policy
+                  </Button>
+                  {base && (
+                    <span className="text-xs text-slate-500">
+                      Editing version {base.version}
+                      {changed ? ` · saving asks to confirm: ${changed} past request(s) would change` : ""}
+                    </span>
+                  )}
+                </div>
+              )}
+            </form>
+          )}
+        </QueryState>
+      </Card>
+      <PolicyPublishDialog
+        check={publishCheck}
+        days={days}
+        busy={update.isPending}
+        onPublish={() => publishCheck && save(publishCheck.input, publishCheck.version)}
+        onCancel={() => setPublishCheck(undefined)}
+      />
+      <PolicyVersions currentVersion={saved?.version} />
+    </>
   );
 }

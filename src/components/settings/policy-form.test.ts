@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formFieldOf, type PolicyFormValues, policyResolver } from "./policy-form";
+import { formFieldOf, type PolicyFormValues, policyDraft, policyResolver, reapplyDraft } from "./policy-form";
 
 describe("formFieldOf", () => {
   it("puts an API issue on the field that shows it", () => {
@@ -64,5 +64,40 @@ describe("policyResolver (governance fields)", () => {
       quorumRules: [{ environments: { message: expect.any(String) }, approvals: { message: "at most 5 approvals" } }],
       pendingApprovalTtlMinutes: { message: "at least 5" },
     });
+  });
+});
+
+describe("policyDraft", () => {
+  it("is the API's update for valid values and nothing while a field is invalid", () => {
+    expect(policyDraft(values({ requireApprovalEnvironments: "production, staging, staging" }))).toMatchObject({
+      requireApprovalEnvironments: ["production", "staging"],
+      pendingApprovalTtlMinutes: 1440,
+    });
+    expect(policyDraft(values({ blockedEnvironments: "Prod!" }))).toBeUndefined();
+  });
+});
+
+describe("reapplyDraft", () => {
+  it("keeps the operator's edits and takes every other input from the newer version", () => {
+    const loaded = values({ blockedEnvironments: "qa" });
+    const edited = { ...loaded, requireApprovalEnvironments: "production, staging", separationOfDuties: false };
+    const newer = values({ blockedEnvironments: "qa, dr", separationOfDuties: true, pendingApprovalTtlMinutes: "60" });
+    expect(reapplyDraft(edited, loaded, newer)).toEqual({
+      values: {
+        ...newer,
+        requireApprovalEnvironments: "production, staging",
+        separationOfDuties: false,
+      },
+      overlap: [],
+    });
+  });
+
+  it("names the inputs both changed, where the operator's value wins", () => {
+    const loaded = values();
+    const edited = { ...loaded, requireApprovalSeverities: ["CRITICAL", "HIGH"] };
+    const newer = values({ requireApprovalSeverities: [] });
+    const result = reapplyDraft(edited, loaded, newer);
+    expect(result.values.requireApprovalSeverities).toEqual(["CRITICAL", "HIGH"]);
+    expect(result.overlap).toEqual(["requireApprovalSeverities"]);
   });
 });

@@ -155,6 +155,12 @@ function setPath(target: Record<string, unknown>, path: string, message: string)
   node[keys.at(-1) as string] ??= { type: "validate", message };
 }
 
+/** The form's values as the API would take them, or `undefined` while any field is invalid (nothing shown: that is the resolver's job). */
+export function policyDraft(values: PolicyFormValues): PolicyUpdate | undefined {
+  const parsed = updatePolicyInput.safeParse(formToPolicyInput(values));
+  return parsed.success ? parsed.data : undefined;
+}
+
 /** Validates with the API's own schema (policy-schema.ts), so the editor shows the API's messages. */
 export const policyResolver: Resolver<PolicyFormValues, unknown, PolicyUpdate> = async (values) => {
   const parsed = updatePolicyInput.safeParse(formToPolicyInput(values));
@@ -165,3 +171,26 @@ export const policyResolver: Resolver<PolicyFormValues, unknown, PolicyUpdate> =
   }
   return { values: {}, errors: errors as FieldErrors<PolicyFormValues> };
 };
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/** The inputs whose value differs from `loaded` (what the operator changed since loading it). */
+export function editedFields(values: PolicyFormValues, loaded: PolicyFormValues): (keyof PolicyFormValues)[] {
+  return (Object.keys(loaded) as (keyof PolicyFormValues)[]).filter((key) => !same(values[key], loaded[key]));
+}
+
+/**
+ * A draft re-applied on a newer version: the inputs the operator changed since `loaded` keep their
+ * value, every other input takes the newer version's. `overlap` names the inputs both changed
+ * (where the operator's value replaces the other change).
+ */
+export function reapplyDraft(
+  values: PolicyFormValues,
+  loaded: PolicyFormValues,
+  newer: PolicyFormValues,
+): { values: PolicyFormValues; overlap: (keyof PolicyFormValues)[] } {
+  const edited = editedFields(values, loaded);
+  const merged = { ...newer };
+  for (const key of edited) (merged as Record<string, unknown>)[key] = values[key];
+  return { values: merged, overlap: edited.filter((key) => !same(loaded[key], newer[key])) };
+}
