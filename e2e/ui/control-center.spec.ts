@@ -84,8 +84,9 @@ test("approve on a newly blocked environment shows what changed and then require
   await signInAs(page, org, "operator2");
   const row = pendingRow(page, action.id);
   await expect(row.getByRole("button", { name: "Approve" })).toBeEnabled();
-  // Right after a poll, so the guardrail is only revealed by the approval itself.
-  await page.waitForResponse((r) => r.url().includes("remediation.list") && r.ok());
+  // Live: nothing refetches the card but events, and a policy change is none, so the guardrail is
+  // only revealed by the approval itself.
+  await expect(page.getByTestId("live-status")).toHaveText("Live");
   await org.updatePolicy({ blockedEnvironments: ["production"] });
   const approvals = recordProcedureCalls(page, "remediation.approve");
 
@@ -216,6 +217,9 @@ test("rejecting an action someone else already decided shows the backend message
   consoleErrors,
 }) => {
   consoleErrors.allow(/status of 400/);
+  // Without the live stream (it would remove the row at once) the page polls every 5 s instead.
+  consoleErrors.allow(/EventSource|status of 404/);
+  await page.route("**/remediation/events/stream*", (route) => route.fulfill({ status: 404, body: "" }));
   const action = await org.requestAction("production");
   await signInAs(page, org, "operator");
   const row = pendingRow(page, action.id);

@@ -169,8 +169,9 @@ test("a freeze window added while the card is open: approve says what changed, n
   await expect(row.getByRole("button", { name: "Approve" })).toBeEnabled();
   await expect(row.getByTestId("policy-verdict")).toHaveAttribute("data-verdict", "approval");
 
-  // Right after a poll, so only the approval itself can reveal the change.
-  await page.waitForResponse((r) => r.url().includes("remediation.list") && r.ok());
+  // Live: nothing refetches the card but events, and a policy change is none, so only the
+  // approval itself can reveal the change.
+  await expect(page.getByTestId("live-status")).toHaveText("Live");
   const end = new Date(Date.now() + 3_600_000).toISOString();
   await org.updatePolicy({
     freezeWindows: [

@@ -90,7 +90,7 @@ test("an admin sees what requiring approval in staging would have changed, confi
   await expect(impact.getByTestId("impact-changed")).toHaveAttribute("data-changed", "2");
 
   // Each sample opens its action's incident.
-  await impact.getByRole("button", { name: `Open action ${staging[0]!.id}` }).click();
+  await impact.getByRole("link", { name: `Open action ${staging[0]!.id}` }).click();
   await expect(page).toHaveURL(new RegExp(`/incidents/${org.incidents.staging.id}$`));
 });
 

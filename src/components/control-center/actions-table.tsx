@@ -12,7 +12,7 @@ import { EmptyState, QueryState } from "@/components/ui/states";
 import { Table, Td, Th } from "@/components/ui/table";
 import type { ActionStatus } from "@/lib/schemas";
 import { trpc } from "@/lib/trpc";
-import { POLLING } from "./poll";
+import { usePolling } from "./poll";
 
 const LIMIT = 50;
 
@@ -59,7 +59,7 @@ export function ActionsTable() {
   const [environmentText, setEnvironmentText] = useState("");
   const { environment, environmentError } = useEnvironmentFilter(environmentText);
   const filters = { limit: LIMIT, ...(status && { status }), ...(environment && { environment }) };
-  const actions = trpc.remediation.list.useQuery(filters, { ...POLLING, placeholderData: (prev) => prev });
+  const actions = trpc.remediation.list.useQuery(filters, { ...usePolling(), placeholderData: (prev) => prev });
   const nameOf = useMemberNames();
 
   return (

@@ -3,7 +3,7 @@ import dynamic from "next/dynamic";
 import { Card } from "@/components/ui/card";
 import { ErrorState, LoadingState } from "@/components/ui/states";
 import { trpc } from "@/lib/trpc";
-import { POLLING } from "./poll";
+import { usePolling } from "./poll";
 
 // recharts stays out of the first load; the fixed-height placeholder keeps the layout still.
 const ActivityChart = dynamic(() => import("./activity-chart"), {
@@ -12,7 +12,7 @@ const ActivityChart = dynamic(() => import("./activity-chart"), {
 });
 
 export function ActivityPanel() {
-  const activity = trpc.ui.activityByDay.useQuery(undefined, POLLING);
+  const activity = trpc.ui.activityByDay.useQuery(undefined, usePolling());
   const total = activity.data?.reduce((n, d) => n + d.total, 0);
   return (
     <Card title="Actions per day (last 14 days, UTC)" headingId="activity-title">

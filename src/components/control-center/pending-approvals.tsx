@@ -11,7 +11,7 @@ import { useNow } from "@/components/ui/use-now";
 import { hasPermission } from "@/lib/permissions";
 import { trpc } from "@/lib/trpc";
 import { PendingApprovalRow } from "./pending-approval-row";
-import { POLLING } from "./poll";
+import { usePolling } from "./poll";
 import { useInlineDecisions } from "./use-inline-decisions";
 
 const PENDING_LIMIT = 100;
@@ -28,7 +28,7 @@ export function PendingApprovals() {
   const user = useShellUser();
   const canApprove = hasPermission(user.permissions, "remediation:approve");
   const canReject = hasPermission(user.permissions, "remediation:reject");
-  const pending = trpc.remediation.list.useQuery({ status: "PENDING_APPROVAL", limit: PENDING_LIMIT }, POLLING);
+  const pending = trpc.remediation.list.useQuery({ status: "PENDING_APPROVAL", limit: PENDING_LIMIT }, usePolling());
   const changes = useContextChanges(pending.data);
   const decisions = useInlineDecisions({ onDecided: changes.acknowledge });
   const gate = useApprovalGate();

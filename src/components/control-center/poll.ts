@@ -1,3 +1,12 @@
-/** Control Center reads refresh on their own so decisions made elsewhere show up (docs/behaviour.md#ui). */
+"use client";
+import { useFallbackInterval } from "@/components/live/use-live";
+
+/**
+ * Control Center reads: refetched by the live stream's events while it is open, polled every
+ * 5 s as the fallback while it is not (docs/behaviour.md#ui), so decisions made elsewhere show up.
+ */
 const POLL_MS = 5_000;
-export const POLLING = { refetchInterval: POLL_MS } as const;
+
+export function usePolling(): { refetchInterval: number | false } {
+  return { refetchInterval: useFallbackInterval(POLL_MS) };
+}

@@ -1,7 +1,7 @@
 "use client";
 import { ErrorState, LoadingState } from "@/components/ui/states";
 import { trpc } from "@/lib/trpc";
-import { POLLING } from "./poll";
+import { usePolling } from "./poll";
 
 const LEVEL_STYLES = {
   healthy: { box: "border-emerald-200 bg-emerald-50", dot: "bg-emerald-500", text: "text-emerald-900" },
@@ -11,7 +11,7 @@ const LEVEL_STYLES = {
 
 /** The operator-priority signal: level colour, label, reason and the three counts behind it. */
 export function PriorityHero() {
-  const signal = trpc.remediation.prioritySignal.useQuery(undefined, POLLING);
+  const signal = trpc.remediation.prioritySignal.useQuery(undefined, usePolling());
   if (!signal.data) {
     return (
       <section aria-label="Priority signal" className="min-h-32 rounded-lg border border-slate-200 bg-white">

@@ -2,11 +2,11 @@
 import { formatPercent } from "@/components/ui/format";
 import { ErrorState } from "@/components/ui/states";
 import { trpc } from "@/lib/trpc";
-import { POLLING } from "./poll";
+import { usePolling } from "./poll";
 
 /** Totals by status and the success rate (completed / total, computed by the server). */
 export function StatsCards() {
-  const stats = trpc.remediation.stats.useQuery(undefined, POLLING);
+  const stats = trpc.remediation.stats.useQuery(undefined, usePolling());
   if (stats.error && !stats.data) return <ErrorState error={stats.error} onRetry={() => stats.refetch()} />;
   const s = stats.data;
   const cards = [

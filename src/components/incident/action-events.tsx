@@ -2,6 +2,7 @@
 import { useEffect } from "react";
 import type { ActionEvent } from "@/components/remediation/types";
 import { formatDateTime } from "@/components/ui/format";
+import { ShortHash } from "@/components/ui/short-hash";
 import { trpc } from "@/lib/trpc";
 
 const EVENT_LABELS: Record<string, string> = {
@@ -37,6 +38,33 @@ function eventNote(event: ActionEvent): string | undefined {
   return parts.length > 0 ? parts.join(" — ") : undefined;
 }
 
+/**
+ * Events are sealed moments after commit (docs/audit.md#sealing): while one has no seq yet, re-read
+ * every second, then every 10 s, so a sealer that is down does not keep every timeline at 1 s.
+ */
+function sealingPollMs(events: ActionEvent[] | undefined, updates: number): number | false {
+  if (!events?.some((e) => e.seq === null)) return false;
+  return updates < 10 ? 1_000 : 10_000;
+}
+
+/** The event's place in the audit chain: `#42` and the hash's start, or "sealing…" until it has one. */
+function EventSeal({ event }: { event: ActionEvent }) {
+  return (
+    <span data-testid="event-seal" className="min-w-[8.5rem] shrink-0 text-right font-mono text-[11px] text-slate-500">
+      {event.seq !== null && event.hash !== null ? (
+        <>
+          <span data-testid="event-seq" className="tabular-nums">
+            #{event.seq}
+          </span>{" "}
+          <ShortHash value={event.hash} testId="event-hash" />
+        </>
+      ) : (
+        <span className="text-slate-400 italic">sealing…</span>
+      )}
+    </span>
+  );
+}
+
 /** An action's immutable events, oldest first; refetched whenever the action row changes. */
 export function ActionEvents({
   actionId,
@@ -47,7 +75,13 @@ export function ActionEvents({
   updatedAt: Date;
   nameOf: (id: string) => string;
 }) {
-  const action = trpc.remediation.get.useQuery({ id: actionId }, { staleTime: 60_000 });
+  const action = trpc.remediation.get.useQuery(
+    { id: actionId },
+    {
+      staleTime: 60_000,
+      refetchInterval: (query) => sealingPollMs(query.state.data?.events, query.state.dataUpdateCount),
+    },
+  );
   const { refetch } = action;
   const version = updatedAt.getTime();
   useEffect(() => {
@@ -62,11 +96,22 @@ export function ActionEvents({
       {action.data.events.map((e) => {
         const note = eventNote(e);
         return (
-          <li key={e.id} data-testid="action-event" data-event-type={e.type} className="text-xs text-slate-700">
-            <span className="font-medium">{eventLabel(e)}</span>{" "}
-            <span className="text-slate-500">
-              by {nameOf(e.actor)} · {formatDateTime(e.createdAt)}
-            </span>
+          <li
+            key={e.id}
+            data-testid="action-event"
+            data-event-type={e.type}
+            data-seq={e.seq ?? undefined}
+            className="text-xs text-slate-700"
+          >
+            <div className="flex items-baseline justify-between gap-2">
+              <p className="min-w-0">
+                <span className="font-medium">{eventLabel(e)}</span>{" "}
+                <span className="text-slate-500">
+                  by {nameOf(e.actor)} · {formatDateTime(e.createdAt)}
+                </span>
+              </p>
+              <EventSeal event={e} />
+            </div>
             {note && <p className="text-slate-600">{note}</p>}
           </li>
         );

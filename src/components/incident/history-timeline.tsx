@@ -1,6 +1,7 @@
 "use client";
 import { useState } from "react";
 import { toast } from "sonner";
+import { useFallbackInterval } from "@/components/live/use-live";
 import { isContextConflict } from "@/components/remediation/approval-state";
 import { toastApprovalFailure, toastApproved } from "@/components/remediation/approval-toasts";
 import { ApproveDialog } from "@/components/remediation/approve-dialog";
@@ -29,7 +30,8 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message : 
 
 /** The incident's actions, newest first, each with its events; decisions from here end in a refetch. */
 export function HistoryTimeline({ incidentId, highlightId }: { incidentId: string; highlightId: string | undefined }) {
-  const history = trpc.remediation.history.useQuery({ incidentId }, { refetchInterval: 5_000 });
+  // Refetched by the live stream's events for this incident; polled only while it is not open.
+  const history = trpc.remediation.history.useQuery({ incidentId }, { refetchInterval: useFallbackInterval(5_000) });
   const canApprove = useCan("remediation:approve");
   const canReject = useCan("remediation:reject");
   const nameOf = useMemberNames();

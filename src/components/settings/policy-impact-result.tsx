@@ -1,15 +1,10 @@
 "use client";
 import Link from "next/link";
-import { useRouter } from "next/navigation";
-import { useState } from "react";
-import { toast } from "sonner";
 import { Badge, SeverityBadge } from "@/components/ui/badge";
-import { Button } from "@/components/ui/button";
 import { formatDateTime } from "@/components/ui/format";
 import { Table, Td, Th } from "@/components/ui/table";
 import type { Severity } from "@/lib/schemas";
-import { type RouterOutputs, trpc } from "@/lib/trpc";
-import { messageOf } from "./server-issues";
+import type { RouterOutputs } from "@/lib/trpc";
 
 type Simulation = RouterOutputs["policy"]["simulate"];
 type Outcome = keyof Simulation["before"];
@@ -18,34 +13,16 @@ type Sample = Simulation["samples"][number];
 const OUTCOMES: Outcome[] = ["QUEUED", "PENDING_APPROVAL", "BLOCKED"];
 const OUTCOME_TONE = { QUEUED: "green", PENDING_APPROVAL: "amber", BLOCKED: "red" } as const;
 
-/** A sample's action on its incident's page; without `incidentId` on the sample, the action is looked up first. */
+/** A sample's action on its incident's page. */
 function SampleLink({ sample }: { sample: Sample }) {
-  const utils = trpc.useUtils();
-  const router = useRouter();
-  const [busy, setBusy] = useState(false);
-  const incidentId = (sample as Sample & { incidentId?: string }).incidentId;
-  const label = `Open action ${sample.actionId}`;
-  if (incidentId) {
-    return (
-      <Link href={`/incidents/${incidentId}`} aria-label={label} className="text-blue-700 hover:underline">
-        Open
-      </Link>
-    );
-  }
-  const open = async () => {
-    setBusy(true);
-    try {
-      const action = await utils.remediation.get.fetch({ id: sample.actionId });
-      router.push(`/incidents/${action.incidentId}`);
-    } catch (error) {
-      toast.error("Could not open the action", { description: messageOf(error) });
-      setBusy(false);
-    }
-  };
   return (
-    <Button size="sm" variant="ghost" busy={busy} aria-label={label} onClick={open}>
+    <Link
+      href={`/incidents/${sample.incidentId}`}
+      aria-label={`Open action ${sample.actionId}`}
+      className="text-blue-700 hover:underline"
+    >
       Open
-    </Button>
+    </Link>
   );
 }
 

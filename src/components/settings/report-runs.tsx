@@ -1,6 +1,7 @@
 "use client";
 import { useState } from "react";
 import { toast } from "sonner";
+import { useLiveStatus } from "@/components/live/use-live";
 import { useCan } from "@/components/shell/principal-context";
 import { Badge } from "@/components/ui/badge";
 import { Button, buttonClass } from "@/components/ui/button";
@@ -14,6 +15,7 @@ import { messageOf } from "./server-issues";
 
 type RunStatus = "" | "running" | "success" | "failed";
 const STATUS_TONE = { running: "blue", success: "green", failed: "red" } as const;
+const POLL_MS = 10_000;
 
 function runsCsvHref(filters: { status: RunStatus; from: string; to: string }): string {
   const params = new URLSearchParams(Object.entries(filters).filter(([, v]) => v !== ""));
@@ -24,6 +26,7 @@ function runsCsvHref(filters: { status: RunStatus; from: string; to: string }): 
 /** Report runs with status/date filters, retry, CSV export and "send now" (docs/behaviour.md#reporting, docs/behaviour.md#ui). */
 export function ReportRuns() {
   const canManage = useCan("policy:update");
+  const live = useLiveStatus() === "live";
   const [filters, setFilters] = useState<{ status: RunStatus; from: string; to: string }>({
     status: "",
     from: "",
@@ -36,7 +39,13 @@ export function ReportRuns() {
       ...(filters.from && { from: filters.from }),
       ...(filters.to && { to: filters.to }),
     },
-    { refetchInterval: 10_000, placeholderData: (prev) => prev },
+    {
+      // Runs are not stream events: poll while one is running; otherwise only as the fallback
+      // while the live stream is not open (docs/behaviour.md#ui).
+      refetchInterval: (query) =>
+        live && !query.state.data?.some((run) => run.status === "running") ? false : POLL_MS,
+      placeholderData: (prev) => prev,
+    },
   );
   const utils = trpc.useUtils();
   const sendNow = trpc.reporting.sendNow.useMutation();

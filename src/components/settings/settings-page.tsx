@@ -1,6 +1,7 @@
 "use client";
 import * as Tabs from "@radix-ui/react-tabs";
 import { useCan } from "@/components/shell/principal-context";
+import { AuditPanel } from "./audit-panel";
 import { OutboxViewer } from "./outbox-viewer";
 import { PolicyDryRun } from "./policy-dry-run";
 import { PolicyEditor } from "./policy-editor";
@@ -14,6 +15,7 @@ const triggerClass =
 
 export function SettingsPage() {
   const isAdmin = useCan("policy:update");
+  const canView = useCan("remediation:view");
   return (
     <div className="space-y-5">
       <h1 className="text-2xl font-semibold">Settings</h1>
@@ -34,6 +36,11 @@ export function SettingsPage() {
           <Tabs.Trigger value="outbox" className={triggerClass}>
             Email outbox
           </Tabs.Trigger>
+          {canView && (
+            <Tabs.Trigger value="audit" className={triggerClass}>
+              Audit
+            </Tabs.Trigger>
+          )}
           {isAdmin && (
             <Tabs.Trigger value="tokens" className={triggerClass}>
               API tokens
@@ -54,6 +61,11 @@ export function SettingsPage() {
         <Tabs.Content value="outbox" className="focus:outline-none">
           <OutboxViewer />
         </Tabs.Content>
+        {canView && (
+          <Tabs.Content value="audit" className="focus:outline-none">
+            <AuditPanel />
+          </Tabs.Content>
+        )}
         {isAdmin && (
           <Tabs.Content value="tokens" className="focus:outline-none">
             <TokenMinter />
