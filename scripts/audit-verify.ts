@@ -1,3 +1,4 @@
+import path from "node:path";
 import { parseArgs } from "node:util";
 import { verifyExportFile } from "@/audit/verify/verify-export";
 
@@ -35,10 +36,13 @@ async function main(): Promise<void> {
     return;
   }
   if (positionals.length !== 1) usageError(positionals.length === 0 ? "FILE is required" : "one FILE only");
+  // npm runs scripts from the package root; paths mean what they meant where npm was run.
+  const here = process.env.INIT_CWD ?? process.cwd();
+  const at = (file: string | undefined) => (file === undefined ? undefined : path.resolve(here, file));
   const verdict = await verifyExportFile({
-    file: positionals[0]!,
-    keysFile: values.keys,
-    checkpointFile: values.checkpoint,
+    file: at(positionals[0])!,
+    keysFile: at(values.keys),
+    checkpointFile: at(values.checkpoint),
   });
   (verdict.code === 2 ? process.stderr : process.stdout).write(`${verdict.message}\n`);
   process.exitCode = verdict.code;

@@ -89,7 +89,8 @@ export function AuditPanel() {
         </a>
       </div>
       <p className="mt-3 text-xs text-slate-600">
-        Save the files in the root of a checkout of this project (npm runs scripts from there) and run the command; it
+        Run the command in the folder holding the downloads (from elsewhere, add{" "}
+        <code className="font-mono">--prefix &lt;checkout&gt;</code> after <code className="font-mono">npm</code>); it
         needs no database or network. Leave out <code className="font-mono">--checkpoint</code> to check the export on
         its own.
       </p>
