@@ -107,5 +107,7 @@ export async function serveEventStream(request: { headers: Headers; url: URL }, 
   await hub.add(sink, since);
   // The client may have left (or the token expired) while it was being registered.
   if (!open) hub.remove(sink);
-  else write("retry: 3000\n: connected\n\n");
+  // `id:` without data sets the client's Last-Event-ID: a stream that has seen no event yet
+  // still resumes from exactly here.
+  else write(`id: ${sink.cursor}\nretry: 3000\n: connected\n\n`);
 }
