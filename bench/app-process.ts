@@ -1,11 +1,13 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { generateKeyPairSync } from "node:crypto";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { findRepoRoot } from "@/server/db/migrate";
+import { findRepoRoot } from "@/server/data-files";
 import { buildApp } from "../scripts/build";
 import { buildIsCurrent } from "../scripts/build-stamp";
 
 const ROOT = findRepoRoot();
+const BENCH_AUDIT_KEY = generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString();
 const running = new Set<ChildProcess>();
 
 /** The environment every process of the bench shares (docs/behaviour.md#configuration). */
@@ -15,6 +17,8 @@ export function benchEnv(databaseUrl: string, authSecret: string): NodeJS.Proces
     NODE_ENV: "production",
     DATABASE_URL: databaseUrl,
     AUTH_SECRET: authSecret,
+    // A declared production deployment needs its audit signing key (docs/audit.md#keys).
+    AUDIT_SIGNING_KEY: BENCH_AUDIT_KEY,
     RUN_WORKER: "false",
     DEMO_SEED: "false",
     REMEDIATION_EXECUTOR: "simulated",
@@ -25,13 +29,40 @@ export function benchEnv(databaseUrl: string, authSecret: string): NodeJS.Proces
   };
 }
 
-/** Like `npm start`: a production build when there is none or the sources changed since. */
-export function ensureBuilt(log: (m: string) => void): { built: boolean; seconds: number } {
+/**
+ * Another checkout's own build check and build (`--app-dir`): its scripts/build-stamp.ts and
+ * scripts/build.ts read their paths relative to the working directory, so they run in a node
+ * process started there. Exit 0: the build was current; 100: it was rebuilt.
+ */
+const BUILD_OTHER_CHECKOUT = `
+const stamp = await import("./scripts/build-stamp.ts");
+if (!stamp.buildIsCurrent()) {
+  console.log("build: sources changed since the last build (or none yet): next build …");
+  (await import("./scripts/build.ts")).buildApp();
+  process.exit(100);
+}`;
+
+/**
+ * Like `npm start`: a production build when there is none or the sources changed since; of this
+ * checkout, or of `appDir` (`--app-dir`).
+ */
+export function ensureBuilt(log: (m: string) => void, appDir = ROOT): { built: boolean; seconds: number } {
+  const started = performance.now();
+  const seconds = () => Math.round((performance.now() - started) / 100) / 10;
+  if (appDir !== ROOT) {
+    log(`app from ${appDir}: its build check (and build when stale) …`);
+    const result = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", BUILD_OTHER_CHECKOUT], {
+      cwd: appDir,
+      stdio: ["ignore", "inherit", "inherit"],
+      env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
+    });
+    if (result.status !== 0 && result.status !== 100) throw new Error(`build of ${appDir} failed (${result.status})`);
+    return { built: result.status === 100, seconds: seconds() };
+  }
   if (buildIsCurrent()) return { built: false, seconds: 0 };
   log("build: sources changed since the last build (or none yet): next build …");
-  const started = performance.now();
   buildApp();
-  return { built: true, seconds: Math.round((performance.now() - started) / 100) / 10 };
+  return { built: true, seconds: seconds() };
 }
 
 export interface Child {
@@ -42,12 +73,17 @@ export interface Child {
 }
 
 /**
- * Runs a TypeScript entry point in ONE node process (tsx as a loader, not as a wrapper that
- * forks), so its pid is the server's own for /proc sampling.
+ * Runs a TypeScript entry point of the checkout `dir` in ONE node process (tsx as a loader, not
+ * as a wrapper that forks), so its pid is the server's own for /proc sampling.
  */
-function spawnScript(script: string, env: NodeJS.ProcessEnv, name: string): Child & { child: ChildProcess } {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, script)], {
-    cwd: ROOT,
+function spawnScript(
+  script: string,
+  env: NodeJS.ProcessEnv,
+  name: string,
+  dir = ROOT,
+): Child & { child: ChildProcess } {
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(dir, script)], {
+    cwd: dir,
     env,
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -98,9 +134,13 @@ async function waitForHealth(url: string, child: Child & { child: ChildProcess }
   throw new Error(`${name} not healthy within ${timeoutMs} ms:\n${child.output()}`);
 }
 
-/** The built app in production mode (scripts/start.ts), RUN_WORKER=false. */
-export async function startApp(env: NodeJS.ProcessEnv, port: number): Promise<Child & { url: string }> {
-  const child = spawnScript("scripts/start.ts", { ...env, PORT: String(port) }, "app");
+/**
+ * The built app in production mode (scripts/start.ts), RUN_WORKER=false: this checkout's, or
+ * `appDir`'s (`--app-dir`, same environment; it applies its own migrations at start, which finds
+ * this checkout's already applied).
+ */
+export async function startApp(env: NodeJS.ProcessEnv, port: number, appDir = ROOT): Promise<Child & { url: string }> {
+  const child = spawnScript("scripts/start.ts", { ...env, PORT: String(port) }, "app", appDir);
   const url = `http://127.0.0.1:${port}`;
   await waitForHealth(url, child, "app", 180_000);
   return { ...child, url };
@@ -114,12 +154,15 @@ export async function startBaseline(env: NodeJS.ProcessEnv, port: number): Promi
   return { ...child, url };
 }
 
-/** `npm run worker` (src/worker.ts) processes; ready once each has logged "worker started". */
-export async function startWorkers(env: NodeJS.ProcessEnv, count: number): Promise<Child[]> {
+/**
+ * `npm run worker` (src/worker.ts) processes of this checkout or of `appDir`; ready once each has
+ * logged "worker started".
+ */
+export async function startWorkers(env: NodeJS.ProcessEnv, count: number, appDir = ROOT): Promise<Child[]> {
   return Promise.all(
     Array.from({ length: count }, async (_, i) => {
       // Info level only to see the readiness line; the worker logs nothing per job at info.
-      const worker = spawnScript("src/worker.ts", { ...env, LOG_LEVEL: "info" }, `worker ${i + 1}`);
+      const worker = spawnScript("src/worker.ts", { ...env, LOG_LEVEL: "info" }, `worker ${i + 1}`, appDir);
       const deadline = Date.now() + 60_000;
       while (!worker.output().includes('"msg":"worker started"')) {
         if (worker.child.exitCode !== null)

@@ -8,8 +8,23 @@ declare module "autocannon" {
     p99: number;
     total: number;
   }
-  interface Options {
+  /** One request of a connection's sequence; `setupRequest` runs each time it is sent. */
+  export interface Request {
+    method?: string;
+    path?: string;
+    headers?: Record<string, string>;
+    body?: string;
+    setupRequest?: (request: Request, context: Record<string, unknown>) => Request | null | undefined;
+    onResponse?: (status: number, body: string, context: Record<string, unknown>) => void;
+  }
+  /** A connection: `setRequests` gives it its own request objects (built at once, index 0 too). */
+  export interface Client {
+    setRequests(requests: Request[]): void;
+  }
+  export interface Options {
     url: string;
+    requests?: Request[];
+    setupClient?: (client: Client) => void;
     connections?: number;
     duration?: number;
     amount?: number;

@@ -6,18 +6,20 @@ import {
   type ActionFilters,
   listActionsQuery,
   prioritySignalQuery,
-  type RawActionRow,
   type SignalCounts,
-  toAction,
+  toActionWithBasis,
 } from "@/server/db/stores/actions";
 import { countByStatusQuery } from "@/server/db/stores/counters";
+import { globalPolicy } from "@/server/policy/global-policy";
+import { withApprovalContext } from "@/server/remediation/approval-context";
 import { statsFromCounts } from "@/server/remediation/get-stats";
 import { HISTORY_LIMIT } from "@/server/remediation/list-history";
 import { computePrioritySignal } from "@/server/remediation/priority-signal";
 
 // P2's baseline: the product's hot reads with nothing around them. node:http + plain `pg`, the
 // SAME SQL (the product's exported builders, so identical by construction), the same row mapper
-// and signal computation, the same pool size. What it leaves out is what the ratio measures:
+// (pending rows with their approval context, as list-actions.ts) and signal computation, the
+// same pool size. What it leaves out is what the ratio measures:
 // Next.js routing and rewrites, the REST adapter, tRPC, zod input and output validation, Prisma's
 // driver adapter — and token VERIFICATION: it reads the organization from the bearer token's
 // payload without checking the signature (HS256 verify + claim parsing is part of the app's cost).
@@ -33,6 +35,15 @@ async function query<T>(sql: Prisma.Sql): Promise<T[]> {
   // Prisma.Sql renders PostgreSQL placeholders ($1, $2, …) in `.text`, with `.values` in order.
   const result = await pool.query(sql.text, sql.values as unknown[]);
   return result.rows as T[];
+}
+
+type RawListedRow = Parameters<typeof toActionWithBasis>[0];
+
+/** The list rows as the app answers them: pending ones with their approval context (list-actions.ts). */
+async function listed(sql: Prisma.Sql): Promise<unknown[]> {
+  const now = new Date();
+  const global = globalPolicy();
+  return (await query<RawListedRow>(sql)).map((row) => withApprovalContext(toActionWithBasis(row), global, now));
 }
 
 async function counts(organizationId: string, environment?: string): Promise<Counts> {
@@ -60,15 +71,13 @@ async function route(url: URL, organizationId: string): Promise<unknown> {
       incidentId: q.get("incidentId") || undefined,
       limit: Number(q.get("limit") ?? 50),
     };
-    return (await query<RawActionRow>(listActionsQuery(organizationId, filters))).map(toAction);
+    return listed(listActionsQuery(organizationId, filters));
   }
   const history = /^\/remediation\/history\/([^/]+)$/.exec(url.pathname);
   if (history) {
     const incidentId = decodeURIComponent(history[1]!);
     if (!isUuid(incidentId)) return [];
-    return (await query<RawActionRow>(listActionsQuery(organizationId, { incidentId, limit: HISTORY_LIMIT }))).map(
-      toAction,
-    );
+    return listed(listActionsQuery(organizationId, { incidentId, limit: HISTORY_LIMIT }));
   }
   if (url.pathname === "/remediation/stats") {
     return statsFromCounts(await counts(organizationId, environment));

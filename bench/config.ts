@@ -1,3 +1,4 @@
+import path from "node:path";
 import { parseArgs } from "node:util";
 
 /**
@@ -26,6 +27,9 @@ export interface BenchConfig {
   /** P5: requests per worker configuration, and the worker process counts. */
   executionRequests: number;
   workerCounts: number[];
+  /** PA: pending approvals created then approved once each (measured), after a few unmeasured ones. */
+  approveRequests: number;
+  approveWarmupRequests: number;
   keepDatabase: boolean;
   /** `--database URL`: measure an already seeded bench database (kept; no seed). For iterating. */
   database?: string;
@@ -33,9 +37,14 @@ export interface BenchConfig {
   phases: Set<Phase>;
   port: number;
   baselinePort: number;
+  /**
+   * `--app-dir PATH` (or BENCH_APP_DIR): the checkout whose app (and P5 workers) are built and
+   * started, for a before/after comparison on this harness, database and seed. Default: this one.
+   */
+  appDir?: string;
 }
 
-export const PHASES = ["P1", "P2", "P3", "P4", "P5"] as const;
+export const PHASES = ["P1", "P2", "P3", "P4", "P5", "PA"] as const;
 export type Phase = (typeof PHASES)[number];
 
 function parsePhases(value: string | undefined): Set<Phase> {
@@ -59,8 +68,11 @@ export function benchConfig(argv: string[] = process.argv.slice(2)): BenchConfig
       database: { type: "string" },
       phases: { type: "string" },
       port: { type: "string", default: process.env.BENCH_PORT ?? "3203" },
+      "app-dir": { type: "string" },
+      approvals: { type: "string" },
     },
   });
+  const appDir = values["app-dir"] ?? process.env.BENCH_APP_DIR;
   const port = Number(values.port);
   const common = {
     actionsPerIncident: 20,
@@ -72,6 +84,7 @@ export function benchConfig(argv: string[] = process.argv.slice(2)): BenchConfig
     phases: parsePhases(values.phases),
     port,
     baselinePort: port + 1,
+    ...(appDir && { appDir: path.resolve(appDir) }),
   };
   const config: BenchConfig = values.smoke
     ? {
@@ -86,6 +99,8 @@ export function benchConfig(argv: string[] = process.argv.slice(2)): BenchConfig
         exportRows: 10_000,
         smallExportRows: 1_000,
         executionRequests: 200,
+        approveRequests: 200,
+        approveWarmupRequests: 20,
       }
     : {
         ...common,
@@ -99,7 +114,14 @@ export function benchConfig(argv: string[] = process.argv.slice(2)): BenchConfig
         exportRows: 100_000,
         smallExportRows: 10_000,
         executionRequests: 5_000,
+        approveRequests: 5_000,
+        approveWarmupRequests: 200,
       };
   if (values.duration) config.durationSeconds = Number(values.duration);
+  if (values.approvals) {
+    config.approveRequests = Number(values.approvals);
+    if (!Number.isInteger(config.approveRequests) || config.approveRequests < config.connections)
+      throw new Error(`--approvals: an integer ≥ ${config.connections} (one per connection at least)`);
+  }
   return config;
 }

@@ -1,6 +1,7 @@
 import path from "node:path";
+import { findRepoRoot } from "@/server/data-files";
 import { serverAnswers, startEmbeddedPostgres } from "@/server/db/bootstrap";
-import { findRepoRoot, migrateDatabase, queryServer, quoteIdent, withDatabase } from "@/server/db/migrate";
+import { migrateDatabase, queryServer, quoteIdent, withDatabase } from "@/server/db/migrate";
 
 const LOCAL_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres";
 const EMBEDDED_PORT = 54339;

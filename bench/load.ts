@@ -1,4 +1,4 @@
-import autocannon from "autocannon";
+import autocannon, { type Options as AutocannonOptions } from "autocannon";
 import { type CpuShare, cpuMeter } from "./proc-stats";
 
 export interface LoadOptions {
@@ -13,6 +13,13 @@ export interface LoadOptions {
   body?: unknown;
   /** The server's pid, for the CPU split. */
   serverPid: number;
+  /**
+   * The path of each request, taken as it is sent (e.g. the next action id of a list): every
+   * request of the run gets its own, `amount` in all. Default: the url's path every time.
+   */
+  nextPath?: () => string;
+  /** Every response's status and body (the load generator's CPU pays for the body string). */
+  onResponse?: (status: number, body: string) => void;
 }
 
 export interface LoadResult {
@@ -41,6 +48,24 @@ const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** di
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const times: number[] = [];
   const meter = cpuMeter(options.serverPid);
+  const { nextPath, onResponse } = options;
+  // A connection builds its first request when it is created, and autocannon shares
+  // `options.requests`' objects between connections: with a `setupRequest` there, every
+  // connection would send the path built last first. So each connection gets its own request
+  // object; its first build takes the first path it sends, each later send one more.
+  const perConnection: Pick<AutocannonOptions, "setupClient"> =
+    nextPath || onResponse
+      ? {
+          setupClient: (client) =>
+            client.setRequests([
+              {
+                ...(nextPath && { setupRequest: (request) => ({ ...request, path: nextPath() }) }),
+                ...(onResponse && { onResponse: (status, body) => onResponse(status, body) }),
+              },
+            ]),
+        }
+      : {};
+  const started = performance.now();
   const instance = autocannon({
     url: options.url,
     connections: options.connections,
@@ -53,21 +78,27 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       ...(options.body ? { "content-type": "application/json" } : {}),
     },
     ...(options.body ? { body: JSON.stringify(options.body) } : {}),
+    ...perConnection,
     timeout: 120,
   });
+  // autocannon notices that an `amount` run is done at its next 1 s sample tick, and rounds its
+  // duration to that: the run ends at the amount-th response instead (time and CPU).
+  let responses = 0;
+  let end: { cpu: CpuShare; seconds: number } | undefined;
   instance.on("response", (_client: unknown, status: number, _bytes: number, ms: number) => {
     if (status >= 200 && status < 300) times.push(ms);
+    if (++responses === options.amount) end = { cpu: meter.stop(), seconds: (performance.now() - started) / 1000 };
   });
   options.until?.finally(() => instance.stop());
   const result = await instance;
-  const cpu = meter.stop();
+  const { cpu, seconds } = end ?? { cpu: meter.stop(), seconds: result.duration };
   times.sort((a, b) => a - b);
   const requests = result["2xx"] + result.non2xx;
   return {
     connections: options.connections,
     requests,
-    seconds: result.duration,
-    rps: round(requests / (result.duration || 1), 1),
+    seconds: round(seconds, 3),
+    rps: round(requests / (seconds || 1), 1),
     p50: round(percentile(times, 50)),
     p99: round(percentile(times, 99)),
     non2xx: result.non2xx,

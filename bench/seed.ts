@@ -8,6 +8,8 @@ export interface BenchOrganizations {
   others: string[];
   /** One empty organization per P5 worker configuration (its requests start from zero). */
   execution: string[];
+  /** PA: an empty organization whose pending approvals the phase creates and approves. */
+  approve: string;
 }
 
 export interface SeedResult {
@@ -29,6 +31,7 @@ export function benchOrganizations(
     small: "bench-small",
     others: Array.from({ length: config.otherOrganizations }, (_, i) => `bench-other-${i + 1}`),
     execution: config.workerCounts.map((n) => `bench-exec-${n}w`),
+    approve: "bench-approve",
   };
 }
 
@@ -163,7 +166,8 @@ export async function seedBenchDatabase(
     ...organizations.others.map((o): [string, number] => [o, config.otherRows]),
     [organizations.small, config.smallRows],
   ];
-  const all = [...sized.map(([o]) => o), ...organizations.execution];
+  const empty = [...organizations.execution, organizations.approve];
+  const all = [...sized.map(([o]) => o), ...empty];
   const now = new Date();
   const pool = new pg.Pool({ connectionString: url, max: 2 });
   pool.on("connect", (client) => {
@@ -185,7 +189,7 @@ export async function seedBenchDatabase(
       for (const [org, rows] of sized) {
         await admin.query(INCIDENTS_SQL, [org, Math.ceil(rows / config.actionsPerIncident), now]);
       }
-      for (const org of organizations.execution) await admin.query(INCIDENTS_SQL, [org, 1, now]);
+      for (const org of empty) await admin.query(INCIDENTS_SQL, [org, 1, now]);
     });
     await step("drop keys and indexes", async () => {
       await admin.query("BEGIN");

@@ -77,7 +77,7 @@ export async function measureExecution(
   await client.connect();
   let workers: Child[] = [];
   try {
-    workers = await startWorkers(env, workerCount);
+    workers = await startWorkers(env, workerCount, config.appDir);
     // What autovacuum would have done by now (it is off on the CI server, and P4 just deleted half
     // a million rows): pg-boss fetches through an index whose dead entries only VACUUM clears —
     // 7.6 ms per fetch at 32k dead jobs against 0.15 ms clean — so the 2-worker run would inherit

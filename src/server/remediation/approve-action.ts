@@ -56,7 +56,10 @@ export async function approveAction(
     }
     if (action.status !== "PENDING_APPROVAL") return { status: action.status };
 
-    const basis = { ...action.approvalBasis, votes: await listVotes(tx, organizationId, action.id) };
+    // A one-approval action never has a stored vote while pending (its first vote queues it):
+    // the votes' round trip is only for quorums.
+    const stored = action.requiredApprovals > 1 ? await listVotes(tx, organizationId, action.id) : [];
+    const basis = { ...action.approvalBasis, votes: stored };
     const judged = judgeApprovalContext(action, basis, guardrails ?? globalPolicy(), now);
     const { context, detail } = judged;
     // Errors are returned, not thrown: the transaction commits (nothing was written) and the
