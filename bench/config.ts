@@ -30,6 +30,11 @@ export interface BenchConfig {
   /** PA: pending approvals created then approved once each (measured), after a few unmeasured ones. */
   approveRequests: number;
   approveWarmupRequests: number;
+  /** P7: streams measured for latency, events written meanwhile (per second), idle streams for RSS. */
+  liveStreams: number;
+  liveEvents: number;
+  liveEventsPerSecond: number;
+  liveIdleStreams: number;
   keepDatabase: boolean;
   /** `--database URL`: measure an already seeded bench database (kept; no seed). For iterating. */
   database?: string;
@@ -44,7 +49,7 @@ export interface BenchConfig {
   appDir?: string;
 }
 
-export const PHASES = ["P1", "P2", "P3", "P4", "P5", "PA"] as const;
+export const PHASES = ["P1", "P2", "P3", "P4", "P5", "PA", "P7", "P8", "P9"] as const;
 export type Phase = (typeof PHASES)[number];
 
 function parsePhases(value: string | undefined): Set<Phase> {
@@ -101,6 +106,10 @@ export function benchConfig(argv: string[] = process.argv.slice(2)): BenchConfig
         executionRequests: 200,
         approveRequests: 200,
         approveWarmupRequests: 20,
+        liveStreams: 20,
+        liveEvents: 10,
+        liveEventsPerSecond: 20,
+        liveIdleStreams: 100,
       }
     : {
         ...common,
@@ -116,6 +125,10 @@ export function benchConfig(argv: string[] = process.argv.slice(2)): BenchConfig
         executionRequests: 5_000,
         approveRequests: 5_000,
         approveWarmupRequests: 200,
+        liveStreams: 500,
+        liveEvents: 200,
+        liveEventsPerSecond: 20,
+        liveIdleStreams: 1000,
       };
   if (values.duration) config.durationSeconds = Number(values.duration);
   if (values.approvals) {

@@ -1,7 +1,10 @@
 import type { ApproveMeasurement } from "./phases/approve";
+import type { AuditMeasurement } from "./phases/audit";
 import type { ExecutionMeasurement } from "./phases/execution";
 import type { ExportMeasurement } from "./phases/export";
+import type { LiveMeasurement } from "./phases/live";
 import type { ReadMeasurement } from "./phases/reads";
+import type { ReplayMeasurement } from "./phases/replay";
 import type { RetentionMeasurement } from "./phases/retention";
 
 export interface Check {
@@ -20,6 +23,9 @@ export interface Measurements {
   retention?: RetentionMeasurement;
   execution: ExecutionMeasurement[];
   approve?: ApproveMeasurement;
+  audit?: AuditMeasurement;
+  live?: LiveMeasurement;
+  replay?: ReplayMeasurement;
 }
 
 const TARGETS = {
@@ -34,6 +40,11 @@ const TARGETS = {
   purgeP99Factor: 2,
   actionsPerSecond: 300,
   pickupP50Ms: 50,
+  liveP95Ms: 100,
+  liveIdleGrowthMb: 150,
+  replayRequestsPerSecond: 100_000,
+  /** "Flat": the 90-day replay may not grow the app more than this above the 9-day one. */
+  replayFlatMb: 16,
 } as const;
 
 const fmt = (n: number, digits = 2) =>
@@ -118,7 +129,7 @@ export function evaluate(m: Measurements): Check[] {
   for (const e of m.execution) {
     checks.push({
       id: "P5",
-      what: `${e.workers} worker(s) actions/s`,
+      what: `${e.workers} worker(s)${e.chain === false ? " chain OFF" : ""} actions/s`,
       value:
         `${fmt(e.actionsPerSecond, 0)} (${e.completed}/${e.requested} in ${fmt(e.seconds)} s; POST ${fmt(e.requests.rps, 0)}/s ` +
         `p50 ${fmt(e.requests.p50)} ms, app CPU/POST ${fmt(e.requests.serverCpuMsPerRequest)} ms, machine CPU/action ${fmt(e.machineCpuMsPerAction, 1)} ms)`,
@@ -127,7 +138,7 @@ export function evaluate(m: Measurements): Check[] {
     });
     checks.push({
       id: "P5",
-      what: `${e.workers} worker(s) pickup p50`,
+      what: `${e.workers} worker(s)${e.chain === false ? " chain OFF" : ""} pickup p50`,
       value: `${fmt(e.pickupP50Ms, 1)} ms (p99 ${fmt(e.pickupP99Ms, 1)} ms; busiest wait ${topWait(e.waits)})`,
       target: `≤ ${TARGETS.pickupP50Ms} ms`,
       pass: e.pickupP50Ms <= TARGETS.pickupP50Ms,
@@ -161,6 +172,121 @@ export function evaluate(m: Measurements): Check[] {
         a.queuedActions === a.approvals &&
         a.executeJobs === a.approvals &&
         a.duplicateJobs === 0,
+    });
+  }
+  if (m.live) {
+    const l = m.live;
+    checks.push({
+      id: "P7",
+      what: `live stream commit→client p95 (${l.streams} streams)`,
+      value:
+        `${fmt(l.p95Ms, 1)} ms (p50 ${fmt(l.p50Ms, 1)}, p99 ${fmt(l.p99Ms, 1)}, max ${fmt(l.maxMs, 1)} ms; ` +
+        `${l.pairsReceived}/${l.pairsExpected} pairs of ${l.events} events; app CPU ${fmt(l.appCpuUsPerFrame, 1)} µs/frame)`,
+      target: `≤ ${TARGETS.liveP95Ms} ms, every pair`,
+      pass: l.p95Ms <= TARGETS.liveP95Ms && l.pairsReceived === l.pairsExpected,
+    });
+    checks.push({
+      id: "P7",
+      what: `RSS growth, ${l.idleStreams} idle streams`,
+      value:
+        `${fmt(l.rssGrowthMb, 1)} MB (${fmt(l.rssBeforeMb, 1)} → ${fmt(l.rssAfterMb, 1)} MB, peak ${fmt(l.rssPeakMb, 1)}; ${l.leftOpen} left open` +
+        `${l.rssGrowthMb < -5 ? "; RSS fell: a full GC ran in the window, not a measurement" : ""})`,
+      target: `≤ ${TARGETS.liveIdleGrowthMb} MB`,
+      pass: l.rssGrowthMb <= TARGETS.liveIdleGrowthMb && l.rssGrowthMb >= -5 && l.leftOpen === 0,
+    });
+  }
+  if (m.replay) {
+    const r = m.replay;
+    checks.push({
+      id: "P8",
+      what: `policy replay requests/s (${r.days} days)`,
+      value:
+        `${fmt(r.requestsPerSecond, 0)} (${r.evaluated} in ${fmt(r.seconds)} s, SQL count ${r.expected}; ` +
+        `app CPU ${fmt(r.serverCpuUsPerRequest)} µs/request; ${r.changed} changed)`,
+      target: `≥ ${TARGETS.replayRequestsPerSecond}, evaluated = count`,
+      pass: r.requestsPerSecond >= TARGETS.replayRequestsPerSecond && r.evaluated === r.expected,
+    });
+    checks.push({
+      id: "P8",
+      what: "policy replay peak RSS growth",
+      value: `${fmt(r.rssGrowthMb, 1)} MB (${r.small.days} days, ${r.small.evaluated} requests: ${fmt(r.small.rssGrowthMb, 1)} MB)`,
+      target: `flat (≤ ${r.small.days}-day + ${TARGETS.replayFlatMb} MB)`,
+      pass: r.rssGrowthMb - r.small.rssGrowthMb <= TARGETS.replayFlatMb,
+    });
+  }
+  checks.push(...auditChecks(m));
+  return checks;
+}
+
+const AUDIT_TARGETS = {
+  /** P5: "≤ 10% fewer requests/s than without the chain". */
+  chainRequestsRatio: 0.9,
+  exportEventsPerSecond: 100_000,
+  verifyEventsPerSecond: 200_000,
+} as const;
+
+/** The audit chain's costs (issue 14): P4's stubs, P5 with/without the chain, P9 export + verify. */
+function auditChecks(m: Measurements): Check[] {
+  const checks: Check[] = [];
+  if (m.retention) {
+    const r = m.retention;
+    const previous = r.previous
+      ? `; latest.json ${fmt(r.previous.rowsPerSecond, 0)} rows/s (${r.previous.commit ?? "?"}, ${r.previous.date?.slice(0, 16)})`
+      : "";
+    checks.push({
+      id: "P4",
+      what: "retention with the chain: stubs",
+      value: `${r.stubsWritten} stubs for ${r.sealedEventsDeleted} sealed of ${r.eventsDeleted} events deleted; ${fmt(r.rowsPerSecond, 0)} rows/s${previous}`,
+      target: "one stub per sealed event deleted",
+      pass: r.stubsWritten === r.sealedEventsDeleted && r.eventsDeleted > 0,
+    });
+  }
+  const on = m.execution.find((e) => e.workers === 1 && e.chain !== false);
+  const off = m.execution.find((e) => e.workers === 1 && e.chain === false);
+  if (on && off) {
+    const ratio = on.requests.rps / off.requests.rps;
+    checks.push({
+      id: "P5",
+      what: "1 worker req/s chain on/off",
+      value:
+        `${fmt(on.requests.rps, 0)}/${fmt(off.requests.rps, 0)} = ${fmt(ratio)}× ` +
+        `(actions/s ${fmt(on.actionsPerSecond, 0)}/${fmt(off.actionsPerSecond, 0)} = ${fmt(on.actionsPerSecond / off.actionsPerSecond)}×; ` +
+        `app CPU/POST ${fmt(on.requests.serverCpuMsPerRequest)}/${fmt(off.requests.serverCpuMsPerRequest)} ms)`,
+      target: `≥ ${AUDIT_TARGETS.chainRequestsRatio}×`,
+      pass: ratio >= AUDIT_TARGETS.chainRequestsRatio && on.finished && off.finished,
+    });
+  }
+  if (m.audit) {
+    const { export: e, verify: v } = m.audit;
+    checks.push({
+      id: "P9",
+      what: "audit export events/s",
+      value: `${fmt(e.eventsPerSecond, 0)} (${e.events} events, ${fmt(e.bytes / 2 ** 20, 0)} MB in ${fmt(e.seconds)} s, app CPU ${fmt(e.serverCpuUsPerEvent)} µs/event)`,
+      target: `≥ ${AUDIT_TARGETS.exportEventsPerSecond}`,
+      pass: e.eventsPerSecond >= AUDIT_TARGETS.exportEventsPerSecond,
+    });
+    checks.push({
+      id: "P9",
+      what: "audit export peak RSS growth",
+      value: `${fmt(e.rssGrowthMb, 1)} MB (${fmt(e.rssBeforeMb, 0)} → ${fmt(e.rssPeakMb, 0)} MB)`,
+      target: `≤ ${TARGETS.exportGrowthMb} MB`,
+      pass: e.rssGrowthMb <= TARGETS.exportGrowthMb,
+    });
+    checks.push({
+      id: "P9",
+      what: "audit verify events/s",
+      value:
+        `${fmt(v.eventsPerSecond, 0)} (${fmt(v.seconds)} s wall incl. ${fmt(v.startupSeconds)} s start-up; ` +
+        `by CPU ${fmt(v.cpuEventsPerSecond, 0)}/s, ${fmt(v.cpuSeconds)} s user+sys; peak RSS ${fmt(v.peakRssMb, 0)} MB)`,
+      target: `≥ ${AUDIT_TARGETS.verifyEventsPerSecond}`,
+      pass: v.eventsPerSecond >= AUDIT_TARGETS.verifyEventsPerSecond,
+    });
+    checks.push({
+      id: "P9",
+      what: "audit verify verdict",
+      value: `exit ${v.exitCode}: ${v.verdict.split("\n")[0]?.slice(0, 140)}`,
+      target: "exit 0 (OK)",
+      pass: v.exitCode === 0,
     });
   }
   return checks;

@@ -10,9 +10,12 @@ import { benchEnv, ensureBuilt, startApp, startBaseline, stopAllChildren } from 
 import { benchConfig, PHASES } from "./config";
 import { createBenchDatabase } from "./database";
 import { measureApprove } from "./phases/approve";
+import { measureAudit } from "./phases/audit";
 import { type ExecutionMeasurement, measureExecution } from "./phases/execution";
 import { measureExports } from "./phases/export";
+import { measureLive } from "./phases/live";
 import { measureReads, type OrgTarget, READ_ENDPOINTS } from "./phases/reads";
+import { measureReplay } from "./phases/replay";
 import { measureRetention } from "./phases/retention";
 import { machineBusyPercent } from "./proc-stats";
 import { evaluate, type Measurements, renderTable } from "./report";
@@ -126,11 +129,41 @@ async function main(): Promise<void> {
       );
       log(`P3 export: ${JSON.stringify(measurements.exports)}`);
     }
+    // P9 before P1/P2's load (the app's heap) and before P4's purge (the chain's events intact).
+    if (config.phases.has("P9")) {
+      measurements.audit = await timed("P9 audit export + verify", () => measureAudit(app, big, log));
+      log(`P9 audit: ${JSON.stringify(measurements.audit)}`);
+    }
     if (config.phases.has("P2"))
       measurements.reads = await timed("P1/P2 reads", () =>
         measureReads(config, { app, baseline }, { big, small }, log),
       );
     await baseline.stop();
+    // P7 before P8 (the replay leaves ~250 MB of old-space garbage, and a full GC during the idle
+    // streams' window would subtract it) and before P4/P5/PA (no execute job queued for its worker).
+    if (config.phases.has("P7")) {
+      const org = "bench-live";
+      measurements.live = await timed("P7 live stream", async () =>
+        measureLive(
+          config,
+          database.url,
+          env,
+          app,
+          {
+            organizationId: org,
+            view: await token(org, view, secret),
+            request: await token(org, ["remediation:request"], secret, "bench-requester"),
+            incidentWrite: await token(org, ["incident:write"], secret),
+          },
+          log,
+        ),
+      );
+    }
+    // P8 before P4: the purge would take the big organization's 90 days down to 40.
+    if (config.phases.has("P8")) {
+      measurements.replay = await timed("P8 replay", () => measureReplay(database.url, app, big));
+      log(`P8 replay: ${JSON.stringify(measurements.replay)}`);
+    }
     if (config.phases.has("P4")) {
       const retention = await timed("P4 retention", async () =>
         measureRetention(
@@ -144,23 +177,30 @@ async function main(): Promise<void> {
       measurements.retention = retention;
       log(`P4 retention: ${retention.deletedCount} rows in ${retention.seconds} s`);
     }
-    for (const [i, workers] of config.phases.has("P5") ? config.workerCounts.entries() : []) {
-      const org = organizations.execution[i]!;
-      const result: ExecutionMeasurement = await timed(`P5 ${workers} worker(s)`, async () =>
-        measureExecution(
-          config,
-          database.url,
-          env,
-          app,
-          {
-            organizationId: org,
-            token: "",
-            incidentId: incidentId(org, 0),
-            requestToken: await token(org, ["remediation:request"], secret),
-          },
-          workers,
-          log,
-        ),
+    // P5 as the product is, with the audit chain off (harness only) right after the 1-worker run.
+    const p5Runs = (config.phases.has("P5") ? config.workerCounts : []).flatMap((workers, i) => [
+      { workers, org: organizations.execution[i]!, chain: true },
+      ...(workers === 1 ? [{ workers, org: organizations.executionNoChain, chain: false }] : []),
+    ]);
+    for (const { workers, org, chain } of p5Runs) {
+      const result: ExecutionMeasurement = await timed(
+        `P5 ${workers} worker(s)${chain ? "" : " chain OFF"}`,
+        async () =>
+          measureExecution(
+            config,
+            database.url,
+            env,
+            app,
+            {
+              organizationId: org,
+              token: "",
+              incidentId: incidentId(org, 0),
+              requestToken: await token(org, ["remediation:request"], secret),
+            },
+            workers,
+            log,
+            chain,
+          ),
       );
       measurements.execution.push(result);
     }

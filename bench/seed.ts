@@ -1,5 +1,6 @@
 import pg from "pg";
 import type { BenchConfig } from "./config";
+import { sealOrganizations } from "./seal";
 
 /** The organizations the phases use; every one is seeded with its own incidents. */
 export interface BenchOrganizations {
@@ -8,6 +9,8 @@ export interface BenchOrganizations {
   others: string[];
   /** One empty organization per P5 worker configuration (its requests start from zero). */
   execution: string[];
+  /** P5 with the audit chain off (harness only): 1 worker, an empty organization of its own. */
+  executionNoChain: string;
   /** PA: an empty organization whose pending approvals the phase creates and approves. */
   approve: string;
 }
@@ -31,6 +34,7 @@ export function benchOrganizations(
     small: "bench-small",
     others: Array.from({ length: config.otherOrganizations }, (_, i) => `bench-other-${i + 1}`),
     execution: config.workerCounts.map((n) => `bench-exec-${n}w`),
+    executionNoChain: "bench-exec-1w-nochain",
     approve: "bench-approve",
   };
 }
@@ -166,7 +170,7 @@ export async function seedBenchDatabase(
     ...organizations.others.map((o): [string, number] => [o, config.otherRows]),
     [organizations.small, config.smallRows],
   ];
-  const empty = [...organizations.execution, organizations.approve];
+  const empty = [...organizations.execution, organizations.executionNoChain, organizations.approve];
   const all = [...sized.map(([o]) => o), ...empty];
   const now = new Date();
   const pool = new pg.Pool({ connectionString: url, max: 2 });
@@ -223,6 +227,16 @@ export async function seedBenchDatabase(
         ),
       ),
     );
+    // Sealed before anything is measured, or the first P5 worker would seal 1.91M events during
+    // P5 (bench/seal.ts); the update leaves a dead copy of every event, which VACUUM FULL drops
+    // before the indexes are built.
+    await step("seal audit chain", () =>
+      sealOrganizations(
+        url,
+        sized.map(([o]) => o),
+      ),
+    );
+    await step("vacuum full events", () => admin.query("VACUUM FULL remediation_events"));
     await step("keys and indexes", async () => {
       const primary = schema.constraints.filter((c) => c.type === "p" && TABLES.includes(c.table as never));
       await inParallel(pool, [
@@ -255,8 +269,15 @@ export async function seedBenchDatabase(
     // Flush the load's dirty pages now rather than in a checkpoint during the measurements
     // (needs pg_checkpoint or superuser; without it the server's own schedule applies).
     await admin.query("CHECKPOINT").catch(() => {});
-    const counts = await admin.query<{ actions: string; events: string; incidents: string; drift: string }>(
+    const counts = await admin.query<{
+      actions: string;
+      events: string;
+      unsealed: string;
+      incidents: string;
+      drift: string;
+    }>(
       `SELECT (SELECT count(*) FROM remediation_actions) AS actions, (SELECT count(*) FROM remediation_events) AS events,
+              (SELECT count(*) FROM remediation_events WHERE seq IS NULL) AS unsealed,
               (SELECT count(*) FROM incidents) AS incidents,
               (SELECT count(*) FROM (SELECT "organizationId", environment, status, count(*) AS n FROM remediation_actions GROUP BY 1, 2, 3) a
                  FULL JOIN (SELECT "organizationId", environment, status, sum(count) AS count FROM remediation_counters GROUP BY 1, 2, 3) c
@@ -264,6 +285,7 @@ export async function seedBenchDatabase(
     );
     const row = counts.rows[0]!;
     if (Number(row.drift) !== 0) throw new Error(`seed: ${row.drift} counter rows differ from the actions`);
+    if (Number(row.unsealed) !== 0) throw new Error(`seed: ${row.unsealed} events left unsealed`);
     return {
       organizations,
       actions: Number(row.actions),

@@ -4,11 +4,18 @@ import pg from "pg";
 import { type Child, startWorkers } from "../app-process";
 import type { BenchConfig } from "../config";
 import { type LoadResult, runLoad } from "../load";
+import { sealOrganizations } from "../seal";
 import { waitSampler } from "../wait-sampler";
 import type { OrgTarget, ServerTarget } from "./reads";
 
 export interface ExecutionMeasurement {
   workers: number;
+  /**
+   * false: the audit chain off for this run, in the harness only — the events' insert trigger
+   * that wakes the sealer disabled and the workers' one-minute seal sweep unscheduled, so nothing
+   * is sealed during the run (the harness seals the run's events afterwards).
+   */
+  chain: boolean;
   requested: number;
   completed: number;
   failed: number;
@@ -69,6 +76,7 @@ export async function measureExecution(
   org: OrgTarget & { requestToken: string },
   workerCount: number,
   log: (m: string) => void,
+  chain = true,
 ): Promise<ExecutionMeasurement> {
   const client = new pg.Client({ connectionString: databaseUrl });
   // A connection ended by the server (database dropped on an interrupted run) is an error of the
@@ -77,7 +85,11 @@ export async function measureExecution(
   await client.connect();
   let workers: Child[] = [];
   try {
+    if (!chain) await client.query(`ALTER TABLE remediation_events DISABLE TRIGGER ${WAKE_SEALER}`);
     workers = await startWorkers(env, workerCount, config.appDir);
+    // The workers' sealer service still LISTENs (nothing wakes it now) and swept once at its
+    // start (nothing unsealed then); its pg-boss cron sweep is unscheduled until the next start.
+    if (!chain) await unscheduleSealSweep(client, log);
     // What autovacuum would have done by now (it is off on the CI server, and P4 just deleted half
     // a million rows): pg-boss fetches through an index whose dead entries only VACUUM clears —
     // 7.6 ms per fetch at 32k dead jobs against 0.15 ms clean — so the 2-worker run would inherit
@@ -135,6 +147,7 @@ export async function measureExecution(
     const seconds = r.last_ms ? (r.last_ms - started) / 1000 : Number.NaN;
     const result: ExecutionMeasurement = {
       workers: workerCount,
+      chain,
       requested: r.requested,
       completed: r.completed,
       failed: r.failed,
@@ -151,13 +164,36 @@ export async function measureExecution(
         ) / 10,
     };
     log(
-      `P5 ${workerCount} worker(s): ${result.completed}/${result.requested} completed in ${result.seconds} s ` +
+      `P5 ${workerCount} worker(s)${chain ? "" : " chain OFF"}: ${result.completed}/${result.requested} completed in ${result.seconds} s ` +
         `(${result.actionsPerSecond}/s), requests ${requests.rps}/s, pickup p50 ${result.pickupP50Ms} ms p99 ${result.pickupP99Ms} ms; ` +
         `backends waiting: ${JSON.stringify(waits)}`,
     );
     return result;
   } finally {
     await Promise.all(workers.map((w) => w.stop()));
+    if (!chain) {
+      await client.query(`ALTER TABLE remediation_events ENABLE TRIGGER ${WAKE_SEALER}`);
+      // The run's events stay out of the next run's way: sealed now, by the harness.
+      const t = performance.now();
+      const sealed = await sealOrganizations(databaseUrl, [org.organizationId]);
+      log(
+        `P5 chain OFF: sealed the run's ${sealed} events afterwards in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+      );
+    }
     await client.end();
+  }
+}
+
+const WAKE_SEALER = "remediation_events_wake_sealer";
+const SEAL_SWEEP_QUEUE = "audit-seal-sweep";
+
+/** pg-boss's schedule and not yet started jobs of the seal sweep, removed (workers re-add it at start). */
+async function unscheduleSealSweep(client: pg.Client, log: (m: string) => void): Promise<void> {
+  try {
+    const schedule = await client.query("DELETE FROM pgboss.schedule WHERE name = $1", [SEAL_SWEEP_QUEUE]);
+    const jobs = await client.query("DELETE FROM pgboss.job WHERE name = $1 AND state = 'created'", [SEAL_SWEEP_QUEUE]);
+    log(`P5 chain OFF: seal sweep unscheduled (${schedule.rowCount} schedule, ${jobs.rowCount} queued jobs removed)`);
+  } catch (error) {
+    log(`P5 chain OFF: could not unschedule the seal sweep (${error instanceof Error ? error.message : error})`);
   }
 }

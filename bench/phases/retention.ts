@@ -1,4 +1,7 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import pg from "pg";
+import { findRepoRoot } from "@/server/data-files";
 import type { BenchConfig } from "../config";
 import { type LoadResult, runLoad, warmUp } from "../load";
 import { waitSampler } from "../wait-sampler";
@@ -17,7 +20,31 @@ export interface RetentionMeasurement {
   eventsLeftForDeletedActions: number;
   /** Average active backends per wait event during the purge (see wait-sampler.ts). */
   waits: Record<string, number>;
+  /**
+   * The audit chain (docs/audit.md#pruning): the organization's events the purge deleted, of
+   * them the sealed ones, and the pruned stubs it wrote (must equal the sealed ones).
+   */
+  eventsDeleted: number;
+  sealedEventsDeleted: number;
+  stubsWritten: number;
+  /** bench/results/latest.json's P4 rows/s when this run started (the figure to compare with). */
+  previous?: { rowsPerSecond: number; date: string; commit?: string };
 }
+
+/** The last full run's P4 figure, read before this run can overwrite it. */
+function previousRetention(): RetentionMeasurement["previous"] {
+  try {
+    const latest = JSON.parse(readFileSync(path.join(findRepoRoot(), "bench", "results", "latest.json"), "utf8"));
+    const rowsPerSecond = latest?.measurements?.retention?.rowsPerSecond;
+    return typeof rowsPerSecond === "number" ? { rowsPerSecond, date: latest.date, commit: latest.commit } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const CHAIN_SQL = `SELECT (SELECT count(*) FROM remediation_events WHERE "organizationId" = $1)::int AS events,
+  (SELECT count(*) FROM remediation_events WHERE "organizationId" = $1 AND seq IS NOT NULL)::int AS sealed,
+  (SELECT count(*) FROM audit_pruned_events WHERE "organizationId" = $1)::int AS stubs`;
 
 const ELIGIBLE_SQL = `SELECT count(*)::int AS n FROM remediation_actions
   WHERE "organizationId" = $1 AND status IN ('COMPLETED', 'FAILED', 'REJECTED') AND "createdAt" < now() - make_interval(days => $2)`;
@@ -49,6 +76,7 @@ export async function measureRetention(
   org: OrgTarget & { adminToken: string },
   log: (m: string) => void,
 ): Promise<RetentionMeasurement> {
+  const previous = previousRetention();
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
@@ -71,6 +99,9 @@ export async function measureRetention(
     await warmUp({ ...read, durationSeconds: config.warmupSeconds }, config.warmupSeconds);
     const idle = await runLoad({ ...read, durationSeconds: config.durationSeconds });
 
+    const chainBefore = (
+      await client.query<{ events: number; sealed: number; stubs: number }>(CHAIN_SQL, [org.organizationId])
+    ).rows[0]!;
     log(`P4: purging ${eligibleRows} eligible rows (retention ${retentionDays} days) under read load …`);
     const sampler = waitSampler(databaseUrl);
     const started = performance.now();
@@ -101,6 +132,9 @@ export async function measureRetention(
       WHERE e."organizationId" = $1 AND NOT EXISTS (SELECT 1 FROM remediation_actions a WHERE a.id = e."actionId")`,
       [org.organizationId],
     );
+    const chainAfter = (
+      await client.query<{ events: number; sealed: number; stubs: number }>(CHAIN_SQL, [org.organizationId])
+    ).rows[0]!;
     const deletedCount = body.deletedCount ?? 0;
     return {
       retentionDays,
@@ -113,6 +147,10 @@ export async function measureRetention(
       counterDrift: drift.rows[0]!.n,
       eventsLeftForDeletedActions: orphans.rows[0]!.n,
       waits,
+      eventsDeleted: chainBefore.events - chainAfter.events,
+      sealedEventsDeleted: chainBefore.sealed - chainAfter.sealed,
+      stubsWritten: chainAfter.stubs - chainBefore.stubs,
+      ...(previous && { previous }),
     };
   } finally {
     await client.end();

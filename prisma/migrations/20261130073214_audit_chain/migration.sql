@@ -85,13 +85,21 @@ CREATE TRIGGER "remediation_events_keep_stubs" AFTER DELETE ON "remediation_even
 REFERENCING OLD TABLE AS old_rows
 FOR EACH STATEMENT EXECUTE FUNCTION "remediation_events_keep_stubs"();
 
+-- Wakes the sealer only for an organization it is not already sealing: a NOTIFY makes its
+-- transaction commit behind every other notifying commit (PostgreSQL serialises them), so a busy
+-- organization's writers must not pay it on every event. While the sealer sealed this
+-- organization within the last second it is still polling it (it lingers 5 s after its last
+-- seal, docs/audit.md#sealing), and the NOTIFY is skipped.
 CREATE FUNCTION "remediation_events_wake_sealer"() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
   org text;
 BEGIN
   FOR org IN SELECT DISTINCT "organizationId" FROM new_rows LOOP
-    PERFORM pg_notify('rcc_audit_unsealed', org);
+    IF NOT EXISTS (SELECT 1 FROM "audit_heads" h
+                   WHERE h."organizationId" = org AND h."updatedAt" > clock_timestamp() - interval '1 second') THEN
+      PERFORM pg_notify('rcc_audit_unsealed', org);
+    END IF;
   END LOOP;
   RETURN NULL;
 END $$;

@@ -25,6 +25,7 @@ export const auditSealJob = defineJob<Record<string, never>>({
     const { listener, release } = acquireListener();
     const sealer = startSealer(db(), listener);
     return {
+      ready: sealer.ready,
       async stop() {
         await sealer.stop();
         await release();

@@ -16,10 +16,10 @@ export interface JobDefinition<T = unknown> {
   /** Recovery to run once when a worker starts (e.g. work a crashed process left half done). */
   onWorkerStart?(): Promise<unknown>;
   /**
-   * A long-lived companion of the worker (e.g. a LISTEN-driven loop): started after the queues,
-   * stopped before pg-boss stops.
+   * A long-lived companion of the worker (e.g. a LISTEN-driven loop): started after the queues
+   * (the worker is started once `ready` resolves), stopped before pg-boss stops.
    */
-  service?(): { stop(): Promise<void> };
+  service?(): { ready?: Promise<void>; stop(): Promise<void> };
 }
 
 export function defineJob<T>(definition: JobDefinition<T>): JobDefinition<T> {

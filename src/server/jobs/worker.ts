@@ -62,6 +62,7 @@ export async function startWorker(
   for (const job of jobs) await register(boss, job);
   for (const job of jobs) await job.onWorkerStart?.();
   const services = jobs.flatMap((job) => (job.service ? [job.service()] : []));
+  await Promise.all(services.map((s) => s.ready));
   logger().info({ queues: jobs.map((j) => j.name) }, "worker started");
   let stopping: Promise<void> | undefined;
   return {

@@ -97,8 +97,8 @@ export async function writeSeals(tx: Tx, organizationId: string, seals: readonly
       RETURNING 1
     ), head AS (
       INSERT INTO audit_heads ("organizationId", seq, hash, "updatedAt")
-      VALUES (${organizationId}, ${last.seq}::int8, ${last.hash}, now())
-      ON CONFLICT ("organizationId") DO UPDATE SET seq = EXCLUDED.seq, hash = EXCLUDED.hash, "updatedAt" = now()
+      VALUES (${organizationId}, ${last.seq}::int8, ${last.hash}, clock_timestamp())
+      ON CONFLICT ("organizationId") DO UPDATE SET seq = EXCLUDED.seq, hash = EXCLUDED.hash, "updatedAt" = clock_timestamp()
     )
     SELECT (SELECT count(*) FROM sealed)::int AS sealed,
            pg_notify('rcc_audit_sealed', ${JSON.stringify({ organizationId, seq: last.seq })})`,
