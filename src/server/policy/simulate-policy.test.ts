@@ -544,7 +544,7 @@ describe("many requests at the same instant", () => {
   it("rows sharing one createdAt across a page boundary are each replayed once", async () => {
     const { id, auth } = await org();
     const at = new Date(Date.now() - HOUR);
-    // 5,003 rows with the very same createdAt (the replay pages by 5,000): only the id orders them.
+    // 5,003 rows with the very same createdAt (more than one page of the replay): only the id orders them.
     await createActions(id, {
       count: 5_003,
       severity: "LOW",
