@@ -132,6 +132,7 @@ test("another operator's approval reaches the Control Center and the incident vi
   // Connected and nothing happens: no interval polling at all.
   const controlCenterReads = recordLiveReads(page);
   const incidentReads = recordLiveReads(incidentPage);
+  // Deliberately a fixed window: what is measured is that nothing is requested during it.
   await page.waitForTimeout(QUIET_WINDOW_MS);
   expect(controlCenterReads, "Control Center reads while connected and idle").toEqual([]);
   expect(incidentReads, "incident view reads while connected and idle").toEqual([]);

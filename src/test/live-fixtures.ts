@@ -7,10 +7,14 @@ import { type IncomingHttpHeaders, request } from "node:http";
 import { type AddressInfo, connect, type Socket } from "node:net";
 import path from "node:path";
 import type pg from "pg";
+import { afterAll, afterEach, beforeAll } from "vitest";
 import { Prisma } from "@/generated/prisma/client";
+import { auditSealJob } from "@/server/audit/jobs";
 import { sealOrganization } from "@/server/audit/sealer";
 import { db, queryRows, requirePool, transaction } from "@/server/db/client";
 import { type ActionEventType, appendEvent } from "@/server/db/stores/events";
+import { type RunningWorker, startWorker } from "@/server/jobs/worker";
+import { liveHub } from "@/server/live/hub";
 import { createHttpServer } from "@/server/rest/http-server";
 import { waitFor } from "./execution-fixtures";
 import { type ActionOverrides, createAction } from "./factories";
@@ -476,4 +480,41 @@ export function percentile(samples: readonly number[], p: number): number {
   const sorted = [...samples].sort((a, b) => a - b);
   const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
   return sorted[rank - 1] ?? Number.NaN;
+}
+
+/**
+ * A test file's stream server and sealing worker (both for the whole file), and `open`, whose
+ * streams are closed after each test, which then waits for the hub to be empty again.
+ */
+export function streamServerSuite(): {
+  readonly server: RunningServer;
+  open(options: StreamOptions): Promise<EventStream>;
+} {
+  let server: RunningServer | undefined;
+  let worker: RunningWorker | undefined;
+  const streams: EventStream[] = [];
+  beforeAll(async () => {
+    worker = await startWorker([auditSealJob]);
+    server = await startStreamServer();
+  });
+  afterEach(async () => {
+    for (const s of streams.splice(0)) s.close();
+    await waitFor(async () => liveHub(db()).size === 0, { timeoutMs: 5_000, what: "every stream to leave the hub" });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await worker?.stop();
+  });
+  return {
+    get server() {
+      if (!server) throw new Error("the stream server starts in beforeAll");
+      return server;
+    },
+    async open(options) {
+      if (!server) throw new Error("the stream server starts in beforeAll");
+      const stream = await openStream(server.base, options);
+      streams.push(stream);
+      return stream;
+    },
+  };
 }

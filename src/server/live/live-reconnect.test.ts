@@ -1,7 +1,5 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { auditSealJob } from "@/server/audit/jobs";
+import { describe, expect, it } from "vitest";
 import { db } from "@/server/db/client";
-import { type RunningWorker, startWorker } from "@/server/jobs/worker";
 import { waitForAllSealed } from "@/test/audit-fixtures";
 import { callerFor } from "@/test/calls";
 import { waitFor } from "@/test/execution-fixtures";
@@ -10,11 +8,9 @@ import {
   appendEvents,
   type EventStream,
   listenBackends,
-  openStream,
-  type RunningServer,
   sealAll,
   seqsOf,
-  startStreamServer,
+  streamServerSuite,
   terminateBackend,
 } from "@/test/live-fixtures";
 import { liveHub } from "./hub";
@@ -22,28 +18,10 @@ import { liveHub } from "./hub";
 // Issue 15: PostgreSQL drops the process's LISTEN connection (pg_terminate_backend: what a restart
 // or a network cut does to it) while streams are open. The listener reconnects (1 s later) and
 // the hub catches up from its cursors: nothing lost, nothing twice.
-let server: RunningServer;
-let worker: RunningWorker;
-const streams: EventStream[] = [];
-
-beforeAll(async () => {
-  worker = await startWorker([auditSealJob]);
-  server = await startStreamServer();
-});
-
-afterEach(async () => {
-  for (const s of streams.splice(0)) s.close();
-  await waitFor(async () => liveHub(db()).size === 0, { timeoutMs: 5_000, what: "every stream to leave the hub" });
-});
-
-afterAll(async () => {
-  await server?.close();
-  await worker?.stop();
-});
+const suite = streamServerSuite();
 
 async function openFor(org: string, query = "?since=0"): Promise<EventStream> {
-  const stream = await openStream(server.base, { authorization: await bearer(org), query });
-  streams.push(stream);
+  const stream = await suite.open({ authorization: await bearer(org), query });
   expect(stream.status, stream.text()).toBe(200);
   return stream;
 }

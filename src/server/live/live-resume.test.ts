@@ -1,7 +1,5 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { auditSealJob } from "@/server/audit/jobs";
+import { describe, expect, it } from "vitest";
 import { db } from "@/server/db/client";
-import { type RunningWorker, startWorker } from "@/server/jobs/worker";
 import { waitForAllSealed } from "@/test/audit-fixtures";
 import { callerFor } from "@/test/calls";
 import { waitFor } from "@/test/execution-fixtures";
@@ -10,38 +8,18 @@ import {
   appendEvents,
   dataOf,
   type EventStream,
-  openStream,
-  type RunningServer,
   type StreamOptions,
   seqsOf,
-  startStreamServer,
+  streamServerSuite,
 } from "@/test/live-fixtures";
 import { liveHub, MAX_REPLAY } from "./hub";
 
 // Resuming the live stream (docs/behaviour.md#live-stream): `Last-Event-ID` (or `?since=`) replays the events after that seq, in order,
 // then streams live; more than 10,000 behind → one `event: reset`, then live.
-let server: RunningServer;
-let worker: RunningWorker;
-const streams: EventStream[] = [];
-
-beforeAll(async () => {
-  worker = await startWorker([auditSealJob]);
-  server = await startStreamServer();
-});
-
-afterEach(async () => {
-  for (const s of streams.splice(0)) s.close();
-  await waitFor(async () => liveHub(db()).size === 0, { timeoutMs: 5_000, what: "every stream to leave the hub" });
-});
-
-afterAll(async () => {
-  await server?.close();
-  await worker?.stop();
-});
+const suite = streamServerSuite();
 
 async function openFor(org: string, extra: Omit<StreamOptions, "authorization"> = {}): Promise<EventStream> {
-  const stream = await openStream(server.base, { authorization: await bearer(org), ...extra });
-  streams.push(stream);
+  const stream = await suite.open({ authorization: await bearer(org), ...extra });
   expect(stream.status, stream.text()).toBe(200);
   return stream;
 }

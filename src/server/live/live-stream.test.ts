@@ -1,12 +1,10 @@
 import { encode } from "next-auth/jwt";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { auditSealJob } from "@/server/audit/jobs";
+import { describe, expect, it } from "vitest";
 import { sealOrganization } from "@/server/audit/sealer";
 import { authSecret } from "@/server/auth/secret";
 import { nowSeconds, SESSION_MAX_AGE_SECONDS } from "@/server/auth/session-token";
 import { createPrismaClient, db, transaction } from "@/server/db/client";
 import { appendEvent } from "@/server/db/stores/events";
-import { type RunningWorker, startWorker } from "@/server/jobs/worker";
 import { waitForAllSealed } from "@/test/audit-fixtures";
 import { callerFor } from "@/test/calls";
 import { waitFor } from "@/test/execution-fixtures";
@@ -16,42 +14,18 @@ import {
   appendEvents,
   dataOf,
   type EventStream,
-  holdPool,
   openSilentStream,
-  openStream,
-  type RunningServer,
   type StreamOptions,
   seqsOf,
-  startStreamServer,
+  streamServerSuite,
 } from "@/test/live-fixtures";
 import { liveHub } from "./hub";
 
 // The live stream (docs/behaviour.md#live-stream) in one process: the custom server's fast path (createHttpServer) on a free port,
 // the audit sealer of a worker (startWorker([auditSealJob])), streams opened over real sockets.
-let server: RunningServer;
-let worker: RunningWorker;
-const streams: EventStream[] = [];
+const suite = streamServerSuite();
 
-beforeAll(async () => {
-  worker = await startWorker([auditSealJob]);
-  server = await startStreamServer();
-});
-
-afterEach(async () => {
-  for (const s of streams.splice(0)) s.close();
-  await waitFor(async () => liveHub(db()).size === 0, { timeoutMs: 5_000, what: "every stream to leave the hub" });
-});
-
-afterAll(async () => {
-  await server?.close();
-  await worker?.stop();
-});
-
-async function open(options: StreamOptions): Promise<EventStream> {
-  const stream = await openStream(server.base, options);
-  streams.push(stream);
-  return stream;
-}
+const open = (options: StreamOptions): Promise<EventStream> => suite.open(options);
 
 /** A 200 stream of the organization (every permission), registered in the hub (`registered` streams in all). */
 async function openFor(org: string, extra: Omit<StreamOptions, "authorization"> = {}, registered?: number) {
@@ -331,7 +305,7 @@ describe("token expiry", () => {
 
   it("at expiry the response ends and, as the client sent Connection: close, so does the connection", async () => {
     const org = await createOrganization("live-exp-close");
-    const client = await openSilentStream(server.port, await bearer(org, { ttlSeconds: -28 }));
+    const client = await openSilentStream(suite.server.port, await bearer(org, { ttlSeconds: -28 }));
     const { answer, frames } = await client.drain(5_000);
     expect(answer.status).toBe(200);
     expect(frames[0]).toMatchObject({ retry: "3000", comments: ["connected"] });
