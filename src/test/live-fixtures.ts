@@ -6,12 +6,10 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { type IncomingHttpHeaders, request } from "node:http";
 import { type AddressInfo, connect, type Socket } from "node:net";
 import path from "node:path";
-import type pg from "pg";
 import { afterAll, afterEach, beforeAll } from "vitest";
-import { Prisma } from "@/generated/prisma/client";
 import { auditSealJob } from "@/server/audit/jobs";
 import { sealOrganization } from "@/server/audit/sealer";
-import { db, queryRows, requirePool, transaction } from "@/server/db/client";
+import { db, transaction } from "@/server/db/client";
 import { type ActionEventType, appendEvent } from "@/server/db/stores/events";
 import { type RunningWorker, startWorker } from "@/server/jobs/worker";
 import { liveHub } from "@/server/live/hub";
@@ -420,58 +418,9 @@ export async function sealAll(organizationId: string): Promise<number> {
   }
 }
 
-// ── the database's view ──────────────────────────────────────────────────────────────────────
+// ── the database's view: pg_stat_activity, pg_terminate_backend and a held pool, from simulate.ts ──
 
-/**
- * Backends of this file's database (other than the caller's) whose last statement was a LISTEN;
- * `application` is the connection's application_name (an app process's `name`).
- */
-export async function listenBackends(): Promise<{ pid: number; query: string; application: string }[]> {
-  return queryRows<{ pid: number; query: string; application: string }>(
-    db(),
-    Prisma.sql`
-    SELECT pid, query, application_name AS application FROM pg_stat_activity
-    WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE 'LISTEN%'
-    ORDER BY pid`,
-  );
-}
-
-/** Backends of this file's database other than the caller's (of one application_name, when given). */
-export async function databaseBackends(application?: string): Promise<{ pid: number; query: string }[]> {
-  return queryRows<{ pid: number; query: string }>(
-    db(),
-    Prisma.sql`
-    SELECT pid, query FROM pg_stat_activity
-    WHERE datname = current_database() AND pid <> pg_backend_pid()
-      AND (${application ?? null}::text IS NULL OR application_name = ${application ?? null}::text)
-    ORDER BY pid`,
-  );
-}
-
-/** Ends a backend as a PostgreSQL restart or a network cut would (the client sees 57P01). */
-export async function terminateBackend(pid: number): Promise<void> {
-  await queryRows(db(), Prisma.sql`SELECT pg_terminate_backend(${pid}::int)`);
-}
-
-/**
- * Checks out every connection of this process's pool and holds them until `release()`: the
- * process's next database read waits (what a busy database does to a request). `waiting()`: how
- * many checkouts queue behind them.
- */
-export async function holdPool(): Promise<{ waiting(): number; release(): Promise<void> }> {
-  const pool = requirePool(db(), "holdPool");
-  const held: pg.PoolClient[] = [];
-  while (held.length < (pool.options.max ?? 10)) held.push(await pool.connect());
-  return {
-    waiting: () => pool.waitingCount,
-    async release() {
-      for (const client of held.splice(0)) client.release();
-      await waitFor(async () => pool.waitingCount === 0 && pool.idleCount === pool.totalCount, {
-        what: "the pool to be idle again",
-      });
-    },
-  };
-}
+export { databaseBackends, holdPool, listenBackends, terminateBackend } from "@/server/db/simulate";
 
 // ── statistics ───────────────────────────────────────────────────────────────────────────────
 

@@ -3,9 +3,11 @@
 // past) or need to check an invariant from outside (a full recount). Only tests import it (a
 // dependency-cruiser rule): it lives under src/server/db because all SQL does; test set-up
 // otherwise goes through the stores (src/test/factories.ts).
+
+import type pg from "pg";
 import { Prisma } from "@/generated/prisma/client";
 import type { ActionStatus } from "@/lib/schemas";
-import { db } from "@/server/db/client";
+import { db, queryRows, requirePool } from "@/server/db/client";
 import { ALLOW_EVENT_PRUNING } from "@/server/db/stores/events";
 import type { IncidentStatus } from "@/server/db/stores/incidents";
 import { findReportRun, type ReportRunRecord } from "@/server/db/stores/report-runs";
@@ -108,4 +110,59 @@ export async function databaseDigest(): Promise<Record<string, string>> {
     digest[`${schema}.${name}`] = `${row?.n}:${row?.md5}`;
   }
   return digest;
+}
+
+// The database seen from outside (live-stream tests): backends, a cut connection, a busy pool.
+
+/**
+ * Backends of this file's database (other than the caller's) whose last statement was a LISTEN;
+ * `application` is the connection's application_name (an app process's `name`).
+ */
+export async function listenBackends(): Promise<{ pid: number; query: string; application: string }[]> {
+  return queryRows<{ pid: number; query: string; application: string }>(
+    db(),
+    Prisma.sql`
+    SELECT pid, query, application_name AS application FROM pg_stat_activity
+    WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE 'LISTEN%'
+    ORDER BY pid`,
+  );
+}
+
+/** Backends of this file's database other than the caller's (of one application_name, when given). */
+export async function databaseBackends(application?: string): Promise<{ pid: number; query: string }[]> {
+  return queryRows<{ pid: number; query: string }>(
+    db(),
+    Prisma.sql`
+    SELECT pid, query FROM pg_stat_activity
+    WHERE datname = current_database() AND pid <> pg_backend_pid()
+      AND (${application ?? null}::text IS NULL OR application_name = ${application ?? null}::text)
+    ORDER BY pid`,
+  );
+}
+
+/** Ends a backend as a PostgreSQL restart or a network cut would (the client sees 57P01). */
+export async function terminateBackend(pid: number): Promise<void> {
+  await queryRows(db(), Prisma.sql`SELECT pg_terminate_backend(${pid}::int)`);
+}
+
+/**
+ * Checks out every connection of this process's pool and holds them until `release()`: the
+ * process's next database read waits (what a busy database does to a request). `waiting()`: how
+ * many checkouts queue behind them.
+ */
+export async function holdPool(): Promise<{ waiting(): number; release(): Promise<void> }> {
+  const pool = requirePool(db(), "holdPool");
+  const held: pg.PoolClient[] = [];
+  while (held.length < (pool.options.max ?? 10)) held.push(await pool.connect());
+  return {
+    waiting: () => pool.waitingCount,
+    async release() {
+      for (const client of held.splice(0)) client.release();
+      // The queued checkouts run and return; wait (at most 5 s) until the pool is idle again.
+      for (let waited = 0; pool.waitingCount > 0 || pool.idleCount !== pool.totalCount; waited += 10) {
+        if (waited >= 5000) throw new Error("the pool did not become idle again within 5 s");
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    },
+  };
 }

@@ -203,6 +203,12 @@ export class LiveHub {
             const events = (await listSealedEventsAfter(this.db, organizationId, from, BATCH)).map(serialize);
             if (events.length === 0) break;
             for (const sink of [...feed.sinks]) {
+              // A sink that joined while this batch was read may be behind its start: it would
+              // get a gap. It is served by the next round, which starts from its cursor.
+              if (sink.cursor < from) {
+                feed.again = true;
+                continue;
+              }
               const due = events.filter((e) => e.seq > sink.cursor);
               if (due.length === 0) continue;
               if (sink.deliver(due)) sink.cursor = due.at(-1)!.seq;

@@ -71,8 +71,14 @@ describe("resume", () => {
   it("streams resumed while events keep coming: every one gapless and without duplicates from its seq on", async () => {
     const { org } = await organizationWithEvents("resume-busy", 20);
     let writing = true;
+    // Bounded: an unthrottled writer can outrun the resumes by more than the replay limit
+    // (10,000), and a stream that far behind is rightly sent a reset instead.
+    let written = 0;
     const writer = (async () => {
-      while (writing) await appendEvents(org, 3);
+      while (writing && written < 1500) {
+        await appendEvents(org, 3);
+        written += 3;
+      }
     })();
     const resumed: { since: number; stream: EventStream }[] = [];
     for (let since = 0; since <= 40; since += 4) {
