@@ -1,53 +1,14 @@
 "use client";
-import type { UseFieldArrayReturn, useForm } from "react-hook-form";
+import type { UseFieldArrayReturn } from "react-hook-form";
 import { Button } from "@/components/ui/button";
 import { Field, inputClass, invalidProps } from "@/components/ui/field";
 import { ACTION_TYPES } from "@/lib/action-catalog";
 import { SEVERITIES } from "@/lib/schemas";
-import { NEW_QUORUM_RULE, type PolicyFormValues, type PolicyUpdate } from "./policy-form";
-
-type PolicyForm = ReturnType<typeof useForm<PolicyFormValues, unknown, PolicyUpdate>>;
+import { PolicyCheckboxes, type PolicyForm } from "./policy-checkboxes";
+import { NEW_QUORUM_RULE, type PolicyFormValues } from "./policy-form";
 
 const MAX_QUORUM_RULES = 20;
 
-function RuleCheckboxes({
-  legend,
-  name,
-  options,
-  form,
-  error,
-}: {
-  legend: string;
-  name: `quorumRules.${number}.severities` | `quorumRules.${number}.actionTypes`;
-  options: readonly string[];
-  form: PolicyForm;
-  error: string | undefined;
-}) {
-  return (
-    <fieldset>
-      <legend className="text-sm font-medium text-slate-700">{legend}</legend>
-      <div className="mt-1 flex flex-wrap gap-x-4 gap-y-1">
-        {options.map((option) => (
-          <label key={option} className="flex items-center gap-1.5 text-sm">
-            <input type="checkbox" value={option} className="size-4" {...form.register(name)} />
-            <span className="font-mono text-xs">{option}</span>
-          </label>
-        ))}
-      </div>
-      {error && (
-        <p role="alert" className="mt-1 text-xs text-red-700">
-          {error}
-        </p>
-      )}
-    </fieldset>
-  );
-}
-
-/**
- * Approval governance (docs/behaviour.md#governance): quorum rules (the largest matching
- * rule decides how many distinct approvers an action needs), separation of duties, and how long a
- * pending action waits for a decision.
- */
 export function ApprovalGovernanceFields({
   form,
   rules,
@@ -112,14 +73,14 @@ export function ApprovalGovernanceFields({
                 Remove
               </Button>
               <div className="space-y-2 md:col-span-3">
-                <RuleCheckboxes
+                <PolicyCheckboxes
                   legend="Severities (none ticked = all)"
                   name={`quorumRules.${index}.severities`}
                   options={SEVERITIES}
                   form={form}
                   error={e?.severities?.message}
                 />
-                <RuleCheckboxes
+                <PolicyCheckboxes
                   legend="Action types (none ticked = all)"
                   name={`quorumRules.${index}.actionTypes`}
                   options={ACTION_TYPES}

@@ -1,10 +1,9 @@
 "use client";
-import type { UseFieldArrayReturn, useForm } from "react-hook-form";
+import type { UseFieldArrayReturn } from "react-hook-form";
 import { Button } from "@/components/ui/button";
 import { Field, inputClass, invalidProps } from "@/components/ui/field";
-import type { PolicyFormValues, PolicyUpdate } from "./policy-form";
-
-type PolicyForm = ReturnType<typeof useForm<PolicyFormValues, unknown, PolicyUpdate>>;
+import type { PolicyForm } from "./policy-checkboxes";
+import type { PolicyFormValues } from "./policy-form";
 
 /** Freeze windows: while one is active for an environment, approvals there need an override. */
 export function FreezeWindowFields({

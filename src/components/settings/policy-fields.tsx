@@ -1,45 +1,11 @@
 "use client";
-import { useFieldArray, type useForm } from "react-hook-form";
+import { useFieldArray } from "react-hook-form";
 import { Field, inputClass, invalidProps } from "@/components/ui/field";
 import { ACTION_TYPES } from "@/lib/action-catalog";
 import { SEVERITIES } from "@/lib/schemas";
 import { ApprovalGovernanceFields } from "./approval-governance-fields";
 import { FreezeWindowFields } from "./freeze-window-fields";
-import type { PolicyFormValues, PolicyUpdate } from "./policy-form";
-
-type PolicyForm = ReturnType<typeof useForm<PolicyFormValues, unknown, PolicyUpdate>>;
-
-function CheckboxGroup({
-  legend,
-  name,
-  options,
-  form,
-}: {
-  legend: string;
-  name: "requireApprovalSeverities" | "requireApprovalActionTypes" | "deniedActionTypes";
-  options: readonly string[];
-  form: PolicyForm;
-}) {
-  const error = form.formState.errors[name]?.message;
-  return (
-    <fieldset>
-      <legend className="text-sm font-medium text-slate-700">{legend}</legend>
-      <div className="mt-1 flex flex-wrap gap-x-4 gap-y-1">
-        {options.map((option) => (
-          <label key={option} className="flex items-center gap-1.5 text-sm">
-            <input type="checkbox" value={option} className="size-4" {...form.register(name)} />
-            <span className="font-mono text-xs">{option}</span>
-          </label>
-        ))}
-      </div>
-      {error && (
-        <p role="alert" className="mt-1 text-xs text-red-700">
-          {error}
-        </p>
-      )}
-    </fieldset>
-  );
-}
+import { PolicyCheckboxes, type PolicyForm } from "./policy-checkboxes";
 
 function ListInput({
   form,
@@ -80,23 +46,26 @@ export function PolicyFields({ form }: { form: PolicyForm }) {
           hint="Approvals need an override reason."
         />
       </div>
-      <CheckboxGroup
+      <PolicyCheckboxes
         legend="Severities that require approval"
         name="requireApprovalSeverities"
         options={SEVERITIES}
         form={form}
+        error={form.formState.errors.requireApprovalSeverities?.message}
       />
-      <CheckboxGroup
+      <PolicyCheckboxes
         legend="Action types that require approval"
         name="requireApprovalActionTypes"
         options={ACTION_TYPES}
         form={form}
+        error={form.formState.errors.requireApprovalActionTypes?.message}
       />
-      <CheckboxGroup
+      <PolicyCheckboxes
         legend="Denied action types (refused with 422)"
         name="deniedActionTypes"
         options={ACTION_TYPES}
         form={form}
+        error={form.formState.errors.deniedActionTypes?.message}
       />
       <FreezeWindowFields form={form} windows={windows} />
       <ApprovalGovernanceFields form={form} rules={quorumRules} />

@@ -27,11 +27,26 @@ export interface PolicyStamp {
   updatedAt: Date | null;
 }
 
-const POLICY_COLUMNS = Prisma.sql`p."requireApprovalEnvironments", p."requireApprovalSeverities",
-  p."requireApprovalActionTypes", p."blockedEnvironments", p."deniedActionTypes", p."freezeWindows",
-  p."quorumRules", p."separationOfDuties", p."pendingApprovalTtlMinutes", p."overrideReviewHours",
-  p."approvalReminderMinutes", p."approvalEscalationMinutes", p."approvalNotifyEmails",
-  p.version, p."updatedBy", p."updatedAt"`;
+/** The document's columns with their SQL types: one list for the reads, the insert and the update. */
+const DOCUMENT_COLUMNS: readonly (readonly [keyof PolicyRow, "text[]" | "jsonb" | "boolean" | "int"])[] = [
+  ["requireApprovalEnvironments", "text[]"],
+  ["requireApprovalSeverities", "text[]"],
+  ["requireApprovalActionTypes", "text[]"],
+  ["blockedEnvironments", "text[]"],
+  ["deniedActionTypes", "text[]"],
+  ["freezeWindows", "jsonb"],
+  ["quorumRules", "jsonb"],
+  ["separationOfDuties", "boolean"],
+  ["pendingApprovalTtlMinutes", "int"],
+  ["overrideReviewHours", "int"],
+  ["approvalReminderMinutes", "int"],
+  ["approvalEscalationMinutes", "int"],
+  ["approvalNotifyEmails", "text[]"],
+];
+
+const columnList = (prefix = "") => DOCUMENT_COLUMNS.map(([column]) => `${prefix}"${column}"`).join(", ");
+
+const POLICY_COLUMNS = Prisma.raw(`${columnList("p.")}, p.version, p."updatedBy", p."updatedAt"`);
 
 /** The organization's saved policy row, or undefined when none is saved. */
 export async function findPolicy(q: Queryable, organizationId: string): Promise<(PolicyRow & PolicyStamp) | undefined> {
@@ -86,30 +101,15 @@ export async function savePolicy(
     tx,
     Prisma.sql`
     WITH saved AS (
-    INSERT INTO organization_policies ("organizationId", "requireApprovalEnvironments", "requireApprovalSeverities",
-      "requireApprovalActionTypes", "blockedEnvironments", "deniedActionTypes", "freezeWindows", "quorumRules",
-      "separationOfDuties", "pendingApprovalTtlMinutes", "overrideReviewHours", "approvalReminderMinutes",
-      "approvalEscalationMinutes", "approvalNotifyEmails", version, "updatedBy", "updatedAt")
-    VALUES (${organizationId}, ${policy.requireApprovalEnvironments}::text[], ${policy.requireApprovalSeverities}::text[],
-      ${policy.requireApprovalActionTypes}::text[], ${policy.blockedEnvironments}::text[], ${policy.deniedActionTypes}::text[],
-      ${JSON.stringify(policy.freezeWindows)}::jsonb, ${JSON.stringify(policy.quorumRules)}::jsonb,
-      ${policy.separationOfDuties}, ${policy.pendingApprovalTtlMinutes}::int, ${policy.overrideReviewHours}::int,
-      ${policy.approvalReminderMinutes}::int, ${policy.approvalEscalationMinutes}::int,
-      ${policy.approvalNotifyEmails}::text[], 1, ${policy.updatedBy}, now())
+    INSERT INTO organization_policies ("organizationId", ${Prisma.raw(columnList())}, version, "updatedBy", "updatedAt")
+    VALUES (${organizationId}, ${Prisma.join(
+      DOCUMENT_COLUMNS.map(([column, type]) => {
+        const value = type === "jsonb" ? JSON.stringify(policy[column]) : policy[column];
+        return Prisma.sql`${value}::${Prisma.raw(type)}`;
+      }),
+    )}, 1, ${policy.updatedBy}, now())
     ON CONFLICT ("organizationId") DO UPDATE SET
-      "requireApprovalEnvironments" = EXCLUDED."requireApprovalEnvironments",
-      "requireApprovalSeverities" = EXCLUDED."requireApprovalSeverities",
-      "requireApprovalActionTypes" = EXCLUDED."requireApprovalActionTypes",
-      "blockedEnvironments" = EXCLUDED."blockedEnvironments",
-      "deniedActionTypes" = EXCLUDED."deniedActionTypes",
-      "freezeWindows" = EXCLUDED."freezeWindows",
-      "quorumRules" = EXCLUDED."quorumRules",
-      "separationOfDuties" = EXCLUDED."separationOfDuties",
-      "pendingApprovalTtlMinutes" = EXCLUDED."pendingApprovalTtlMinutes",
-      "overrideReviewHours" = EXCLUDED."overrideReviewHours",
-      "approvalReminderMinutes" = EXCLUDED."approvalReminderMinutes",
-      "approvalEscalationMinutes" = EXCLUDED."approvalEscalationMinutes",
-      "approvalNotifyEmails" = EXCLUDED."approvalNotifyEmails",
+      ${Prisma.raw(DOCUMENT_COLUMNS.map(([column]) => `"${column}" = EXCLUDED."${column}"`).join(",\n      "))},
       version = organization_policies.version + 1,
       "updatedBy" = EXCLUDED."updatedBy",
       "updatedAt" = EXCLUDED."updatedAt"
