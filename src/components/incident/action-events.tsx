@@ -17,6 +17,10 @@ const EVENT_LABELS: Record<string, string> = {
   EXECUTION_RETRY: "Execution retry",
   EXECUTION_SUCCEEDED: "Execution succeeded",
   EXECUTION_FAILED: "Execution failed",
+  OVERRIDE_REVIEWED: "Override reviewed",
+  OVERRIDE_REVIEW_OVERDUE: "Override review overdue",
+  APPROVAL_REMINDER_SENT: "Approval reminder sent",
+  APPROVAL_ESCALATED: "Approval escalated",
 };
 
 /** The event's label; a vote short of the quorum says how far it got (`Approval recorded (1 of 2)`). */

@@ -38,7 +38,15 @@ export type ActionEventType =
   | "EXECUTION_SUCCEEDED"
   | "EXECUTION_FAILED"
   | "APPROVAL_RECORDED"
-  | "EXPIRED";
+  | "EXPIRED"
+  | "OVERRIDE_REVIEWED"
+  | "OVERRIDE_REVIEW_OVERDUE"
+  | "APPROVAL_REMINDER_SENT"
+  | "APPROVAL_ESCALATED"
+  | "TOKEN_CREATED"
+  | "TOKEN_REVOKED"
+  | "SIGNED_IN"
+  | "SIGN_IN_REFUSED";
 
 export interface EventRecord {
   id: string;
