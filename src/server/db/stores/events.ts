@@ -80,11 +80,14 @@ export function insertEventsForMovedRows(event: {
     FROM moved`;
 }
 
-/** Appends one event; call it in the transaction of the transition it records. */
+/**
+ * Appends one event; call it in the transaction of the transition it records. `actionId: null`
+ * records an organization event (sign-in, token), docs/audit.md#organization-events.
+ */
 export async function appendEvent(
   q: Queryable,
   organizationId: string,
-  event: { actionId: string; type: ActionEventType; actor: string; data?: Record<string, unknown> },
+  event: { actionId: string | null; type: ActionEventType; actor: string; data?: Record<string, unknown> },
 ): Promise<void> {
   await queryRows(
     q,

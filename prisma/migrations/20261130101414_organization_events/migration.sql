@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "remediation_events" ALTER COLUMN "actionId" DROP NOT NULL;
