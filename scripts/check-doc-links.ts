@@ -67,6 +67,12 @@ for (const file of SCANNED.flatMap(files)) {
         if (!existsSync(path.join(root, m[1]!))) problems.push(`${where}: ${m[1]} does not exist`);
       }
     }
+    // A relative Markdown link (`[ADR 0009](adr/0009-….md)`) must reach a file.
+    if (file.endsWith(".md")) {
+      for (const m of line.matchAll(/\]\(((?!https?:|#|mailto:)[^)#\s]+)(?:#[^)]*)?\)/g)) {
+        if (!existsSync(path.join(root, path.dirname(file), m[1]!))) problems.push(`${where}: link ${m[1]} does not exist`);
+      }
+    }
     for (const m of line.matchAll(/docs\/([\w\-/]+\.md)(?:#([\w-]+))?/g)) {
       const page = `docs/${m[1]}`;
       const anchors = anchorsOf(page);
