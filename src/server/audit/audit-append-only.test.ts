@@ -104,7 +104,7 @@ describe("remediation_events is append-only", () => {
     expect(await storedEvents(org)).toEqual(before);
   });
 
-  it("DELETE and TRUNCATE are refused without the retention flag, also through the actions' cascade", async () => {
+  it("DELETE and TRUNCATE are refused without the retention flag, also through the actions' delete trigger", async () => {
     const { org, events } = await organizationWithEvents(1);
     const unsealed = await organizationWithEvents(1, { seal: false });
     await expect(db().$executeRaw`DELETE FROM remediation_events WHERE id = ${events[0]!.id}::uuid`).rejects.toThrow(
@@ -270,7 +270,7 @@ describe("remediation_events is append-only", () => {
     await createActions(org, [{ status: "QUEUED", events: ["REQUESTED"] }]);
     const batch = { status: "COMPLETED" as const, cutoff: daysAgo(10), batchSize: 1 };
 
-    // Retention's delete of X and Y (one statement's cascade, X then Y), with the sealer between them.
+    // Retention's delete of X and Y (one statement's delete trigger, X then Y), with the sealer between them.
     let sealing: Promise<unknown> | undefined;
     let sealingError: unknown;
     const retention = transaction(db(), async (tx) => {

@@ -167,7 +167,7 @@ describe("remediation_counters trigger", () => {
         SELECT count(DISTINCT (environment, status, hashtext(id::text) & 15))::int AS groups
         FROM remediation_actions WHERE "organizationId" = ${organizationId} AND "performedBy" = 'bulk'`;
       const before = await counterWrites();
-      // As retention deletes: the events' append-only trigger lets only this statement cascade to them.
+      // As retention deletes: the events' append-only trigger lets only this statement delete them with their actions.
       await tx.$executeRaw`
         DELETE FROM remediation_actions
         WHERE ${ALLOW_EVENT_PRUNING} AND "organizationId" = ${organizationId} AND "performedBy" = 'bulk'`;

@@ -32,7 +32,7 @@ export async function forceActionStatus(
     WHERE "organizationId" = ${organizationId} AND id IN (${ids(actionIds)})`;
 }
 
-/** Deletes the actions by hand (their events go with them, ON DELETE CASCADE, as retention deletes them). */
+/** Deletes the actions by hand (their events go with them through the delete trigger, as retention deletes them). */
 export async function deleteActions(organizationId: string, actionIds: readonly string[]): Promise<void> {
   await db().$executeRaw`
     DELETE FROM remediation_actions

@@ -68,7 +68,7 @@ describe("retention", () => {
           });
           const left = await db().remediationAction.findMany({ where: { organizationId: org }, select: { id: true } });
           expect(left.map((r) => r.id).sort()).toEqual(ids.filter((id) => !expired.has(id)).sort());
-          // Events went with their actions (ON DELETE CASCADE); the others kept theirs.
+          // Events went with their actions (the actions' delete trigger); the others kept theirs.
           expect(await db().remediationEvent.count({ where: { organizationId: org } })).toBe(ids.length - expired.size);
           await expectCountersExact();
         },

@@ -58,8 +58,8 @@ export async function findChainHead(q: Queryable, organizationId: string): Promi
  * Up to `limit` of the organization's committed unsealed events, in the order they get their
  * seq: createdAt, then the lifecycle order of the type enum, then id (the order of an action's
  * events in GET /remediation/:id). The (organizationId, seq) index finds them (seq IS NULL).
- * FOR UPDATE SKIP LOCKED: an event retention is deleting at this moment (its cascade holds the
- * row) is left out — never waited for, which could deadlock with the cascade's own order — so
+ * FOR UPDATE SKIP LOCKED: an event retention is deleting at this moment (its delete trigger holds
+ * the row) is left out — never waited for, which could deadlock with the delete's own order — so
  * no seq is ever computed on top of an event that will not get it; if the deletion rolls back,
  * the event is sealed by the next run.
  */

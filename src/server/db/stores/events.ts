@@ -12,7 +12,7 @@ import { type Queryable, queryRows } from "../client";
 
 /**
  * A condition to AND into the WHERE of the one statement allowed to delete events (retention,
- * through its actions' cascade): it sets `rcc.audit_prune` for that statement's transaction
+ * through its actions' delete trigger): it sets `rcc.audit_prune` for that statement's transaction
  * before any row is deleted (an InitPlan runs first), which the events' delete trigger requires.
  * The deleted sealed events leave (seq, hash) stubs (docs/audit.md#pruning).
  */

@@ -5,8 +5,8 @@ import { ALLOW_EVENT_PRUNING } from "../events";
 
 /**
  * One retention batch (docs/adr/0004-ctid-retention.md): deletes up to `batchSize` of the
- * organization's actions in `status` created before `cutoff`, oldest first; their events go with
- * them (ON DELETE CASCADE) and the statement-level trigger keeps remediation_counters exact. One
+ * organization's actions in `status` created before `cutoff`, oldest first; their events and votes go
+ * with them (the actions' statement delete trigger, docs/adr/0011-set-based-child-deletes.md) and the statement-level trigger keeps remediation_counters exact. One
  * status per statement so each batch is a short range scan of (organizationId, status,
  * createdAt). SKIP LOCKED: a concurrent purge of the same organization takes other rows instead
  * of waiting. Rows are deleted by the ctid the same statement locked (a TID scan, no second
