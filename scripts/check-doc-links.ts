@@ -70,7 +70,8 @@ for (const file of SCANNED.flatMap(files)) {
     // A relative Markdown link (`[ADR 0009](adr/0009-….md)`) must reach a file.
     if (file.endsWith(".md")) {
       for (const m of line.matchAll(/\]\(((?!https?:|#|mailto:)[^)#\s]+)(?:#[^)]*)?\)/g)) {
-        if (!existsSync(path.join(root, path.dirname(file), m[1]!))) problems.push(`${where}: link ${m[1]} does not exist`);
+        if (!existsSync(path.join(root, path.dirname(file), m[1]!)))
+          problems.push(`${where}: link ${m[1]} does not exist`);
       }
     }
     for (const m of line.matchAll(/docs\/([\w\-/]+\.md)(?:#([\w-]+))?/g)) {
