@@ -37,6 +37,8 @@ const TARGETS = {
   /** "Flat": the 100k export may not grow the app more than this above the 10k one. */
   exportFlatMb: 16,
   purgeRowsPerSecond: 50_000,
+  // P4: the purge against one bare DELETE of the same rows on plain copies, in the same run.
+  purgeBaselineRatio: 0.5,
   purgeP99Factor: 2,
   actionsPerSecond: 300,
   pickupP50Ms: 50,
@@ -118,6 +120,15 @@ export function evaluate(m: Measurements): Check[] {
       target: `≥ ${TARGETS.purgeRowsPerSecond}`,
       pass: r.rowsPerSecond >= TARGETS.purgeRowsPerSecond && r.counterDrift === 0,
     });
+    if (r.baseline) {
+      checks.push({
+        id: "P4",
+        what: "retention purge / bare DELETE (same rows, same run)",
+        value: `${fmt(r.rowsPerSecond / r.baseline.rowsPerSecond)}× (${fmt(r.baseline.rowsPerSecond, 0)} rows/s bare)`,
+        target: `≥ ${TARGETS.purgeBaselineRatio}×`,
+        pass: r.rowsPerSecond >= TARGETS.purgeBaselineRatio * r.baseline.rowsPerSecond,
+      });
+    }
     checks.push({
       id: "P4",
       what: "list p99 during purge / idle",

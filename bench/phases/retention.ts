@@ -27,6 +27,11 @@ export interface RetentionMeasurement {
   eventsDeleted: number;
   sealedEventsDeleted: number;
   stubsWritten: number;
+  /**
+   * The same eligible actions and their events, copied to plain tables with the same indexes and
+   * no triggers, deleted by one bare statement in this run: the floor a purge could reach here.
+   */
+  baseline?: { rows: number; seconds: number; rowsPerSecond: number };
   /** bench/results/latest.json's P4 rows/s when this run started (the figure to compare with). */
   previous?: { rowsPerSecond: number; date: string; commit?: string };
 }
@@ -48,6 +53,43 @@ const CHAIN_SQL = `SELECT (SELECT count(*) FROM remediation_events WHERE "organi
 
 const ELIGIBLE_SQL = `SELECT count(*)::int AS n FROM remediation_actions
   WHERE "organizationId" = $1 AND status IN ('COMPLETED', 'FAILED', 'REJECTED') AND "createdAt" < now() - make_interval(days => $2)`;
+
+const ELIGIBLE_WHERE = `"organizationId" = $1 AND status IN ('COMPLETED', 'FAILED', 'REJECTED')
+  AND "createdAt" < now() - make_interval(days => $2)`;
+
+/**
+ * The purge's floor in this run: the eligible actions and their events copied to plain tables
+ * (same columns and indexes, no triggers, no chain), then deleted by one statement.
+ */
+async function measureBareDelete(client: pg.Client, org: string, retentionDays: number) {
+  const tables = ["bench_p4_actions", "bench_p4_events"];
+  const drop = () => client.query(`DROP TABLE IF EXISTS ${tables.join(", ")}`);
+  await drop();
+  try {
+    await client.query("CREATE TABLE bench_p4_actions (LIKE remediation_actions INCLUDING DEFAULTS INCLUDING INDEXES)");
+    await client.query("CREATE TABLE bench_p4_events (LIKE remediation_events INCLUDING DEFAULTS INCLUDING INDEXES)");
+    await client.query(`INSERT INTO bench_p4_actions SELECT * FROM remediation_actions WHERE ${ELIGIBLE_WHERE}`, [
+      org,
+      retentionDays,
+    ]);
+    await client.query(
+      `INSERT INTO bench_p4_events SELECT e.* FROM remediation_events e JOIN bench_p4_actions a ON a.id = e."actionId"`,
+    );
+    await client.query("VACUUM ANALYZE bench_p4_actions, bench_p4_events");
+    const started = performance.now();
+    const { rows } = await client.query<{ n: number }>(
+      `WITH gone AS (DELETE FROM bench_p4_actions WHERE ${ELIGIBLE_WHERE} RETURNING id),
+            events AS (DELETE FROM bench_p4_events WHERE "actionId" IN (SELECT id FROM gone))
+       SELECT count(*)::int AS n FROM gone`,
+      [org, retentionDays],
+    );
+    const seconds = (performance.now() - started) / 1000;
+    const n = rows[0]!.n;
+    return { rows: n, seconds: Math.round(seconds * 100) / 100, rowsPerSecond: Math.round(n / seconds) };
+  } finally {
+    await drop();
+  }
+}
 
 /**
  * Days of retention that leave about `target` eligible rows (terminal, older than the cutoff) in
@@ -90,6 +132,9 @@ export async function measureRetention(
     const eligibleRows = (await client.query<{ n: number }>(ELIGIBLE_SQL, [org.organizationId, retentionDays])).rows[0]!
       .n;
 
+    const baseline = await measureBareDelete(client, org.organizationId, retentionDays);
+    log(`P4 baseline: bare DELETE of ${baseline.rows} rows in ${baseline.seconds} s`);
+
     const read = {
       url: `${app.url}/remediation/actions?limit=50`,
       token: org.token,
@@ -129,7 +174,7 @@ export async function measureRetention(
     );
     const orphans = await client.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM remediation_events e
-      WHERE e."organizationId" = $1 AND NOT EXISTS (SELECT 1 FROM remediation_actions a WHERE a.id = e."actionId")`,
+      WHERE e."organizationId" = $1 AND e."actionId" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM remediation_actions a WHERE a.id = e."actionId")`,
       [org.organizationId],
     );
     const chainAfter = (
@@ -150,6 +195,7 @@ export async function measureRetention(
       eventsDeleted: chainBefore.events - chainAfter.events,
       sealedEventsDeleted: chainBefore.sealed - chainAfter.sealed,
       stubsWritten: chainAfter.stubs - chainBefore.stubs,
+      baseline,
       ...(previous && { previous }),
     };
   } finally {
