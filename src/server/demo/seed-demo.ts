@@ -1,6 +1,9 @@
+import { randomUUID } from "node:crypto";
 import { hashPassword } from "@/server/auth/password";
-import { type Db, transaction } from "@/server/db/client";
+import { type Db, type Tx, transaction } from "@/server/db/client";
 import { orgScope } from "@/server/db/scoped";
+import { insertActions } from "@/server/db/stores/actions";
+import { appendEvent } from "@/server/db/stores/events";
 import { insertIncident, insertSuggestions } from "@/server/db/stores/incidents";
 import { insertMembership } from "@/server/db/stores/memberships";
 import { acrossOrganizationsAnyExists, ensureOrganization } from "@/server/db/stores/organizations";
@@ -8,6 +11,7 @@ import { insertUser } from "@/server/db/stores/users";
 import { stopSenderBoss } from "@/server/jobs/boss";
 import { requestAction } from "@/server/remediation/request-action";
 import { DEMO_INCIDENTS, DEMO_PASSWORD, DEMO_USERS } from "./demo-data";
+import { demoHistory, type HistoryPeople } from "./demo-history";
 
 // The demo organization `npm start` seeds into an empty embedded database
 // (docs/behaviour.md#configuration, DEMO_SEED). The data is demo-data.ts, which the e2e fixtures
@@ -26,13 +30,14 @@ export async function seedDemo(db: Db): Promise<boolean> {
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const seeded = await transaction(db, async (tx) => {
     if (!(await ensureOrganization(tx, DEMO_ORGANIZATION_ID, "Demo Organization"))) return undefined;
-    let operatorId = "";
+    const ids: Record<string, string> = {};
     for (const [key, { role, ...user }] of Object.entries(DEMO_USERS)) {
-      const userId = await insertUser(tx, { ...user, passwordHash });
-      await insertMembership(tx, DEMO_ORGANIZATION_ID, { userId, role });
-      // The demo's requests are the first operator's, so the second one can approve them.
-      if (key === "operator") operatorId = userId;
+      ids[key] = await insertUser(tx, { ...user, passwordHash });
+      await insertMembership(tx, DEMO_ORGANIZATION_ID, { userId: ids[key]!, role });
     }
+    // The demo's requests are the first operator's, so the second one can approve them.
+    const operatorId = ids.operator!;
+    await seedHistory(tx, { requester: operatorId, approver: ids.operator2!, admin: ids.admin! });
     const incidents: DemoIncident[] = [];
     for (const incident of Object.values(DEMO_INCIDENTS)) {
       const { suggestions, ...fields } = incident;
@@ -51,6 +56,33 @@ export async function seedDemo(db: Db): Promise<boolean> {
   if (!seeded) return false;
   await requestDemoActions(db, seeded.operatorId, seeded.incidents);
   return true;
+}
+
+/**
+ * The demo's past (docs/behaviour.md#demo-data): resolved incidents of the last two weeks and
+ * the action taken on each, with the events it wrote, oldest first so the audit chain is in
+ * time order. Written through the stores (the counters trigger counts the actions).
+ */
+async function seedHistory(tx: Tx, people: HistoryPeople): Promise<void> {
+  for (const { action, ...incident } of demoHistory(new Date(), people)) {
+    const incidentId = await insertIncident(tx, DEMO_ORGANIZATION_ID, { ...incident, status: "RESOLVED" });
+    if (!incidentId) throw new Error(`demo incident ${incident.externalId} already exists`);
+    const { events, ...row } = action;
+    const id = randomUUID();
+    await insertActions(tx, DEMO_ORGANIZATION_ID, [
+      {
+        ...row,
+        id,
+        incidentId,
+        serviceName: incident.serviceName,
+        environment: incident.environment,
+        severity: incident.severity,
+        performedBy: people.requester,
+        policyVersion: 0,
+      },
+    ]);
+    for (const event of events) await appendEvent(tx, DEMO_ORGANIZATION_ID, { ...event, actionId: id });
+  }
 }
 
 /**

@@ -82,19 +82,21 @@ export function insertEventsForMovedRows(event: {
 
 /**
  * Appends one event; call it in the transaction of the transition it records. `actionId: null`
- * records an organization event (sign-in, token), docs/audit.md#organization-events.
+ * records an organization event (sign-in, token), docs/audit.md#organization-events. `at` only
+ * for history written after the fact (the demo's past, docs/behaviour.md#demo-data).
  */
 export async function appendEvent(
   q: Queryable,
   organizationId: string,
-  event: { actionId: string | null; type: ActionEventType; actor: string; data?: Record<string, unknown> },
+  event: { actionId: string | null; type: ActionEventType; actor: string; data?: Record<string, unknown>; at?: Date },
 ): Promise<void> {
   await queryRows(
     q,
     Prisma.sql`
     INSERT INTO remediation_events (id, "organizationId", "actionId", type, actor, data, "createdAt")
     VALUES (${randomUUID()}::uuid, ${organizationId}, ${event.actionId}::uuid, ${event.type}::"ActionEventType",
-            ${event.actor}, ${JSON.stringify(event.data ?? {})}::jsonb, ${EVENT_TIME})`,
+            ${event.actor}, ${JSON.stringify(event.data ?? {})}::jsonb,
+            ${event.at ? Prisma.sql`${event.at}::timestamptz` : EVENT_TIME})`,
   );
 }
 

@@ -70,16 +70,18 @@ const INCIDENT_COLUMNS = Prisma.sql`
 export async function insertIncident(
   q: Queryable,
   organizationId: string,
-  incident: IncidentFields & { externalId: string | null },
+  incident: IncidentFields & { externalId: string | null; createdAt?: Date },
 ): Promise<string | undefined> {
+  // createdAt: the demo's incidents of the past (docs/behaviour.md#demo-data); otherwise now.
+  const at = incident.createdAt ? Prisma.sql`${incident.createdAt}::timestamptz` : Prisma.sql`now()`;
   const [row] = await queryRows<{ id: string }>(
     q,
     Prisma.sql`
     INSERT INTO incidents (id, "organizationId", "externalId", title, "serviceName", environment, severity, status,
-                           summary, "updatedAt")
+                           summary, "createdAt", "updatedAt")
     VALUES (gen_random_uuid(), ${organizationId}, ${incident.externalId}, ${incident.title}, ${incident.serviceName},
             ${incident.environment}, ${incident.severity}::"Severity", ${incident.status ?? "OPEN"}::"IncidentStatus",
-            ${incident.summary}, now())
+            ${incident.summary}, ${at}, ${at})
     ON CONFLICT ("organizationId", "externalId") DO NOTHING
     RETURNING id`,
   );

@@ -34,7 +34,6 @@ export interface NewAction extends ActionFields, ApprovalTerms {
  * The action row and its REQUESTED event in one statement (one round trip between taking the
  * counter-row lock and COMMIT: the insert fires the counter trigger, whose row lock is shared by
  * every request of this organization + environment, so callers run it last in the transaction).
- * The event's foreign key is checked at the end of the statement, when the action row exists.
  */
 export async function insertRequestedAction(tx: Tx, organizationId: string, row: NewAction): Promise<ActionRecord> {
   const [created] = await queryRows<RawActionRow>(
