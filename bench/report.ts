@@ -36,6 +36,8 @@ const TARGETS = {
   exportGrowthMb: 64,
   /** "Flat": the 100k export may not grow the app more than this above the 10k one. */
   exportFlatMb: 16,
+  /** P3: the HTTP export against the bare COPY of the same statement, in the same run. */
+  exportRawCopyRatio: 0.8,
   purgeRowsPerSecond: 50_000,
   // P4: the purge against one bare DELETE of the same rows on plain copies, in the same run.
   purgeBaselineRatio: 0.5,
@@ -102,6 +104,15 @@ export function evaluate(m: Measurements): Check[] {
       target: `≥ ${TARGETS.exportRowsPerSecond}`,
       pass: large.rowsPerSecond >= TARGETS.exportRowsPerSecond && large.rows === large.limit,
     });
+    for (const e of [small, large]) {
+      checks.push({
+        id: "P3",
+        what: `export ${e.limit} rows/s / raw COPY (same statement, same run)`,
+        value: `${fmt(e.rowsPerSecond / e.rawCopy.rowsPerSecond)}× (${fmt(e.rowsPerSecond, 0)}/${fmt(e.rawCopy.rowsPerSecond, 0)})`,
+        target: `≥ ${TARGETS.exportRawCopyRatio}×`,
+        pass: e.rowsPerSecond >= TARGETS.exportRawCopyRatio * e.rawCopy.rowsPerSecond,
+      });
+    }
     checks.push({
       id: "P3",
       what: "export peak RSS growth",

@@ -125,7 +125,7 @@ async function main(): Promise<void> {
     // export's own memory growth.
     if (config.phases.has("P3")) {
       measurements.exports = await timed("P3 export", () =>
-        measureExports(app, big, { small: config.smallExportRows, large: config.exportRows }),
+        measureExports(database.url, app, big, { small: config.smallExportRows, large: config.exportRows }),
       );
       log(`P3 export: ${JSON.stringify(measurements.exports)}`);
     }

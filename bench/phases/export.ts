@@ -1,4 +1,8 @@
 import { get } from "node:http";
+import pg from "pg";
+import { to as copyTo } from "pg-copy-streams";
+import { copyCsvStatement } from "@/server/db/copy";
+import { exportCsvQuery } from "@/server/db/stores/actions/export";
 import { processCpuMs, rssSampler } from "../proc-stats";
 import type { OrgTarget, ServerTarget } from "./reads";
 
@@ -13,6 +17,8 @@ export interface ExportMeasurement {
   rssGrowthMb: number;
   /** App CPU per exported row (µs): what bounds rows/s once a core is saturated. */
   serverCpuUsPerRow: number;
+  /** The same COPY statement read by a bare pg-copy-streams client into a null sink, this run. */
+  rawCopy: { rows: number; seconds: number; rowsPerSecond: number };
 }
 
 const MB = 1024 * 1024;
@@ -40,8 +46,35 @@ function download(url: string, token: string): Promise<{ bytes: number; lineEnds
   });
 }
 
+/**
+ * The export's floor: the product's own COPY statement for the same rows (same SQL builder), run
+ * by plain pg-copy-streams on one connection, its bytes counted and dropped.
+ */
+async function measureRawCopy(databaseUrl: string, org: OrgTarget, limit: number) {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const started = performance.now();
+    const stream = client.query(copyTo(copyCsvStatement(exportCsvQuery(org.organizationId, {}, limit))));
+    let rows = 0;
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) rows++;
+    }
+    const seconds = (performance.now() - started) / 1000;
+    return { rows, seconds: round(seconds, 2), rowsPerSecond: Math.round(rows / seconds) };
+  } finally {
+    await client.end();
+  }
+}
+
 /** One streamed export, read as it arrives; the app's VmRSS sampled every 50 ms meanwhile. */
-async function measureExport(app: ServerTarget, org: OrgTarget, limit: number): Promise<ExportMeasurement> {
+async function measureExport(
+  databaseUrl: string,
+  app: ServerTarget,
+  org: OrgTarget,
+  limit: number,
+): Promise<ExportMeasurement> {
+  const rawCopy = await measureRawCopy(databaseUrl, org, limit);
   const sampler = rssSampler(app.pid, 50);
   const cpuBefore = processCpuMs(app.pid);
   const started = performance.now();
@@ -61,17 +94,19 @@ async function measureExport(app: ServerTarget, org: OrgTarget, limit: number): 
     rssPeakMb: round(peak / MB),
     rssGrowthMb: round((peak - before) / MB),
     serverCpuUsPerRow: round((cpuMs * 1000) / (rows || 1)),
+    rawCopy,
   };
 }
 
 /** P3: a warm-up export, then the small and the large one (small first: growth must not add up). */
 export async function measureExports(
+  databaseUrl: string,
   app: ServerTarget,
   org: OrgTarget,
   sizes: { small: number; large: number },
 ): Promise<{ small: ExportMeasurement; large: ExportMeasurement }> {
-  await measureExport(app, org, 1000);
-  const small = await measureExport(app, org, sizes.small);
-  const large = await measureExport(app, org, sizes.large);
+  await measureExport(databaseUrl, app, org, 1000);
+  const small = await measureExport(databaseUrl, app, org, sizes.small);
+  const large = await measureExport(databaseUrl, app, org, sizes.large);
   return { small, large };
 }

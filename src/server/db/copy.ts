@@ -44,11 +44,16 @@ export function copyLinesOut(db: Db, query: Prisma.Sql): Promise<Readable> {
   return copyOut(db, query, "FORMAT csv, DELIMITER E'\\x01', QUOTE E'\\x02'");
 }
 
+/** The COPY statement copyCsvOut runs for `query` (the bench's raw-COPY baseline runs it too). */
+export function copyCsvStatement(query: Prisma.Sql, options = "FORMAT csv"): string {
+  return `COPY (${inlineParameters(query)}) TO STDOUT WITH (${options})`;
+}
+
 async function copyOut(db: Db, query: Prisma.Sql, options: string): Promise<Readable> {
   const client = await requirePool(db, "copyOut").connect();
   let finished = false;
   try {
-    const stream = client.query(copyTo(`COPY (${inlineParameters(query)}) TO STDOUT WITH (${options})`));
+    const stream = client.query(copyTo(copyCsvStatement(query, options)));
     stream.once("end", () => {
       finished = true;
     });
