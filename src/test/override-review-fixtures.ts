@@ -37,15 +37,15 @@ export async function requestAction(org: string, incidentId: string, environment
 }
 
 /**
- * A requested production action overridden by `by` (default OVERRIDER) `hoursAgo` hours ago:
+ * A requested action (production unless said otherwise) overridden by `by` (default OVERRIDER) `hoursAgo` hours ago:
  * the approve use case at that time, so its review is due `overrideReviewHours` after it.
  */
 export async function overriddenAction(
   org: string,
   incidentId: string,
-  { by = OVERRIDER, hoursAgo = 0 }: { by?: string; hoursAgo?: number } = {},
+  { by = OVERRIDER, hoursAgo = 0, environment }: { by?: string; hoursAgo?: number; environment?: string } = {},
 ): Promise<string> {
-  const id = await requestAction(org, incidentId);
+  const id = await requestAction(org, incidentId, environment);
   const at = new Date(Date.now() - hoursAgo * HOUR_MS);
   const ctx = { db: db(), scope: orgScope(org), principal: principalFor(org, { userId: by }) };
   const result = await approveAction(ctx, { id, reason: "Break glass: the fix cannot wait." }, at);
