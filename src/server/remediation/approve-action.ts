@@ -113,7 +113,9 @@ export async function approveAction(
         data: override ? { reason, violations, detail, approvals } : { reason, approvals },
       },
       // Break-glass needs a second person: the override opens its review (docs/behaviour.md#override-review).
-      overrideReview: override ? { dueAt: new Date(now.getTime() + judged.policy.overrideReviewHours * HOUR_MS) } : undefined,
+      overrideReview: override
+        ? { dueAt: new Date(now.getTime() + judged.policy.overrideReviewHours * HOUR_MS) }
+        : undefined,
       now,
     });
     // Holding the row lock on a pending action, the conditional update cannot miss.

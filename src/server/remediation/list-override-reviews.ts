@@ -1,6 +1,9 @@
 import type { Db } from "@/server/db/client";
 import type { OrgScope } from "@/server/db/scoped";
-import { listOverrideReviews as listStoredReviews, type OverrideReviewFilter } from "@/server/db/stores/override-reviews";
+import {
+  listOverrideReviews as listStoredReviews,
+  type OverrideReviewFilter,
+} from "@/server/db/stores/override-reviews";
 import type { OverrideReviewEntry } from "./override-review-schemas";
 
 /**

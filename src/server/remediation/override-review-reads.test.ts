@@ -5,13 +5,7 @@ import { describe, expect, it } from "vitest";
 import { db } from "@/server/db/client";
 import { rest } from "@/test/calls";
 import { createIncident, createOrganization } from "@/test/factories";
-import {
-  organizationWithGuardrail,
-  overriddenAction,
-  REVIEWER,
-  read,
-  review,
-} from "@/test/override-review-fixtures";
+import { organizationWithGuardrail, overriddenAction, REVIEWER, read, review } from "@/test/override-review-fixtures";
 import { parseCsv } from "@/test/reporting-fixtures";
 
 type Entry = { action: { id: string }; review: { status: string; overdue: boolean } };
@@ -126,9 +120,9 @@ describe("report runs", () => {
     });
     const csv = await rest("GET", "/remediation/reporting/runs/export/csv", { auth: { organizationId: r.org } });
     const text = await csv.text();
-    expect(text.split("\r\n")[0]?.endsWith(",completedAt,overridesInPeriod,overrideReviewsPending,overrideReviewsFlagged")).toBe(
-      true,
-    );
+    expect(
+      text.split("\r\n")[0]?.endsWith(",completedAt,overridesInPeriod,overrideReviewsPending,overrideReviewsFlagged"),
+    ).toBe(true);
     expect(parseCsv(text)[0]).toMatchObject({
       id: run.id,
       overridesInPeriod: "3",

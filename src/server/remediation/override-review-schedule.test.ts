@@ -8,7 +8,13 @@ import { JOBS } from "@/server/job-registry";
 import { senderBoss } from "@/server/jobs/boss";
 import { startWorker } from "@/server/jobs/worker";
 import { loadAction, spawnWorkerProcess, type WorkerProcess, waitFor } from "@/test/execution-fixtures";
-import { OVERRIDER, organizationWithGuardrail, overriddenAction, REVIEWER, review } from "@/test/override-review-fixtures";
+import {
+  OVERRIDER,
+  organizationWithGuardrail,
+  overriddenAction,
+  REVIEWER,
+  review,
+} from "@/test/override-review-fixtures";
 import { testExecutionSettings } from "@/test/settings";
 import { markOverdueOverrideReviewsJob } from "./mark-overdue-override-reviews";
 
@@ -108,7 +114,9 @@ describe("the overdue schedule in two worker processes", () => {
     const worker = await startWorker([markOverdueOverrideReviewsJob]);
     try {
       const schedules = await worker.boss.getSchedules();
-      expect(schedules.filter((s) => s.name === JOB).map((s) => [s.cron, s.timezone])).toEqual([["*/5 * * * *", "UTC"]]);
+      expect(schedules.filter((s) => s.name === JOB).map((s) => [s.cron, s.timezone])).toEqual([
+        ["*/5 * * * *", "UTC"],
+      ]);
     } finally {
       await worker.stop();
     }

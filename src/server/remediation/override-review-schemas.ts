@@ -16,9 +16,7 @@ export const reviewOverrideOutput = z.object({ status: z.enum(OVERRIDE_REVIEW_OU
 export const listOverrideReviewsInput = z
   .object({
     status: queryField(
-      z
-        .enum(OVERRIDE_REVIEW_FILTERS, { error: "status must be PENDING, OVERDUE, ACCEPTED or FLAGGED" })
-        .optional(),
+      z.enum(OVERRIDE_REVIEW_FILTERS, { error: "status must be PENDING, OVERDUE, ACCEPTED or FLAGGED" }).optional(),
     ),
     limit: queryField(limitSchema(50, 500)),
   })

@@ -72,7 +72,10 @@ describe("computePrioritySignal", () => {
       "Failures elevated and approval queue growing and execution load high and override reviews overdue.",
     );
     expect(signal(0, 12, 0, 0, 2).reason).toBe("Execution load high and override reviews overdue.");
-    expect(signal(3, 0, 0, 0, 7)).toMatchObject({ level: "warning", reason: "Approval queue growing and override reviews overdue." });
+    expect(signal(3, 0, 0, 0, 7)).toMatchObject({
+      level: "warning",
+      reason: "Approval queue growing and override reviews overdue.",
+    });
   });
 
   it("overdue reviews alone never make it critical; the critical thresholds still do", () => {
