@@ -12,12 +12,12 @@ export const OVERRIDE_REVIEW_FILTERS = [...OVERRIDE_REVIEW_STATUSES, "OVERDUE"] 
 
 export const OVERRIDE_REVIEW_NOTE_MAX = 2000;
 
-export const overrideReviewOutcomeSchema = z.enum(OVERRIDE_REVIEW_OUTCOMES, {
+const overrideReviewOutcomeSchema = z.enum(OVERRIDE_REVIEW_OUTCOMES, {
   error: "outcome must be ACCEPTED or FLAGGED",
 });
 
 /** Required; surrounding blanks are trimmed, so a note of blanks only is missing. */
-export const overrideReviewNoteSchema = storableString({ error: "note is required" })
+const overrideReviewNoteSchema = storableString({ error: "note is required" })
   .trim()
   .min(1, "note is required")
   .max(OVERRIDE_REVIEW_NOTE_MAX, `note must be at most ${OVERRIDE_REVIEW_NOTE_MAX} characters`);

@@ -7,7 +7,7 @@ import { approveAction } from "@/server/remediation/approve-action";
 import { rest } from "./calls";
 import { createIncident, createOrganization, principalFor, requestBody } from "./factories";
 
-export const REQUESTER = "requester-1";
+const REQUESTER = "requester-1";
 export const OVERRIDER = "overrider-1";
 export const REVIEWER = "reviewer-1";
 const ADMIN = "admin-1";

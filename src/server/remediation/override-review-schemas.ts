@@ -24,7 +24,7 @@ export const listOverrideReviewsInput = z
   .transform((v) => v ?? { limit: 50 });
 
 /** One review as the list shows it: the stored review plus `overdue` (pending past `dueAt`). */
-export const overrideReviewSchema = z.object({
+const overrideReviewSchema = z.object({
   status: z.enum(OVERRIDE_REVIEW_STATUSES),
   overdue: z.boolean(),
   dueAt: z.date(),
