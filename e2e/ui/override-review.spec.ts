@@ -37,6 +37,8 @@ test("A overrides a blocked action and cannot review it (and sees why); B review
   browser,
   org,
 }, testInfo) => {
+  // Two signed-in browser sessions and a page change: more than the default minute on a busy machine.
+  test.slow();
   await org.updatePolicy({ blockedEnvironments: ["production"] });
   // Requested by the admin: both operators may approve it.
   const action = await org.requestAction("production", { by: "admin" });
