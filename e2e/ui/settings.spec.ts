@@ -106,7 +106,7 @@ test("report runs: filter, retry a failed run, send now, outbox and CSV export",
   expect(download.suggestedFilename()).toBe("remediation-report-runs.csv");
   const csv = readFileSync(await download.path(), "utf8");
   expect(csv.split("\r\n")[0]).toBe(
-    "id,organizationId,cadence,trigger,recipients,deliveredCount,failedDeliveryCount,deliveryFailures,deletedCount,totalActions,failedActions,pendingApprovals,queuedExecutions,status,error,startedAt,completedAt",
+    "id,organizationId,cadence,trigger,recipients,deliveredCount,failedDeliveryCount,deliveryFailures,deletedCount,totalActions,failedActions,pendingApprovals,queuedExecutions,status,error,startedAt,completedAt,overridesInPeriod,overrideReviewsPending,overrideReviewsFlagged",
   );
   expect(csv).toContain(failed);
 

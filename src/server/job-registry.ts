@@ -2,6 +2,7 @@ import { auditSealJob } from "@/server/audit/jobs";
 import { EXECUTION_JOBS } from "@/server/execution/jobs";
 import type { AnyJobDefinition } from "@/server/jobs/worker";
 import { expirePendingActionsJob } from "@/server/remediation/expire-pending-actions";
+import { markOverdueOverrideReviewsJob } from "@/server/remediation/mark-overdue-override-reviews";
 import { purgeIdempotencyKeysJob } from "@/server/remediation/purge-idempotency-keys";
 import { REPORTING_JOBS } from "@/server/reporting/jobs";
 
@@ -16,4 +17,5 @@ export const JOBS: readonly AnyJobDefinition[] = [
   expirePendingActionsJob,
   purgeIdempotencyKeysJob,
   ...REPORTING_JOBS,
+  markOverdueOverrideReviewsJob,
 ];

@@ -2,6 +2,7 @@ import type { AnyProcedure, inferProcedureOutput } from "@trpc/server";
 import { auditRouter } from "@/server/audit/router";
 import { incidentsRouter } from "@/server/incidents/router";
 import { policyRouter } from "@/server/policy/router";
+import { overrideReviewsRouter } from "@/server/remediation/override-review-router";
 import { remediationRouter } from "@/server/remediation/router";
 import { reportingRouter } from "@/server/reporting/router";
 import { type Context, createCallerFactory, type Meta, router } from "@/server/trpc";
@@ -14,6 +15,7 @@ export const appRouter = router({
   reporting: reportingRouter,
   audit: auditRouter,
   ui: uiRouter,
+  overrideReviews: overrideReviewsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -78,6 +78,9 @@ export async function createReportRun(
       failedActions: 0,
       pendingApprovals: 0,
       queuedExecutions: 0,
+      overridesInPeriod: 0,
+      overrideReviewsPending: 0,
+      overrideReviewsFlagged: 0,
       deletedCount: 0,
     });
   }

@@ -1,6 +1,7 @@
 "use client";
 import { ActionsTable } from "./actions-table";
 import { ActivityPanel } from "./activity-panel";
+import { OverrideReviews } from "./override-reviews";
 import { PendingApprovals } from "./pending-approvals";
 import { PriorityHero } from "./priority-hero";
 import { StatsCards } from "./stats-cards";
@@ -16,6 +17,7 @@ export function ControlCenter() {
         <PendingApprovals />
         <ActivityPanel />
       </div>
+      <OverrideReviews />
       <ActionsTable />
     </div>
   );

@@ -29,6 +29,10 @@ export function PriorityHero() {
     { label: "Pending approvals", value: s.pendingApprovals, testId: "signal-pending" },
     { label: "Active executions", value: s.activeExecutions, testId: "signal-active" },
     { label: "Failed in last 24 h", value: s.failedInLast24h, testId: "signal-failed" },
+    // Only while there is that pressure (docs/behaviour.md#override-review): the hero keeps its three counts otherwise.
+    ...(s.overdueOverrideReviews > 0
+      ? [{ label: "Overdue override reviews", value: s.overdueOverrideReviews, testId: "signal-overdue-reviews" }]
+      : []),
   ];
   return (
     <section
@@ -49,7 +53,7 @@ export function PriorityHero() {
           {s.reason}
         </p>
       </div>
-      <dl className="grid grid-cols-3 gap-3 text-center">
+      <dl className={`grid gap-3 text-center ${counts.length > 3 ? "grid-cols-2 sm:grid-cols-4" : "grid-cols-3"}`}>
         {counts.map((c) => (
           <div key={c.label} className="rounded-md bg-white/70 px-3 py-2 ring-1 ring-black/5">
             <dt className="text-xs text-slate-600">{c.label}</dt>

@@ -33,9 +33,11 @@ function eventLabel(event: ActionEvent): string {
 }
 
 function eventNote(event: ActionEvent): string | undefined {
-  const { reason, detail, error } = event.data as { reason?: unknown; detail?: unknown; error?: unknown };
+  const { reason, detail, error, outcome, note } = event.data as Record<string, unknown>;
   const parts = [
     typeof reason === "string" && reason ? `Reason: ${reason}` : undefined,
+    // An override review (docs/behaviour.md#override-review): its outcome and the reviewer's note.
+    typeof outcome === "string" && typeof note === "string" ? `${outcome}: ${note}` : undefined,
     typeof detail === "string" && detail ? detail : undefined,
     typeof error === "string" && error ? error : undefined,
   ].filter(Boolean);

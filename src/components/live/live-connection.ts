@@ -20,6 +20,8 @@ const ACTION_EVENT_TYPES = [
   "EXECUTION_SUCCEEDED",
   "EXECUTION_FAILED",
   "APPROVAL_BLOCKED",
+  "OVERRIDE_REVIEWED",
+  "OVERRIDE_REVIEW_OVERDUE",
 ] as const;
 
 /** `connecting` only before the first open; `offline` = no network, or the stream keeps failing. */

@@ -37,6 +37,8 @@ export function useLiveInvalidation() {
       utils.remediation.stats.invalidate(),
       utils.remediation.prioritySignal.invalidate(),
       utils.ui.activityByDay.invalidate(),
+      // Overrides, reviews and overdue notes are action events too (docs/behaviour.md#override-review).
+      utils.overrideReviews.list.invalidate(),
       ...(work.everyHistory
         ? [utils.remediation.history.invalidate()]
         : [...work.incidents].map((incidentId) => utils.remediation.history.invalidate({ incidentId }))),
@@ -76,6 +78,7 @@ export function useLiveInvalidation() {
           utils.ui.activityByDay.invalidate(undefined, withData),
           utils.remediation.history.invalidate(undefined, withData),
           utils.remediation.get.invalidate(undefined, withData),
+          utils.overrideReviews.list.invalidate(undefined, withData),
         ]);
       },
     }),

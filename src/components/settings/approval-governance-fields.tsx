@@ -152,6 +152,23 @@ export function ApprovalGovernanceFields({
           Never expires
         </label>
       </div>
+
+      <Field
+        id="overrideReviewHours"
+        label="Override review within (hours)"
+        hint="1 to 168. Every guardrail override needs a second approver's review; past this it is reported overdue."
+        error={errors.overrideReviewHours?.message}
+      >
+        <input
+          id="overrideReviewHours"
+          type="number"
+          min={1}
+          max={168}
+          className={`${inputClass} max-w-64`}
+          {...invalidProps("overrideReviewHours", errors.overrideReviewHours?.message)}
+          {...form.register("overrideReviewHours")}
+        />
+      </Field>
     </div>
   );
 }

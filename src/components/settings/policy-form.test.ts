@@ -10,6 +10,7 @@ describe("formFieldOf", () => {
     expect(formFieldOf("quorumRules.0.approvals")).toBe("quorumRules.0.approvals");
     expect(formFieldOf("pendingApprovalTtlMinutes")).toBe("pendingApprovalTtlMinutes");
     expect(formFieldOf("separationOfDuties")).toBe("separationOfDuties");
+    expect(formFieldOf("overrideReviewHours")).toBe("overrideReviewHours");
     // No field of its own on the form: the form's message.
     expect(formFieldOf("quorumRules")).toBe("root");
     expect(formFieldOf("quorumRules.0")).toBe("root");
@@ -29,6 +30,7 @@ const values = (overrides: Partial<PolicyFormValues> = {}): PolicyFormValues => 
   separationOfDuties: true,
   pendingApprovalTtlMinutes: "1440",
   pendingApprovalNeverExpires: false,
+  overrideReviewHours: "24",
   ...overrides,
 });
 
@@ -57,12 +59,14 @@ describe("policyResolver (governance fields)", () => {
       values({
         quorumRules: [{ environments: "Prod!", severities: [], actionTypes: [], approvals: "6" }],
         pendingApprovalTtlMinutes: "2",
+        overrideReviewHours: "169",
       }),
     );
     const errors = result.errors as Record<string, unknown>;
     expect(errors).toMatchObject({
       quorumRules: [{ environments: { message: expect.any(String) }, approvals: { message: "at most 5 approvals" } }],
       pendingApprovalTtlMinutes: { message: "at least 5" },
+      overrideReviewHours: { message: "at most 168" },
     });
   });
 });
@@ -72,6 +76,7 @@ describe("policyDraft", () => {
     expect(policyDraft(values({ requireApprovalEnvironments: "production, staging, staging" }))).toMatchObject({
       requireApprovalEnvironments: ["production", "staging"],
       pendingApprovalTtlMinutes: 1440,
+      overrideReviewHours: 24,
     });
     expect(policyDraft(values({ blockedEnvironments: "Prod!" }))).toBeUndefined();
   });

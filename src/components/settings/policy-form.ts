@@ -23,6 +23,8 @@ export interface PolicyFormValues {
   pendingApprovalTtlMinutes: string;
   /** `pendingApprovalTtlMinutes: null`: pending actions wait for a decision forever. */
   pendingApprovalNeverExpires: boolean;
+  /** Hours a second approver has to review an override (docs/behaviour.md#override-review). */
+  overrideReviewHours: string;
 }
 
 export const NEW_QUORUM_RULE: QuorumRuleFormValues = {
@@ -92,6 +94,7 @@ export function policyToForm(policy: Policy): PolicyFormValues {
     // "Never expires" keeps a sensible number behind it for when it is unticked (the default).
     pendingApprovalTtlMinutes: String(policy.pendingApprovalTtlMinutes ?? 1440),
     pendingApprovalNeverExpires: policy.pendingApprovalTtlMinutes === null,
+    overrideReviewHours: String(policy.overrideReviewHours),
   };
 }
 
@@ -111,6 +114,7 @@ function formToPolicyInput(values: PolicyFormValues): z.input<typeof updatePolic
     quorumRules: values.quorumRules.map(quorumRuleFromForm),
     separationOfDuties: values.separationOfDuties,
     pendingApprovalTtlMinutes: values.pendingApprovalNeverExpires ? null : toNumber(values.pendingApprovalTtlMinutes),
+    overrideReviewHours: toNumber(values.overrideReviewHours),
   };
 }
 
@@ -136,6 +140,7 @@ const FIELDS = {
   deniedActionTypes: 1,
   separationOfDuties: 1,
   pendingApprovalTtlMinutes: 1,
+  overrideReviewHours: 1,
 };
 
 const ROW_FIELDS = {

@@ -16,6 +16,7 @@ export type ApproveResult =
   | { status: ActionRow["status"]; approvals?: number; requiredApprovals?: number };
 
 const SEPARATION_OF_DUTIES_MESSAGE = "Separation of duties: the requester of an action cannot approve it.";
+const HOUR_MS = 3_600_000;
 const STALE_CONTEXT_MESSAGE = "The approval context changed since it was shown; review the action again.";
 
 /**
@@ -111,6 +112,10 @@ export async function approveAction(
         actor,
         data: override ? { reason, violations, detail, approvals } : { reason, approvals },
       },
+      // Break-glass needs a second person: the override opens its review (docs/behaviour.md#override-review).
+      overrideReview: override
+        ? { dueAt: new Date(now.getTime() + judged.policy.overrideReviewHours * HOUR_MS) }
+        : undefined,
       now,
     });
     // Holding the row lock on a pending action, the conditional update cannot miss.

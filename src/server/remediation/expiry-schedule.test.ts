@@ -191,6 +191,7 @@ describe("the expiry schedule in two worker processes", () => {
       pendingApprovals: 2,
       activeExecutions: 1,
       failedInLast24h: 0,
+      overdueOverrideReviews: 0,
     });
     expect(await readJson(b, "/remediation/priority-signal?environment=staging")).toMatchObject({
       level: "healthy",

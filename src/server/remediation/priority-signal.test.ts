@@ -1,8 +1,20 @@
 import { describe, expect, it } from "vitest";
 import { computePrioritySignal } from "./priority-signal";
 
-const signal = (pendingApprovals: number, activeExecutions: number, failedInLast24h: number, failedPrevious24h = 0) =>
-  computePrioritySignal({ pendingApprovals, activeExecutions, failedInLast24h, failedPrevious24h });
+const signal = (
+  pendingApprovals: number,
+  activeExecutions: number,
+  failedInLast24h: number,
+  failedPrevious24h = 0,
+  overdueOverrideReviews = 0,
+) =>
+  computePrioritySignal({
+    pendingApprovals,
+    activeExecutions,
+    failedInLast24h,
+    failedPrevious24h,
+    overdueOverrideReviews,
+  });
 
 describe("computePrioritySignal", () => {
   it("the reference example: 4 pending, 2 active, 5 failed (more than the day before) → warning", () => {
@@ -13,6 +25,7 @@ describe("computePrioritySignal", () => {
       pendingApprovals: 4,
       activeExecutions: 2,
       failedInLast24h: 5,
+      overdueOverrideReviews: 0,
     });
   });
 
@@ -43,5 +56,33 @@ describe("computePrioritySignal", () => {
     expect(signal(0, 0, 10, 0)).toMatchObject({ level: "critical", label: "Critical", reason: "Failures rising." });
     expect(signal(10, 0, 0)).toMatchObject({ level: "critical", label: "Critical", reason: "Approval queue growing." });
     expect(signal(9, 100, 9, 0)).toMatchObject({ level: "warning" });
+  });
+
+  it("one overdue override review is a warning; its phrase comes after execution load high", () => {
+    expect(signal(0, 0, 0, 0, 1)).toEqual({
+      level: "warning",
+      label: "Warning",
+      reason: "Override reviews overdue.",
+      pendingApprovals: 0,
+      activeExecutions: 0,
+      failedInLast24h: 0,
+      overdueOverrideReviews: 1,
+    });
+    expect(signal(5, 12, 4, 9, 3).reason).toBe(
+      "Failures elevated and approval queue growing and execution load high and override reviews overdue.",
+    );
+    expect(signal(0, 12, 0, 0, 2).reason).toBe("Execution load high and override reviews overdue.");
+    expect(signal(3, 0, 0, 0, 7)).toMatchObject({
+      level: "warning",
+      reason: "Approval queue growing and override reviews overdue.",
+    });
+  });
+
+  it("overdue reviews alone never make it critical; the critical thresholds still do", () => {
+    expect(signal(0, 0, 0, 0, 500)).toMatchObject({ level: "warning" });
+    expect(signal(10, 0, 0, 0, 1)).toMatchObject({
+      level: "critical",
+      reason: "Approval queue growing and override reviews overdue.",
+    });
   });
 });

@@ -14,6 +14,8 @@ export interface PrioritySignal {
   pendingApprovals: number;
   activeExecutions: number;
   failedInLast24h: number;
+  /** Override reviews still pending past their due time (docs/behaviour.md#override-review). */
+  overdueOverrideReviews: number;
 }
 
 const PRESSURE_THRESHOLDS = { failures: 3, approvals: 3, load: 10 } as const;
@@ -23,7 +25,7 @@ const NO_PRESSURE_REASON = "No remediation pressure.";
 const LABELS = { healthy: "Healthy", warning: "Warning", critical: "Critical" } as const;
 
 export function computePrioritySignal(counts: SignalCounts): PrioritySignal {
-  const { pendingApprovals, activeExecutions, failedInLast24h, failedPrevious24h } = counts;
+  const { pendingApprovals, activeExecutions, failedInLast24h, failedPrevious24h, overdueOverrideReviews } = counts;
   const failurePressure = failedInLast24h >= PRESSURE_THRESHOLDS.failures;
   const approvalPressure = pendingApprovals >= PRESSURE_THRESHOLDS.approvals;
   const loadPressure = activeExecutions >= PRESSURE_THRESHOLDS.load;
@@ -32,6 +34,8 @@ export function computePrioritySignal(counts: SignalCounts): PrioritySignal {
   if (failurePressure) phrases.push(failedInLast24h > failedPrevious24h ? "failures rising" : "failures elevated");
   if (approvalPressure) phrases.push("approval queue growing");
   if (loadPressure) phrases.push("execution load high");
+  // One overdue review is already a pressure: an unexamined break-glass is what auditors chase.
+  if (overdueOverrideReviews >= 1) phrases.push("override reviews overdue");
 
   const level: SignalLevel =
     failedInLast24h >= CRITICAL_THRESHOLDS.failures || pendingApprovals >= CRITICAL_THRESHOLDS.approvals
@@ -41,5 +45,13 @@ export function computePrioritySignal(counts: SignalCounts): PrioritySignal {
         : "healthy";
   const sentence = phrases.join(" and ");
   const reason = sentence ? `${sentence.charAt(0).toUpperCase()}${sentence.slice(1)}.` : NO_PRESSURE_REASON;
-  return { level, label: LABELS[level], reason, pendingApprovals, activeExecutions, failedInLast24h };
+  return {
+    level,
+    label: LABELS[level],
+    reason,
+    pendingApprovals,
+    activeExecutions,
+    failedInLast24h,
+    overdueOverrideReviews,
+  };
 }

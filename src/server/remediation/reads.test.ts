@@ -209,6 +209,7 @@ describe("GET /remediation/priority-signal", () => {
       pendingApprovals: 4,
       activeExecutions: 2,
       failedInLast24h: 5,
+      overdueOverrideReviews: 0,
     });
   });
 
@@ -263,6 +264,7 @@ describe("GET /remediation/priority-signal", () => {
       pendingApprovals: 10,
       activeExecutions: 10,
       failedInLast24h: 3,
+      overdueOverrideReviews: 0,
     });
     await createActions(org, {
       count: 7,

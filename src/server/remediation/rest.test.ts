@@ -269,6 +269,7 @@ describe("reads over REST", () => {
       pendingApprovals: 0,
       activeExecutions: 1,
       failedInLast24h: 0,
+      overdueOverrideReviews: 0,
     });
     expect((await rest("GET", "/remediation/stats?environment=NOT VALID", { auth })).status).toBe(400);
   });

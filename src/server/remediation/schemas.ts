@@ -142,6 +142,7 @@ export const prioritySignalSchema = z.object({
   pendingApprovals: z.number(),
   activeExecutions: z.number(),
   failedInLast24h: z.number(),
+  overdueOverrideReviews: z.number(),
 });
 
 export { AUDIT_CSV_COLUMNS as CSV_COLUMNS } from "@/server/db/stores/actions";

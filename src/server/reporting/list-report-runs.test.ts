@@ -60,6 +60,9 @@ describe("report run list and CSV export", () => {
         "failedActions",
         "pendingApprovals",
         "queuedExecutions",
+        "overridesInPeriod",
+        "overrideReviewsPending",
+        "overrideReviewsFlagged",
         "status",
         "error",
         "startedAt",
@@ -112,7 +115,7 @@ describe("report run list and CSV export", () => {
     const text = await res.text();
     expect(text.endsWith("\r\n")).toBe(true);
     expect(text.split("\r\n")[0]).toBe(
-      "id,organizationId,cadence,trigger,recipients,deliveredCount,failedDeliveryCount,deliveryFailures,deletedCount,totalActions,failedActions,pendingApprovals,queuedExecutions,status,error,startedAt,completedAt",
+      "id,organizationId,cadence,trigger,recipients,deliveredCount,failedDeliveryCount,deliveryFailures,deletedCount,totalActions,failedActions,pendingApprovals,queuedExecutions,status,error,startedAt,completedAt,overridesInPeriod,overrideReviewsPending,overrideReviewsFlagged",
     );
     const records = parseCsv(text);
     expect(records.map((r) => r.id)).toEqual([r22?.id, r21?.id]);

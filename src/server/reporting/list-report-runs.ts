@@ -24,6 +24,10 @@ export const REPORT_RUNS_CSV_COLUMNS = [
   "error",
   "startedAt",
   "completedAt",
+  // Trailing, so readers of the original columns keep working (docs/behaviour.md#override-review).
+  "overridesInPeriod",
+  "overrideReviewsPending",
+  "overrideReviewsFlagged",
 ] as const;
 
 /** Newest first (startedAt, then id); `from`/`to` bound startedAt inclusively. */

@@ -2,6 +2,7 @@ import type { Db } from "@/server/db/client";
 import type { OrgScope } from "@/server/db/scoped";
 import { countActionsCreatedIn } from "@/server/db/stores/actions";
 import { countByStatus } from "@/server/db/stores/counters";
+import { countOverrideFigures } from "@/server/db/stores/override-reviews";
 import { exportActionsCsvText } from "@/server/remediation/export-actions-csv";
 import { CSV_FILENAME } from "@/server/remediation/schemas";
 
@@ -21,6 +22,10 @@ export interface ReportFigures {
   failedActions: number;
   pendingApprovals: number;
   queuedExecutions: number;
+  /** docs/behaviour.md#override-review: overrides made in the period, reviews open now, flagged in the period. */
+  overridesInPeriod: number;
+  overrideReviewsPending: number;
+  overrideReviewsFlagged: number;
 }
 
 const inPeriod = (p: ReportPeriod) => ({ after: p.start, atOrBefore: p.end });
@@ -31,12 +36,19 @@ const inPeriod = (p: ReportPeriod) => ({ after: p.start, atOrBefore: p.end });
  */
 export async function computeReportFigures(db: Db, scope: OrgScope, period: ReportPeriod): Promise<ReportFigures> {
   const organizationId = scope.organizationId;
-  const [totalActions, failedActions, now] = await Promise.all([
+  const [totalActions, failedActions, now, overrides] = await Promise.all([
     countActionsCreatedIn(db, organizationId, inPeriod(period)),
     countActionsCreatedIn(db, organizationId, { ...inPeriod(period), status: "FAILED" }),
     countByStatus(db, organizationId),
+    countOverrideFigures(db, organizationId, inPeriod(period)),
   ]);
-  return { totalActions, failedActions, pendingApprovals: now.PENDING_APPROVAL, queuedExecutions: now.QUEUED };
+  return {
+    totalActions,
+    failedActions,
+    pendingApprovals: now.PENDING_APPROVAL,
+    queuedExecutions: now.QUEUED,
+    ...overrides,
+  };
 }
 
 /**

@@ -17,6 +17,9 @@ export function figuresOf(run: ReportRun): ReportFigures {
     failedActions: run.failedActions,
     pendingApprovals: run.pendingApprovals,
     queuedExecutions: run.queuedExecutions,
+    overridesInPeriod: run.overridesInPeriod,
+    overrideReviewsPending: run.overrideReviewsPending,
+    overrideReviewsFlagged: run.overrideReviewsFlagged,
   };
 }
 

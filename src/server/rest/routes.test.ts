@@ -34,6 +34,8 @@ const PERMISSIONS: Record<string, Permission> = {
   "GET /remediation/policy/versions": "remediation:view",
   "POST /remediation/policy/simulate": "remediation:view",
   "GET /remediation/audit/export": "remediation:view",
+  "POST /remediation/:id/override-review": "remediation:approve",
+  "GET /remediation/override-reviews": "remediation:view",
 };
 
 const key = (route: RestRoute) => `${route.method} ${route.path}`;

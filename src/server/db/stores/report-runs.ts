@@ -28,6 +28,9 @@ export interface ReportRunRecord {
   failedActions: number;
   pendingApprovals: number;
   queuedExecutions: number;
+  overridesInPeriod: number;
+  overrideReviewsPending: number;
+  overrideReviewsFlagged: number;
   status: ReportRunStatus;
   error: string | null;
   periodStart: Date;
@@ -39,7 +42,8 @@ export interface ReportRunRecord {
 const RUN_COLUMNS = Prisma.sql`
   id, "organizationId", cadence::text AS cadence, trigger::text AS trigger, "retryOfRunId", "scheduleSlot",
   recipients, "deliveredCount", "failedDeliveryCount", "deliveryFailures", "deletedCount", "totalActions",
-  "failedActions", "pendingApprovals", "queuedExecutions", status::text AS status, error,
+  "failedActions", "pendingApprovals", "queuedExecutions", "overridesInPeriod", "overrideReviewsPending",
+  "overrideReviewsFlagged", status::text AS status, error,
   "periodStart", "periodEnd", "startedAt", "completedAt"`;
 
 export interface NewReportRun {
@@ -86,6 +90,9 @@ export async function recordReportFigures(
     failedActions: number;
     pendingApprovals: number;
     queuedExecutions: number;
+    overridesInPeriod: number;
+    overrideReviewsPending: number;
+    overrideReviewsFlagged: number;
     deletedCount: number;
   },
 ): Promise<void> {
@@ -95,6 +102,9 @@ export async function recordReportFigures(
     UPDATE report_runs
     SET "totalActions" = ${figures.totalActions}::int, "failedActions" = ${figures.failedActions}::int,
         "pendingApprovals" = ${figures.pendingApprovals}::int, "queuedExecutions" = ${figures.queuedExecutions}::int,
+        "overridesInPeriod" = ${figures.overridesInPeriod}::int,
+        "overrideReviewsPending" = ${figures.overrideReviewsPending}::int,
+        "overrideReviewsFlagged" = ${figures.overrideReviewsFlagged}::int,
         "deletedCount" = ${figures.deletedCount}::int
     WHERE id = ${runId}::uuid AND "organizationId" = ${organizationId}`,
   );

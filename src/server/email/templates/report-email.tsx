@@ -8,6 +8,9 @@ export interface ReportEmailProps {
   failedActions: number;
   pendingApprovals: number;
   queuedExecutions: number;
+  overridesInPeriod: number;
+  overrideReviewsPending: number;
+  overrideReviewsFlagged: number;
   deletedCount: number;
   attachment: { filename: string; rows: number; capped: boolean; cap: number };
   /** The signed audit chain head when the report was sent, also attached (docs/audit.md#checkpoint). */
@@ -58,6 +61,9 @@ export function ReportEmail(props: ReportEmailProps) {
           <Figure name="Failed actions created in the period" value={props.failedActions} />
           <Figure name="Pending approvals now" value={props.pendingApprovals} />
           <Figure name="Queued executions now" value={props.queuedExecutions} />
+          <Figure name="Guardrail overrides in the period" value={props.overridesInPeriod} />
+          <Figure name="Override reviews open now" value={props.overrideReviewsPending} />
+          <Figure name="Overrides flagged by reviewers in the period" value={props.overrideReviewsFlagged} />
           <Figure name="Audit rows removed by retention in this run" value={props.deletedCount} />
           <Hr />
           <Text style={note}>

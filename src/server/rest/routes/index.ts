@@ -1,6 +1,7 @@
 import type { RestRoute } from "../types";
 import { auditRoutes } from "./audit";
 import { incidentRoutes } from "./incidents";
+import { overrideReviewRoutes } from "./override-reviews";
 import { policyRoutes } from "./policy";
 import { remediationRoutes } from "./remediation";
 import { reportingRoutes } from "./reporting";
@@ -13,4 +14,5 @@ export const REST_ROUTES: readonly RestRoute[] = [
   ...policyRoutes,
   ...reportingRoutes,
   ...auditRoutes,
+  ...overrideReviewRoutes,
 ];

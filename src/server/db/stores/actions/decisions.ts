@@ -3,6 +3,7 @@ import { Prisma } from "@/generated/prisma/client";
 import { type Queryable, queryRows, type Tx } from "../../client";
 import { insertVoteSql } from "../approval-votes";
 import { insertEventsForMovedRows } from "../events";
+import { openReviewSql } from "../override-reviews";
 import { ACTION_COLUMNS, type ActionRecord, actionByKey, type RawActionRow, toAction } from "./row";
 
 /**
@@ -70,8 +71,10 @@ export interface Vote {
 
 /**
  * The vote that reaches the quorum: the vote, PENDING_APPROVAL → QUEUED with `details.approval`,
- * and its APPROVED/OVERRIDDEN event, in one statement. False when the action was not pending
- * (someone else decided first, or it does not exist): then nothing is written.
+ * and its APPROVED/OVERRIDDEN event, in one statement. An override also opens its review there
+ * (`details.overrideReview` and the override_reviews row, docs/behaviour.md#override-review).
+ * False when the action was not pending (someone else decided first, or it does not exist): then
+ * nothing is written.
  */
 export async function approvePendingAction(
   q: Queryable,
@@ -81,22 +84,30 @@ export async function approvePendingAction(
     vote: Vote;
     approval: Record<string, unknown>;
     event: { type: "APPROVED" | "OVERRIDDEN"; actor: string; data: Record<string, unknown> };
+    /** An override's review: due at `dueAt`. */
+    overrideReview?: { dueAt: Date } | undefined;
     now: Date;
   },
 ): Promise<boolean> {
+  const review = input.overrideReview;
+  const decided: Record<string, unknown> = { approval: input.approval };
+  if (review) decided.overrideReview = { status: "PENDING", dueAt: review.dueAt.toISOString() };
+  const opened = review
+    ? Prisma.sql`, reviewed AS (${openReviewSql({ overriddenBy: input.event.actor, overriddenAt: input.now, dueAt: review.dueAt })})`
+    : Prisma.empty;
   const rows = await queryRows<unknown>(
     q,
     Prisma.sql`
     WITH moved AS (
       UPDATE remediation_actions
       SET status = 'QUEUED',
-          details = details || jsonb_build_object('approval', ${JSON.stringify(input.approval)}::jsonb),
+          details = details || ${JSON.stringify(decided)}::jsonb,
           "updatedAt" = ${input.now}::timestamptz
       WHERE ${actionByKey(organizationId, input.id)} AND status = 'PENDING_APPROVAL'
       RETURNING id, "organizationId"
     ), voted AS (
       ${insertVoteSql({ organizationId, actionId: input.id, ...input.vote }, true)}
-    ), logged AS (${insertEventsForMovedRows(input.event)})
+    ), logged AS (${insertEventsForMovedRows(input.event)})${opened}
     SELECT 1 FROM moved`,
   );
   return rows.length > 0;

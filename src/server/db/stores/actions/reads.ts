@@ -3,6 +3,7 @@ import { type ActionStatus, TERMINAL_STATUSES } from "@/lib/schemas";
 import { type Queryable, queryRows } from "../../client";
 import { isUuid } from "../../scoped";
 import { countByStatusQuery } from "../counters";
+import { overdueReviewsCountSql } from "../override-reviews";
 import { type ActionWithBasis, PENDING_APPROVAL_BASIS, toActionWithBasis } from "./approvals";
 import { ACTION_COLUMNS, type ActionRecord, actionByKey, type RawActionRow, toAction } from "./row";
 
@@ -80,6 +81,7 @@ export interface SignalCounts {
   activeExecutions: number;
   failedInLast24h: number;
   failedPrevious24h: number;
+  overdueOverrideReviews: number;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -90,7 +92,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * - pending approvals and active executions: the summed counters, as in stats;
  * - FAILED rows updated in the last 24 h and in the 24 h before: one range scan of the
  *   (organizationId, status, updatedAt) index, or (organizationId, environment, status,
- *   updatedAt) with an environment — index-only, bounded by two days of failures, not by the table.
+ *   updatedAt) with an environment — index-only, bounded by two days of failures, not by the table;
+ * - overdue override reviews: a range of the override_reviews (organizationId, status, dueAt) index.
  */
 export function prioritySignalQuery(organizationId: string, environment: string | undefined, now: Date): Prisma.Sql {
   return Prisma.sql`
@@ -99,7 +102,8 @@ export function prioritySignalQuery(organizationId: string, environment: string 
     SELECT coalesce((SELECT sum(count) FROM counts WHERE status = 'PENDING_APPROVAL'), 0)::int AS "pendingApprovals",
            coalesce((SELECT sum(count) FROM counts WHERE status IN ('QUEUED', 'EXECUTING')), 0)::int AS "activeExecutions",
            failures.last AS "failedInLast24h",
-           failures.previous AS "failedPrevious24h"
+           failures.previous AS "failedPrevious24h",
+           ${overdueReviewsCountSql(organizationId, environment, now)} AS "overdueOverrideReviews"
     FROM failures`;
 }
 
