@@ -3,6 +3,7 @@ import { EXECUTION_JOBS } from "@/server/execution/jobs";
 import type { AnyJobDefinition } from "@/server/jobs/worker";
 import { expirePendingActionsJob } from "@/server/remediation/expire-pending-actions";
 import { purgeIdempotencyKeysJob } from "@/server/remediation/purge-idempotency-keys";
+import { sendApprovalNoticesJob } from "@/server/remediation/send-approval-notices";
 import { REPORTING_JOBS } from "@/server/reporting/jobs";
 
 /**
@@ -16,4 +17,5 @@ export const JOBS: readonly AnyJobDefinition[] = [
   expirePendingActionsJob,
   purgeIdempotencyKeysJob,
   ...REPORTING_JOBS,
+  sendApprovalNoticesJob,
 ];

@@ -1,5 +1,6 @@
 import { Prisma } from "@/generated/prisma/client";
 import { type Queryable, queryRows } from "../client";
+import { isUuid } from "../scoped";
 
 /**
  * The users store: accounts that sign in to the browser UI (docs/data-model.md#users). Users are
@@ -42,4 +43,11 @@ export async function insertUser(
     RETURNING id`,
   );
   return row!.id;
+}
+
+/** The account's email, or undefined (no such account; API principals' ids are not accounts). */
+export async function findUserEmail(q: Queryable, userId: string): Promise<string | undefined> {
+  if (!isUuid(userId)) return undefined;
+  const [row] = await queryRows<{ email: string }>(q, Prisma.sql`SELECT email FROM users WHERE id = ${userId}::uuid`);
+  return row?.email;
 }

@@ -6,6 +6,7 @@ export * from "./decisions";
 export * from "./execution";
 export * from "./expiry";
 export * from "./export";
+export * from "./notices";
 export * from "./reads";
 export * from "./retention";
 export * from "./row";
