@@ -3,8 +3,10 @@
 // what it says, exactly once, per-recipient failures retried without duplicates, and decided
 // actions left alone. Emails go through the Resend SDK to a local stand-in of its API.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Prisma } from "@/generated/prisma/client";
 import { ROLE_PERMISSIONS } from "@/lib/permissions";
 import { db } from "@/server/db/client";
+import { actionsDueForNoticeQuery } from "@/server/db/stores/actions";
 import { JOBS } from "@/server/job-registry";
 import {
   type ApprovalTeam,
@@ -17,6 +19,7 @@ import {
   setNoticePolicy,
 } from "@/test/approval-notice-fixtures";
 import { rest } from "@/test/calls";
+import { createActions } from "@/test/factories";
 import { startResendStandIn } from "@/test/reporting-fixtures";
 import { testEmailSettings } from "@/test/settings";
 import { sendApprovalNotices, sendApprovalNoticesJob } from "./send-approval-notices";
@@ -30,6 +33,14 @@ beforeAll(async () => {
   settings = { email: testEmailSettings({ resend: { apiKey: "re_test", baseUrl: resend.url } }), appUrl: APP };
 });
 afterAll(() => resend.close());
+
+interface PlanNode {
+  "Node Type": string;
+  "Relation Name"?: string;
+  "Index Name"?: string;
+  Plans?: PlanNode[];
+}
+const nodes = (plan: PlanNode): PlanNode[] => [plan, ...(plan.Plans ?? []).flatMap(nodes)];
 
 /** One sweep as the schedule runs it, `minutesLater` minutes after now. */
 const sweep = (minutesLater = 0) => sendApprovalNotices(db(), settings, new Date(Date.now() + minutesLater * 60_000));
@@ -209,6 +220,21 @@ describe("approval reminders and escalations", () => {
       issues: [{ path: "approvalEscalationMinutes", message: "must be larger than approvalReminderMinutes (30)" }],
     });
   });
+
+  it("finds due actions through the (organizationId, status, createdAt) index, never a scan of all actions", async () => {
+    const team = await reminderTeam();
+    await createActions(team.org, { count: 20_000, status: "COMPLETED", createdAt: new Date(Date.now() - 3600_000) });
+    await requestPendingActions(team, 45, 3);
+    await db().$executeRawUnsafe("VACUUM ANALYZE remediation_actions");
+    for (const kind of ["REMINDER", "ESCALATION"] as const) {
+      const [row] = await db().$queryRaw<{ "QUERY PLAN": [{ Plan: PlanNode }] }[]>(
+        Prisma.sql`EXPLAIN (FORMAT JSON) ${actionsDueForNoticeQuery(kind, new Date(), 200)}`,
+      );
+      const onActions = nodes(row!["QUERY PLAN"][0].Plan).filter((n) => n["Relation Name"] === "remediation_actions");
+      expect(onActions.map((n) => n["Node Type"])).not.toContain("Seq Scan");
+      expect(onActions.map((n) => n["Index Name"])).toContain("remediation_actions_organizationId_status_createdAt_id_idx");
+    }
+  }, 120_000);
 
   it("is registered in JOBS, every minute (UTC) with two follow-ups", () => {
     expect(JOBS).toContain(sendApprovalNoticesJob);

@@ -24,16 +24,9 @@ const MINUTES_COLUMN: Record<ApprovalNoticeKind, Prisma.Sql> = {
  * (organizationId, status, createdAt) index ending at the cutoff, so terminal actions are never
  * read, whatever their number.
  */
-export async function acrossOrganizationsActionsDueForNotice(
-  q: Queryable,
-  kind: ApprovalNoticeKind,
-  now: Date,
-  batch: number,
-): Promise<{ organizationId: string; id: string }[]> {
+export function actionsDueForNoticeQuery(kind: ApprovalNoticeKind, now: Date, batch: number): Prisma.Sql {
   const minutes = MINUTES_COLUMN[kind];
-  return queryRows(
-    q,
-    Prisma.sql`
+  return Prisma.sql`
     SELECT a."organizationId", a.id
     FROM organization_policies p
     CROSS JOIN LATERAL (
@@ -46,8 +39,17 @@ export async function acrossOrganizationsActionsDueForNotice(
       LIMIT ${batch}
     ) a
     WHERE ${minutes} IS NOT NULL
-    LIMIT ${batch}`,
-  );
+    LIMIT ${batch}`;
+}
+
+/** The due actions of actionsDueForNoticeQuery. */
+export async function acrossOrganizationsActionsDueForNotice(
+  q: Queryable,
+  kind: ApprovalNoticeKind,
+  now: Date,
+  batch: number,
+): Promise<{ organizationId: string; id: string }[]> {
+  return queryRows(q, actionsDueForNoticeQuery(kind, now, batch));
 }
 
 /**
