@@ -2,11 +2,11 @@
 // requester, approvers, an admin and a viewer who sign in, a policy with reminder settings, a
 // pending action requested by the requester over REST, and reads of the notices it got.
 import { expect } from "vitest";
+import { ROLE_PERMISSIONS } from "@/lib/permissions";
 import { db } from "@/server/db/client";
 import { backdateActions } from "@/server/db/simulate";
 import { listDeliveriesOfAction } from "@/server/db/stores/approval-notifications";
 import { listEventsOfAction } from "@/server/db/stores/events";
-import { ROLE_PERMISSIONS } from "@/lib/permissions";
 import { rest } from "./calls";
 import { createIncident, createOrganization, createUser } from "./factories";
 

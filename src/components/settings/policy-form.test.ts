@@ -73,7 +73,11 @@ describe("policyResolver (approval reminder fields)", () => {
     });
     expect(policyDraft(values({ approvalReminderMinutes: "60", approvalEscalationMinutes: "60" }))).toBeUndefined();
     const bad = await resolve(
-      values({ approvalReminderMinutes: "0", approvalEscalationMinutes: "x", approvalNotifyEmails: "ok@example.com, nope" }),
+      values({
+        approvalReminderMinutes: "0",
+        approvalEscalationMinutes: "x",
+        approvalNotifyEmails: "ok@example.com, nope",
+      }),
     );
     expect(bad.errors).toMatchObject({
       approvalReminderMinutes: { message: "at least 1" },

@@ -108,7 +108,8 @@ export function policyToForm(policy: Policy): PolicyFormValues {
     pendingApprovalTtlMinutes: String(policy.pendingApprovalTtlMinutes ?? 1440),
     pendingApprovalNeverExpires: policy.pendingApprovalTtlMinutes === null,
     approvalReminderMinutes: policy.approvalReminderMinutes === null ? "" : String(policy.approvalReminderMinutes),
-    approvalEscalationMinutes: policy.approvalEscalationMinutes === null ? "" : String(policy.approvalEscalationMinutes),
+    approvalEscalationMinutes:
+      policy.approvalEscalationMinutes === null ? "" : String(policy.approvalEscalationMinutes),
     approvalNotifyEmails: policy.approvalNotifyEmails.join(", "),
   };
 }

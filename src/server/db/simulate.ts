@@ -22,7 +22,11 @@ export async function ageActions(organizationId: string, actionIds: readonly str
 }
 
 /** Sets "createdAt": an action requested that long ago (approval reminders are due by its age). */
-export async function backdateActions(organizationId: string, actionIds: readonly string[], createdAt: Date): Promise<void> {
+export async function backdateActions(
+  organizationId: string,
+  actionIds: readonly string[],
+  createdAt: Date,
+): Promise<void> {
   await db().$executeRaw`
     UPDATE remediation_actions SET "createdAt" = ${createdAt}
     WHERE "organizationId" = ${organizationId} AND id IN (${ids(actionIds)})`;

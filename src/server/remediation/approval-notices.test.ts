@@ -156,9 +156,9 @@ describe("approval reminders and escalations", () => {
       const failed = (await deliveriesOf(team.org, id!)).find((d) => d.recipient === NOTIFY_EMAIL);
       expect(failed).toMatchObject({ kind: "REMINDER", status: "PENDING", attempts: 1 });
       expect(failed?.lastError).toMatch(/^Resend refused the email \(422\): Invalid `to` field/);
-      expect(
-        (await deliveriesOf(team.org, id!)).filter((d) => d.status === "SENT").map((d) => d.recipient),
-      ).toEqual(emails(team.operator.email, team.admin.email));
+      expect((await deliveriesOf(team.org, id!)).filter((d) => d.status === "SENT").map((d) => d.recipient)).toEqual(
+        emails(team.operator.email, team.admin.email),
+      );
 
       // Next sweep: only the failed one is tried again (and fails again).
       expect(await sweep(1)).toEqual({ notices: 0, sent: 0, failed: 1 });
@@ -232,7 +232,9 @@ describe("approval reminders and escalations", () => {
       );
       const onActions = nodes(row!["QUERY PLAN"][0].Plan).filter((n) => n["Relation Name"] === "remediation_actions");
       expect(onActions.map((n) => n["Node Type"])).not.toContain("Seq Scan");
-      expect(onActions.map((n) => n["Index Name"])).toContain("remediation_actions_organizationId_status_createdAt_id_idx");
+      expect(onActions.map((n) => n["Index Name"])).toContain(
+        "remediation_actions_organizationId_status_createdAt_id_idx",
+      );
     }
   }, 120_000);
 

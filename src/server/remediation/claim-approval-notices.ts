@@ -1,6 +1,6 @@
-import type { Policy } from "@/lib/policy-schema";
 import { hasPermission, type Permission, ROLE_PERMISSIONS, ROLES } from "@/lib/permissions";
-import { type Db, transaction, type Tx } from "@/server/db/client";
+import type { Policy } from "@/lib/policy-schema";
+import { type Db, type Tx, transaction } from "@/server/db/client";
 import { orgScope } from "@/server/db/scoped";
 import {
   type ActionRecord,

@@ -42,9 +42,10 @@ async function deliverGroup(
   const [first] = deliveries as [DeliveryRecord];
   const { organizationId, actionId, kind } = first;
   const action = await findAction(db, organizationId, actionId);
-  if (!action || action.status !== "PENDING_APPROVAL") {
+  if (action?.status !== "PENDING_APPROVAL") {
     await transaction(db, async (tx) => {
-      for (const d of deliveries) await recordDelivery(tx, organizationId, d, { status: "CANCELLED", error: CANCELLED });
+      for (const d of deliveries)
+        await recordDelivery(tx, organizationId, d, { status: "CANCELLED", error: CANCELLED });
     });
     return { sent: 0, failed: 0 };
   }
