@@ -87,6 +87,7 @@ describe("approval reminders and escalations", () => {
       "Checkout latency spike",
       "Environment production requires approval.",
       "30 minutes",
+      `Rita Requester <${team.requester.email}>`,
       `${APP}/incidents/${team.incidentId}#action-${id}`,
     ]) {
       expect(reminder!.text).toContain(part);

@@ -11,12 +11,12 @@ import {
 import { insertNotification } from "@/server/db/stores/approval-notifications";
 import { appendEvent, SYSTEM_ACTOR } from "@/server/db/stores/events";
 import { listMembersWithRoles } from "@/server/db/stores/memberships";
-import { findUserEmail } from "@/server/db/stores/users";
+import { findUserContact } from "@/server/db/stores/users";
 import { loadPolicy } from "@/server/policy/load-policy";
 
 const BATCH = 200;
 
-export const APPROVAL_NOTICE_KINDS: readonly ApprovalNoticeKind[] = ["REMINDER", "ESCALATION"];
+const APPROVAL_NOTICE_KINDS: readonly ApprovalNoticeKind[] = ["REMINDER", "ESCALATION"];
 
 /** Who gets each notice (docs/behaviour.md#approval-reminders): members holding this permission. */
 const RECIPIENT_PERMISSION: Record<ApprovalNoticeKind, Permission> = {
@@ -37,16 +37,16 @@ function minutesFor(policy: Policy, kind: ApprovalNoticeKind): number | null {
  */
 async function recipientsOf(tx: Tx, action: ActionRecord, kind: ApprovalNoticeKind, policy: Policy): Promise<string[]> {
   const roles = ROLES.filter((role) => hasPermission(ROLE_PERMISSIONS[role], RECIPIENT_PERMISSION[kind]));
-  const [members, requesterEmail] = await Promise.all([
+  const [members, requester] = await Promise.all([
     listMembersWithRoles(tx, action.organizationId, roles),
-    findUserEmail(tx, action.performedBy),
+    findUserContact(tx, action.performedBy),
   ]);
   const emails = [
     ...members.filter((m) => m.userId !== action.performedBy).map((m) => m.email.toLowerCase()),
     ...(kind === "REMINDER" ? policy.approvalNotifyEmails : []),
   ];
-  const requester = requesterEmail?.toLowerCase();
-  return [...new Set(emails)].filter((email) => email !== requester).sort();
+  const requesterEmail = requester?.email.toLowerCase();
+  return [...new Set(emails)].filter((email) => email !== requesterEmail).sort();
 }
 
 /**

@@ -11,12 +11,14 @@ export interface ApprovalNoticeInput {
   organizationName: string;
   action: ActionRecord;
   incidentTitle: string;
+  /** Who requested it, as people know them (name and email), else the principal's id. */
+  requester: string;
   /** When the notice was written: the waiting time is measured to it, so a retried email says the same. */
   notifiedAt: Date;
 }
 
 /** `45 minutes`, `2 h 5 min`, `1 day 3 h`: a waiting time for people. */
-export function waitedLabel(ms: number): string {
+function waitedLabel(ms: number): string {
   const minutes = Math.max(0, Math.floor(ms / 60_000));
   if (minutes < 60) return `${minutes} ${minutes === 1 ? "minute" : "minutes"}`;
   const hours = Math.floor(minutes / 60);
@@ -30,7 +32,7 @@ const strings = (value: unknown): string[] =>
   Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
 
 /** The action's page: its incident's history, scrolled to the action (docs/behaviour.md#approval-reminders). */
-export function actionLink(appUrl: string, action: Pick<ActionRecord, "id" | "incidentId">): string {
+function actionLink(appUrl: string, action: Pick<ActionRecord, "id" | "incidentId">): string {
   return `${appUrl}/incidents/${action.incidentId}#action-${action.id}`;
 }
 
@@ -49,7 +51,7 @@ export async function composeApprovalNotice(input: ApprovalNoticeInput): Promise
     incidentTitle: input.incidentTitle,
     verdict: { violations: strings(policy.violations), reasons: strings(policy.reasons) },
     waited,
-    requester: action.performedBy,
+    requester: input.requester,
     link: actionLink(input.appUrl, action),
   });
   const [html, text] = await Promise.all([render(element), render(element, { plainText: true })]);

@@ -7,6 +7,7 @@ import {
 } from "@/server/db/stores/approval-notifications";
 import { findIncident } from "@/server/db/stores/incidents";
 import { findOrganizationName } from "@/server/db/stores/organizations";
+import { findUserContact } from "@/server/db/stores/users";
 import { type EmailSender, type EmailSettings, emailSender } from "@/server/email";
 import { logger } from "@/server/logger";
 import { composeApprovalNotice } from "./compose-approval-notice";
@@ -18,7 +19,7 @@ const BATCH = 20;
  */
 const LEASE_SECONDS = 900;
 /** After this many failed attempts a recipient's email is given up (FAILED). */
-export const MAX_DELIVERY_ATTEMPTS = 20;
+const MAX_DELIVERY_ATTEMPTS = 20;
 const CANCELLED = "The action was decided before this email was sent.";
 
 /** The next try: at once (the next sweep) after the first failure, then 15 s, 30 s, 1 min, … up to an hour. */
@@ -49,9 +50,10 @@ async function deliverGroup(
     });
     return { sent: 0, failed: 0 };
   }
-  const [organizationName, incident] = await Promise.all([
+  const [organizationName, incident, requester] = await Promise.all([
     findOrganizationName(db, organizationId),
     findIncident(db, organizationId, action.incidentId),
+    findUserContact(db, action.performedBy),
   ]);
   const message = await composeApprovalNotice({
     kind,
@@ -60,6 +62,7 @@ async function deliverGroup(
     organizationName: organizationName ?? organizationId,
     action,
     incidentTitle: incident?.title ?? action.incidentId,
+    requester: requester ? `${requester.name} <${requester.email}>` : action.performedBy,
     notifiedAt: first.notifiedAt,
   });
   let sent = 0;

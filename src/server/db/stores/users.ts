@@ -45,9 +45,15 @@ export async function insertUser(
   return row!.id;
 }
 
-/** The account's email, or undefined (no such account; API principals' ids are not accounts). */
-export async function findUserEmail(q: Queryable, userId: string): Promise<string | undefined> {
+/** The account's name and email, or undefined (no such account; API principals' ids are not accounts). */
+export async function findUserContact(
+  q: Queryable,
+  userId: string,
+): Promise<{ name: string; email: string } | undefined> {
   if (!isUuid(userId)) return undefined;
-  const [row] = await queryRows<{ email: string }>(q, Prisma.sql`SELECT email FROM users WHERE id = ${userId}::uuid`);
-  return row?.email;
+  const [row] = await queryRows<{ name: string; email: string }>(
+    q,
+    Prisma.sql`SELECT name, email FROM users WHERE id = ${userId}::uuid`,
+  );
+  return row;
 }
