@@ -24,13 +24,16 @@ const APP = "https://rcc.example.com";
 const workers: WorkerProcess[] = [];
 let resend: Awaited<ReturnType<typeof startResendStandIn>>;
 
+// Two processes starting on a busy machine: more time than the default hook timeout.
 beforeAll(async () => {
   resend = await startResendStandIn();
   const env = { RESEND_API_KEY: "re_workers", RESEND_BASE_URL: resend.url, APP_URL: APP };
   workers.push(
-    ...(await Promise.all([1, 2].map(() => spawnWorkerProcess(testExecutionSettings(), { jobs: [JOB], env })))),
+    ...(await Promise.all(
+      [1, 2].map(() => spawnWorkerProcess(testExecutionSettings(), { jobs: [JOB], env, readyTimeoutMs: 120_000 })),
+    )),
   );
-});
+}, 150_000);
 
 afterAll(async () => {
   for (const worker of workers) if (worker.child.exitCode === null) worker.kill("SIGTERM");
