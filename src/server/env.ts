@@ -81,6 +81,8 @@ const schema = z
     SMTP_PASS: optionalString,
     SMTP_SECURE: bool.default(false),
     REPORT_FROM_EMAIL: z.string().default("Remediation Reports <reports@localhost>"),
+    // Where emails link to (approval reminders); unset: http://localhost:<PORT> (appUrl()).
+    APP_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
     // Ed25519 private key (PKCS#8 PEM) that signs audit checkpoints; unset outside production:
     // generated once into .data/ (docs/audit.md#keys).
     AUDIT_SIGNING_KEY: optionalString,
@@ -157,4 +159,9 @@ export function envFrom(variables: Partial<Record<EnvName, string>>): Env {
 /** LOG_LEVEL alone, never throwing: the logger must work to report an invalid configuration. */
 export function logLevel(): Env["LOG_LEVEL"] {
   return cached?.LOG_LEVEL ?? logLevelSchema.catch("info").parse(process.env.LOG_LEVEL ?? "info");
+}
+
+/** The app's public base URL for links in emails: APP_URL, else http://localhost:<PORT>; no trailing slash. */
+export function appUrl(config: Env = env()): string {
+  return (config.APP_URL ?? `http://localhost:${config.PORT}`).replace(/\/+$/, "");
 }

@@ -4,6 +4,7 @@ import type { AnyJobDefinition } from "@/server/jobs/worker";
 import { expirePendingActionsJob } from "@/server/remediation/expire-pending-actions";
 import { markOverdueOverrideReviewsJob } from "@/server/remediation/mark-overdue-override-reviews";
 import { purgeIdempotencyKeysJob } from "@/server/remediation/purge-idempotency-keys";
+import { sendApprovalNoticesJob } from "@/server/remediation/send-approval-notices";
 import { REPORTING_JOBS } from "@/server/reporting/jobs";
 
 /**
@@ -18,4 +19,5 @@ export const JOBS: readonly AnyJobDefinition[] = [
   purgeIdempotencyKeysJob,
   ...REPORTING_JOBS,
   markOverdueOverrideReviewsJob,
+  sendApprovalNoticesJob,
 ];

@@ -110,12 +110,23 @@ const ENTRY = path.resolve(import.meta.dirname, "execution-worker-entry.ts");
  */
 export async function spawnWorkerProcess(
   settings: ExecutionSettings,
-  options: { superviseIntervalSeconds?: number; readyTimeoutMs?: number; jobs?: readonly string[] } = {},
+  options: {
+    superviseIntervalSeconds?: number;
+    readyTimeoutMs?: number;
+    jobs?: readonly string[];
+    /** More environment variables for that process (e.g. its email adapter). */
+    env?: Record<string, string>;
+  } = {},
 ): Promise<WorkerProcess> {
   const readyTimeoutMs = options.readyTimeoutMs ?? 30_000;
   const child = spawn(process.execPath, ["--import", "tsx", ENTRY, ...(options.jobs ?? [])], {
     cwd: path.resolve(import.meta.dirname, "../.."),
-    env: { ...process.env, LOG_LEVEL: "silent", ...settingsEnv(settings, options.superviseIntervalSeconds) },
+    env: {
+      ...process.env,
+      LOG_LEVEL: "silent",
+      ...settingsEnv(settings, options.superviseIntervalSeconds),
+      ...options.env,
+    },
     stdio: ["pipe", "pipe", "pipe"],
   });
   let log = "";

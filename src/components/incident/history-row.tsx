@@ -35,6 +35,7 @@ export function HistoryRow({
   const pending = action.status === "PENDING_APPROVAL";
   return (
     <li
+      id={`action-${action.id}`}
       data-testid="history-row"
       data-action-id={action.id}
       data-highlighted={highlighted ? "true" : undefined}

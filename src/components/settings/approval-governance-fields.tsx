@@ -4,6 +4,7 @@ import { Button } from "@/components/ui/button";
 import { Field, inputClass, invalidProps } from "@/components/ui/field";
 import { ACTION_TYPES } from "@/lib/action-catalog";
 import { SEVERITIES } from "@/lib/schemas";
+import { ApprovalReminderFields } from "./approval-reminder-fields";
 import { PolicyCheckboxes, type PolicyForm } from "./policy-checkboxes";
 import { NEW_QUORUM_RULE, type PolicyFormValues } from "./policy-form";
 
@@ -169,6 +170,7 @@ export function ApprovalGovernanceFields({
           {...form.register("overrideReviewHours")}
         />
       </Field>
+      <ApprovalReminderFields form={form} />
     </div>
   );
 }

@@ -15,7 +15,8 @@ describe("formFieldOf", () => {
     expect(formFieldOf("quorumRules")).toBe("root");
     expect(formFieldOf("quorumRules.0")).toBe("root");
     expect(formFieldOf("quorumRules.0.unknown")).toBe("root");
-    expect(formFieldOf("approvalEscalationMinutes")).toBe("root");
+    expect(formFieldOf("approvalEscalationMinutes")).toBe("approvalEscalationMinutes");
+    expect(formFieldOf("approvalNotifyEmails.3")).toBe("approvalNotifyEmails");
   });
 });
 
@@ -31,10 +32,62 @@ const values = (overrides: Partial<PolicyFormValues> = {}): PolicyFormValues => 
   pendingApprovalTtlMinutes: "1440",
   pendingApprovalNeverExpires: false,
   overrideReviewHours: "24",
+  approvalReminderMinutes: "",
+  approvalEscalationMinutes: "",
+  approvalNotifyEmails: "",
   ...overrides,
 });
 
 const resolve = (v: PolicyFormValues) => policyResolver(v, undefined, { fields: {}, shouldUseNativeValidation: false });
+
+describe("policyResolver (approval reminder fields)", () => {
+  it("blank minutes are off (null); the notify list is split, lower-cased and de-duplicated", async () => {
+    const off = await resolve(values());
+    expect(off.errors).toEqual({});
+    expect(off.values).toMatchObject({
+      approvalReminderMinutes: null,
+      approvalEscalationMinutes: null,
+      approvalNotifyEmails: [],
+    });
+    const on = await resolve(
+      values({
+        approvalReminderMinutes: "30",
+        approvalEscalationMinutes: "120",
+        approvalNotifyEmails: "Oncall@Example.com, sre@example.com\noncall@example.com",
+      }),
+    );
+    expect(on.errors).toEqual({});
+    expect(on.values).toMatchObject({
+      approvalReminderMinutes: 30,
+      approvalEscalationMinutes: 120,
+      approvalNotifyEmails: ["oncall@example.com", "sre@example.com"],
+    });
+  });
+
+  it("escalation not after the reminder shows at the escalation field; a bad email and out-of-range minutes at theirs", async () => {
+    const same = await resolve(values({ approvalReminderMinutes: "60", approvalEscalationMinutes: "60" }));
+    expect(same.values).toEqual({});
+    expect(same.errors).toEqual({
+      approvalEscalationMinutes: {
+        type: "validate",
+        message: "must be larger than approvalReminderMinutes (60)",
+      },
+    });
+    expect(policyDraft(values({ approvalReminderMinutes: "60", approvalEscalationMinutes: "60" }))).toBeUndefined();
+    const bad = await resolve(
+      values({
+        approvalReminderMinutes: "0",
+        approvalEscalationMinutes: "x",
+        approvalNotifyEmails: "ok@example.com, nope",
+      }),
+    );
+    expect(bad.errors).toMatchObject({
+      approvalReminderMinutes: { message: "at least 1" },
+      approvalEscalationMinutes: { message: expect.any(String) },
+      approvalNotifyEmails: { message: '"nope" is not a valid email address' },
+    });
+  });
+});
 
 describe("policyResolver (governance fields)", () => {
   it("leaves blank rule lists out (they match every value) and sends null for never expires", async () => {

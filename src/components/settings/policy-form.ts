@@ -1,6 +1,13 @@
 import type { FieldErrors, Resolver } from "react-hook-form";
 import type { z } from "zod";
-import { type Policy, type QuorumRule, updatePolicyInput } from "@/lib/policy-schema";
+import {
+  DEFAULT_POLICY,
+  mergePolicyUpdate,
+  type Policy,
+  policyIssues,
+  type QuorumRule,
+  updatePolicyInput,
+} from "@/lib/policy-schema";
 
 /** One quorum rule as its inputs hold it: a blank list (no text, nothing ticked) matches every value. */
 export interface QuorumRuleFormValues {
@@ -25,6 +32,11 @@ export interface PolicyFormValues {
   pendingApprovalNeverExpires: boolean;
   /** Hours a second approver has to review an override (docs/behaviour.md#override-review). */
   overrideReviewHours: string;
+  /** Blank: no reminder (null). */
+  approvalReminderMinutes: string;
+  /** Blank: no escalation (null). */
+  approvalEscalationMinutes: string;
+  approvalNotifyEmails: string;
 }
 
 export const NEW_QUORUM_RULE: QuorumRuleFormValues = {
@@ -55,6 +67,9 @@ function fromLocalInput(value: string): string {
 
 /** A number input's text → number; blank or garbage becomes NaN, which the schema refuses with its message. */
 const toNumber = (text: string) => (text.trim() === "" ? Number.NaN : Number(text));
+
+/** An optional number input: blank is "off" (null). */
+const toNumberOrNull = (text: string) => (text.trim() === "" ? null : toNumber(text));
 
 function quorumRuleToForm(rule: QuorumRule): QuorumRuleFormValues {
   return {
@@ -95,6 +110,10 @@ export function policyToForm(policy: Policy): PolicyFormValues {
     pendingApprovalTtlMinutes: String(policy.pendingApprovalTtlMinutes ?? 1440),
     pendingApprovalNeverExpires: policy.pendingApprovalTtlMinutes === null,
     overrideReviewHours: String(policy.overrideReviewHours),
+    approvalReminderMinutes: policy.approvalReminderMinutes === null ? "" : String(policy.approvalReminderMinutes),
+    approvalEscalationMinutes:
+      policy.approvalEscalationMinutes === null ? "" : String(policy.approvalEscalationMinutes),
+    approvalNotifyEmails: policy.approvalNotifyEmails.join(", "),
   };
 }
 
@@ -115,6 +134,9 @@ function formToPolicyInput(values: PolicyFormValues): z.input<typeof updatePolic
     separationOfDuties: values.separationOfDuties,
     pendingApprovalTtlMinutes: values.pendingApprovalNeverExpires ? null : toNumber(values.pendingApprovalTtlMinutes),
     overrideReviewHours: toNumber(values.overrideReviewHours),
+    approvalReminderMinutes: toNumberOrNull(values.approvalReminderMinutes),
+    approvalEscalationMinutes: toNumberOrNull(values.approvalEscalationMinutes),
+    approvalNotifyEmails: splitList(values.approvalNotifyEmails),
   };
 }
 
@@ -141,6 +163,9 @@ const FIELDS = {
   separationOfDuties: 1,
   pendingApprovalTtlMinutes: 1,
   overrideReviewHours: 1,
+  approvalReminderMinutes: 1,
+  approvalEscalationMinutes: 1,
+  approvalNotifyEmails: 1,
 };
 
 const ROW_FIELDS = {
@@ -163,17 +188,24 @@ function setPath(target: Record<string, unknown>, path: string, message: string)
 /** The form's values as the API would take them, or `undefined` while any field is invalid (nothing shown: that is the resolver's job). */
 export function policyDraft(values: PolicyFormValues): PolicyUpdate | undefined {
   const parsed = updatePolicyInput.safeParse(formToPolicyInput(values));
-  return parsed.success ? parsed.data : undefined;
+  return parsed.success && policyIssues(mergePolicyUpdate(DEFAULT_POLICY, parsed.data)).length === 0
+    ? parsed.data
+    : undefined;
 }
 
-/** Validates with the API's own schema (policy-schema.ts), so the editor shows the API's messages. */
+/**
+ * Validates with the API's own schema and its rules across fields (policy-schema.ts), so the
+ * editor shows the API's messages on the same fields. The form holds every field, so the
+ * cross-field rules see the policy the save would store.
+ */
 export const policyResolver: Resolver<PolicyFormValues, unknown, PolicyUpdate> = async (values) => {
   const parsed = updatePolicyInput.safeParse(formToPolicyInput(values));
-  if (parsed.success) return { values: parsed.data, errors: {} };
+  const issues = parsed.success
+    ? policyIssues(mergePolicyUpdate(DEFAULT_POLICY, parsed.data))
+    : parsed.error.issues.map((issue) => ({ path: issue.path.map(String).join("."), message: issue.message }));
+  if (parsed.success && issues.length === 0) return { values: parsed.data, errors: {} };
   const errors: Record<string, unknown> = {};
-  for (const issue of parsed.error.issues) {
-    setPath(errors, formFieldOf(issue.path.map(String).join(".")), issue.message);
-  }
+  for (const issue of issues) setPath(errors, formFieldOf(issue.path), issue.message);
   return { values: {}, errors: errors as FieldErrors<PolicyFormValues> };
 };
 

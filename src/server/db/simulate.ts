@@ -21,6 +21,17 @@ export async function ageActions(organizationId: string, actionIds: readonly str
     WHERE "organizationId" = ${organizationId} AND id IN (${ids(actionIds)})`;
 }
 
+/** Sets "createdAt": an action requested that long ago (approval reminders are due by its age). */
+export async function backdateActions(
+  organizationId: string,
+  actionIds: readonly string[],
+  createdAt: Date,
+): Promise<void> {
+  await db().$executeRaw`
+    UPDATE remediation_actions SET "createdAt" = ${createdAt}
+    WHERE "organizationId" = ${organizationId} AND id IN (${ids(actionIds)})`;
+}
+
 /** Writes the status directly, with no transition, event or job (the counters trigger still counts). */
 export async function forceActionStatus(
   organizationId: string,

@@ -74,3 +74,19 @@ export async function insertMembership(
     VALUES (${membership.userId}::uuid, ${organizationId}, ${membership.role}::"Role")`,
   );
 }
+
+/** The organization's members holding one of `roles`, with their emails, oldest membership first. */
+export async function listMembersWithRoles(
+  q: Queryable,
+  organizationId: string,
+  roles: readonly RoleName[],
+): Promise<MemberRecord[]> {
+  return queryRows<MemberRecord>(
+    q,
+    Prisma.sql`
+    SELECT m."userId", u.name, u.email, m.role::text AS role
+    FROM memberships m JOIN users u ON u.id = m."userId"
+    WHERE m."organizationId" = ${organizationId} AND m.role::text = ANY(${[...roles]}::text[])
+    ORDER BY m."createdAt", m."userId"`,
+  );
+}

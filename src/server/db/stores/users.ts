@@ -1,5 +1,6 @@
 import { Prisma } from "@/generated/prisma/client";
 import { type Queryable, queryRows } from "../client";
+import { isUuid } from "../scoped";
 
 /**
  * The users store: accounts that sign in to the browser UI (docs/data-model.md#users). Users are
@@ -42,4 +43,17 @@ export async function insertUser(
     RETURNING id`,
   );
   return row!.id;
+}
+
+/** The account's name and email, or undefined (no such account; API principals' ids are not accounts). */
+export async function findUserContact(
+  q: Queryable,
+  userId: string,
+): Promise<{ name: string; email: string } | undefined> {
+  if (!isUuid(userId)) return undefined;
+  const [row] = await queryRows<{ name: string; email: string }>(
+    q,
+    Prisma.sql`SELECT name, email FROM users WHERE id = ${userId}::uuid`,
+  );
+  return row;
 }

@@ -7,6 +7,7 @@ export * from "./execution";
 export * from "./expiry";
 export * from "./export";
 export * from "./override-review";
+export * from "./notices";
 export * from "./reads";
 export * from "./retention";
 export * from "./row";
