@@ -4,7 +4,7 @@
 const TOO_MANY_ATTEMPTS = "TooManyAttempts:";
 
 /** "Too many attempts — try again in 12 minutes" for a wait in seconds (rounded up to minutes). */
-export function tooManyAttemptsMessage(seconds: number): string {
+function tooManyAttemptsMessage(seconds: number): string {
   const minutes = Math.max(1, Math.ceil(seconds / 60));
   return `Too many attempts — try again in ${minutes} ${minutes === 1 ? "minute" : "minutes"}`;
 }
