@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
+import { sealOrganization } from "@/server/audit/sealer";
 import { createPrismaClient, db, requirePool } from "@/server/db/client";
 import { env } from "@/server/env";
 import { createOrganization, createUser } from "@/test/factories";
@@ -115,6 +116,8 @@ describe("sign-in events", () => {
       await signInWithPassword({ db: db(), now: t0 }, { email: user.email, password: user.password });
     }
     const email = user.email.toLowerCase();
+    // Organization events join the audit chain like action events (docs/audit.md#sealing).
+    expect(await sealOrganization(db(), user.organizationId!)).toMatchObject({ sealed: 7 });
     expect(await orgEvents(user.organizationId!)).toEqual([
       { type: "SIGNED_IN", actor: user.email, data: { method: "credentials" } },
       ...Array.from({ length: 5 }, () => ({
