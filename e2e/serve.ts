@@ -7,6 +7,8 @@ import { findRepoRoot } from "@/server/data-files";
 import { startEmbeddedPostgres } from "@/server/db/bootstrap";
 import { ensureDatabaseExists, pgConfigFromUrl, quoteIdent, withDatabase } from "@/server/db/migrate";
 import { E2E_AUTH_SECRET } from "./fixtures/env";
+import { startOidcProvider } from "./fixtures/oidc-provider";
+import { SSO_CLIENT, SSO_NAME, SSO_ORGANIZATION, SSO_ROLE_MAP } from "./fixtures/sso";
 
 // Playwright's web server: the production app (npm start's script) on a fresh database — a new
 // database on the server of E2E_DATABASE_URL / DATABASE_URL when given, else on an embedded
@@ -23,6 +25,11 @@ async function main(): Promise<void> {
   mkdirSync(path.join(root, ".data"), { recursive: true });
   writeFileSync(path.join(root, ".data", "e2e-database-url"), url);
 
+  // The identity provider lives in this process; SSO is configured for every spec (the sign-in
+  // page then also offers it, which the credentials helpers tell apart by the exact button name).
+  const port = process.env.E2E_PORT ?? "3103";
+  const idp = await startOidcProvider(`http://127.0.0.1:${port}`);
+
   // Node itself (not npx) so SIGTERM reaches the app, which shuts down before the database stops.
   const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
     cwd: root,
@@ -33,7 +40,13 @@ async function main(): Promise<void> {
       NODE_ENV: "production",
       AUDIT_SIGNING_KEY: generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
       DATABASE_URL: url,
-      PORT: process.env.E2E_PORT ?? "3103",
+      PORT: port,
+      OIDC_ISSUER: idp.issuer,
+      OIDC_CLIENT_ID: SSO_CLIENT.id,
+      OIDC_CLIENT_SECRET: SSO_CLIENT.secret,
+      OIDC_NAME: SSO_NAME,
+      OIDC_ORGANIZATION: SSO_ORGANIZATION,
+      OIDC_ROLE_MAP: SSO_ROLE_MAP,
       AUTH_SECRET: E2E_AUTH_SECRET,
       REMEDIATION_EXECUTOR: process.env.REMEDIATION_EXECUTOR ?? "simulated",
       REMEDIATION_SIMULATED_DELAY_MS: process.env.REMEDIATION_SIMULATED_DELAY_MS ?? "300",
@@ -41,7 +54,10 @@ async function main(): Promise<void> {
       LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
     },
   });
-  const stop = () => child.kill("SIGTERM");
+  const stop = () => {
+    idp.close();
+    child.kill("SIGTERM");
+  };
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
   child.on("exit", async (code) => {

@@ -137,7 +137,7 @@ async function main(): Promise<void> {
     await signInPage.goto("/signin");
     await signInPage.getByLabel("Email").fill(org.users.operator.email);
     await signInPage.getByLabel("Password").fill(DEMO_PASSWORD);
-    await signInPage.getByRole("button", { name: "Sign in" }).click();
+    await signInPage.getByRole("button", { name: "Sign in", exact: true }).click();
     await signInPage.waitForURL(/control-center/);
     const storageState = await signIn.storageState();
     await signIn.close();

@@ -4,7 +4,7 @@ import { expect, signIn, test } from "../fixtures/test";
 test("an anonymous visitor is sent to sign-in", async ({ page }) => {
   await page.goto("/control-center");
   await expect(page).toHaveURL(/\/signin/);
-  await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Sign in", exact: true })).toBeVisible();
 });
 
 test("wrong password is refused with a message", async ({ page, consoleErrors }) => {
@@ -13,7 +13,7 @@ test("wrong password is refused with a message", async ({ page, consoleErrors })
   await page.goto("/signin");
   await page.getByLabel("Email").fill(DEMO_USERS.operator.email);
   await page.getByLabel("Password").fill("not-the-password");
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page.getByText("Invalid email or password")).toBeVisible();
 });
 

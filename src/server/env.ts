@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ROLES } from "@/lib/permissions";
 
 // Every environment variable the app reads, parsed and defaulted once (README "Configuration").
 // This is the only module in src/ that touches process.env (tests and the test kit in src/test
@@ -24,6 +25,21 @@ const optionalString = z
   .optional()
   .transform((v) => (v && v.trim() !== "" ? v.trim() : undefined));
 const intFrom = (min: number, fallback: number) => z.coerce.number().int().min(min).default(fallback);
+// OIDC_ROLE_MAP: `group:role,…`; the last colon splits, so group names may contain colons (URNs).
+const roleMap = commaList.pipe(
+  z.array(
+    z.string().transform((entry, ctx) => {
+      const at = entry.lastIndexOf(":");
+      const group = entry.slice(0, at).trim();
+      const role = ROLES.find((r) => r === entry.slice(at + 1).trim());
+      if (at <= 0 || !group || !role) {
+        ctx.addIssue({ code: "custom", message: `"${entry}" is not group:role with a role of ${ROLES.join(", ")}` });
+        return z.NEVER;
+      }
+      return { group, role };
+    }),
+  ),
+);
 const logLevelSchema = z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]);
 
 /**
@@ -89,6 +105,14 @@ const schema = z
     RUN_WORKER: bool.default(true),
     DEMO_SEED: bool.optional(),
     LOG_LEVEL: logLevelSchema.default("info"),
+    // SSO (docs/behaviour.md#sign-in): enabled when issuer, client id and secret are all set.
+    OIDC_ISSUER: optionalString.pipe(z.url().optional()),
+    OIDC_CLIENT_ID: optionalString,
+    OIDC_CLIENT_SECRET: optionalString,
+    OIDC_NAME: optionalString.transform((v) => v ?? "SSO"),
+    OIDC_ORGANIZATION: optionalString,
+    OIDC_ROLE_CLAIM: optionalString.transform((v) => v ?? "groups"),
+    OIDC_ROLE_MAP: roleMap,
   })
   .transform((e) => ({
     ...e,
@@ -114,6 +138,12 @@ function parseEnv(source: Source = process.env): Env {
   if (config.NODE_ENV === "production" && !config.AUTH_SECRET) {
     throw new EnvError(
       `Invalid environment configuration:\n  AUTH_SECRET: required in production (at least ${AUTH_SECRET_MIN_LENGTH} characters)`,
+    );
+  }
+  const oidc = [config.OIDC_ISSUER, config.OIDC_CLIENT_ID, config.OIDC_CLIENT_SECRET];
+  if (oidc.some(Boolean) && !(oidc.every(Boolean) && config.OIDC_ORGANIZATION)) {
+    throw new EnvError(
+      "Invalid environment configuration:\n  OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, OIDC_ORGANIZATION: SSO needs all four",
     );
   }
   return config;

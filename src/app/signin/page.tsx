@@ -1,7 +1,13 @@
 import type { Metadata } from "next";
 import { SignInForm } from "@/components/auth/sign-in-form";
+import { signInErrorMessage } from "@/components/auth/sign-in-messages";
+import { ssoButtonName } from "@/server/auth/oidc-provider";
+import { env } from "@/server/env";
 
 export const metadata: Metadata = { title: "Sign in · Remediation Control Center" };
+
+// Whether SSO is offered is read from the environment at request time, never at `next build`.
+export const dynamic = "force-dynamic";
 
 const DEFAULT_DESTINATION = "/control-center";
 
@@ -23,15 +29,6 @@ function safeCallbackPath(raw: string | string[] | undefined): string {
   }
 }
 
-// Error codes next-auth puts on its redirect to `pages.error` / `pages.signIn`.
-function errorMessage(raw: string | string[] | undefined): string | undefined {
-  const code = Array.isArray(raw) ? raw[0] : raw;
-  if (!code) return undefined;
-  if (code === "CredentialsSignin") return "Invalid email or password";
-  if (code === "SessionRequired") return "Please sign in to continue";
-  return "Sign-in failed. Please try again.";
-}
-
 export default async function SignInPage({
   searchParams,
 }: {
@@ -43,7 +40,11 @@ export default async function SignInPage({
       <div className="w-full max-w-sm rounded-lg border border-slate-200 bg-white p-8 shadow-sm">
         <h1 className="text-xl font-semibold text-slate-900">Sign in</h1>
         <p className="mt-1 text-sm text-slate-600">Remediation Control Center</p>
-        <SignInForm callbackUrl={safeCallbackPath(params.callbackUrl)} initialError={errorMessage(params.error)} />
+        <SignInForm
+          callbackUrl={safeCallbackPath(params.callbackUrl)}
+          initialError={signInErrorMessage(Array.isArray(params.error) ? params.error[0] : params.error)}
+          ssoName={ssoButtonName(env())}
+        />
       </div>
     </main>
   );

@@ -1,16 +1,17 @@
-// Browser sessions (docs/behaviour.md#authentication): credentials sign-in, JWT (JWE cookie) strategy. The token's
+// Browser sessions (docs/behaviour.md#authentication, docs/behaviour.md#sign-in): credentials and
+// optional OIDC sign-in, JWT (JWE cookie) strategy. The token's
 // lifetime rules live in session-token.ts, shared with resolvePrincipal.
-import type { AuthOptions, DefaultSession } from "next-auth";
+import type { AuthOptions, DefaultSession, User } from "next-auth";
 import CredentialsImport from "next-auth/providers/credentials";
-import { ROLE_PERMISSIONS, ROLES, type RoleName, type SessionUser } from "@/lib/permissions";
-import { isStorableText } from "@/lib/schemas";
+import type { RoleName, SessionUser } from "@/lib/permissions";
 import { db } from "@/server/db/client";
-import { acrossOrganizationsFirstMembership } from "@/server/db/stores/memberships";
-import { findUserByEmail } from "@/server/db/stores/users";
+import { env } from "@/server/env";
 import { logger } from "@/server/logger";
-import { verifyPassword } from "./password";
+import { OIDC_PROVIDER_ID, oidcProvider, oidcSettings } from "./oidc-provider";
 import { authSecret } from "./secret";
 import { nowSeconds, SESSION_MAX_AGE_SECONDS, sessionExpired } from "./session-token";
+import { signInWithOidc } from "./sign-in-with-oidc";
+import { signInWithPassword } from "./sign-in-with-password";
 
 // A CommonJS module: bundlers hand over its `default`, Node's ESM loader (tsx, vitest
 // externals) the whole exports object. Accept both so this module loads outside Next too.
@@ -28,43 +29,47 @@ declare module "next-auth" {
   }
 }
 
-// Compared against when the email is unknown, so a miss costs the same bcrypt time as a hit
-// and response timing does not reveal which emails have accounts.
-const DUMMY_HASH = "$2b$10$BsXQbTMDEoMKLoiuOeFJ9O5L5ESD05lLbXUYBs762voHaBrjHpPn2";
-
-/** The user with the organization of their first membership (the one they joined first). */
-async function findAccount(email: string) {
-  const user = await findUserByEmail(db(), email);
-  if (!user) return undefined;
-  return { ...user, membership: await acrossOrganizationsFirstMembership(db(), user.id) };
-}
+/**
+ * Thrown to next-auth, which puts the message into its error URL: the route handler
+ * (app/api/auth/[...nextauth]/route.ts) turns `TooManyAttempts:<seconds>` into a 429 with
+ * Retry-After, and the sign-in page into "try again in N minutes".
+ */
+export const TOO_MANY_ATTEMPTS = "TooManyAttempts";
 
 async function authorize(credentials: Record<"email" | "password", string> | undefined) {
-  const email = credentials?.email?.trim();
-  const password = credentials?.password ?? "";
-  // An email PostgreSQL cannot hold matches no account (docs/behaviour.md#storable-text).
-  if (!email || !password || !isStorableText(email)) return null;
-
-  let account: Awaited<ReturnType<typeof findAccount>>;
+  let result: Awaited<ReturnType<typeof signInWithPassword>>;
   try {
-    account = await findAccount(email);
+    result = await signInWithPassword({ db: db() }, credentials ?? {});
   } catch (err) {
     // next-auth puts a thrown message into the redirect URL: log the cause, expose a code only.
     logger().error({ err }, "sign-in lookup failed");
     throw new Error("SignInUnavailable");
   }
-  const matches = await verifyPassword(password, account?.passwordHash ?? DUMMY_HASH);
-  const membership = account?.membership;
-  // No membership = no organization to act in: same answer as a wrong password.
-  if (!account || !matches || !membership || !ROLES.includes(membership.role)) return null;
-  return {
-    id: account.id,
-    email: account.email,
-    name: account.name,
-    organizationId: membership.organizationId,
-    role: membership.role,
-    permissions: [...ROLE_PERMISSIONS[membership.role]],
-  };
+  if (result.outcome === "throttled") throw new Error(`${TOO_MANY_ATTEMPTS}:${result.retryAfterSeconds}`);
+  return result.outcome === "signed-in" ? result.user : null;
+}
+
+/**
+ * SSO: provisions the user (sign-in-with-oidc.ts) once next-auth has verified the provider's
+ * answer. Without an adapter next-auth hands this same `user` object to the jwt callback, so the
+ * session's organization, role and permissions are set on it here.
+ */
+async function provisionSsoUser(user: User, profile: Record<string, unknown> | undefined): Promise<boolean> {
+  const settings = oidcSettings(env());
+  if (!settings || !profile) return false;
+  let result: Awaited<ReturnType<typeof signInWithOidc>>;
+  try {
+    result = await signInWithOidc({ db: db() }, settings, profile);
+  } catch (err) {
+    logger().error({ err }, "SSO provisioning failed");
+    throw new Error("SignInUnavailable");
+  }
+  if (result.outcome === "refused") {
+    logger().warn({ reason: result.reason }, "SSO sign-in refused");
+    return false;
+  }
+  Object.assign(user, result.user);
+  return true;
 }
 
 /**
@@ -72,6 +77,7 @@ async function authorize(credentials: Record<"email" | "password", string> | und
  * and tests change the secret between cases.
  */
 export function getAuthOptions(): AuthOptions {
+  const sso = oidcProvider(env());
   return {
     secret: authSecret(),
     session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
@@ -86,8 +92,13 @@ export function getAuthOptions(): AuthOptions {
         },
         authorize,
       }),
+      ...(sso ? [sso] : []),
     ],
     callbacks: {
+      signIn({ user, account, profile }) {
+        if (account?.provider !== OIDC_PROVIDER_ID) return true;
+        return provisionSsoUser(user, profile as Record<string, unknown> | undefined);
+      },
       jwt({ token, user }) {
         // `user` is only present on the sign-in request.
         if (user?.organizationId && user.role && user.permissions) {

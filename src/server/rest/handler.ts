@@ -1,9 +1,12 @@
 import { Readable } from "node:stream";
 import { resolvePrincipal } from "@/server/auth/resolve-principal";
 import { csvStream } from "@/server/csv";
+import { env } from "@/server/env";
 import { AppError, asAppError, errorBody } from "@/server/errors";
 import { logger } from "@/server/logger";
 import { callProcedure } from "@/server/root";
+import { CROSS_SITE_MESSAGE, isCrossSiteCookieRequest } from "@/server/security/csrf";
+import { API_CONTENT_SECURITY_POLICY } from "@/server/security/headers";
 import { authorizedContext, type SettingsOverrides } from "@/server/trpc";
 import { readJsonBody, webBody } from "./body";
 import { allowedMethods, matchRoute } from "./match";
@@ -28,7 +31,11 @@ export interface RestReply {
 function json(result: RestResult): RestReply {
   return {
     status: result.status,
-    headers: { "content-type": "application/json; charset=utf-8", ...result.headers },
+    headers: {
+      "content-type": "application/json; charset=utf-8",
+      "content-security-policy": API_CONTENT_SECURITY_POLICY,
+      ...result.headers,
+    },
     body: JSON.stringify(result.body),
   };
 }
@@ -66,6 +73,9 @@ export async function answerRest(request: RestRequest, settings: SettingsOverrid
       throw new AppError("NOT_FOUND", `Route ${request.method} ${url.pathname} not found`);
     }
     const { route, params, permission } = match;
+    if (isCrossSiteCookieRequest(request.method, request.headers, env().NEXTAUTH_URL)) {
+      throw new AppError("FORBIDDEN", CROSS_SITE_MESSAGE);
+    }
 
     // 401/403 here, before the body is read, with the same `authorize` the procedures use; the
     // procedure's `requires` middleware trusts this context and does not check again (trpc.ts).
@@ -85,6 +95,7 @@ export async function answerRest(request: RestRequest, settings: SettingsOverrid
         status: 200,
         headers: {
           "content-type": "text/csv; charset=utf-8",
+          "content-security-policy": API_CONTENT_SECURITY_POLICY,
           "content-disposition": `attachment; filename="${route.csv.filename}"`,
           "cache-control": "no-store",
         },
@@ -97,6 +108,7 @@ export async function answerRest(request: RestRequest, settings: SettingsOverrid
         status: 200,
         headers: {
           "content-type": "application/x-ndjson; charset=utf-8",
+          "content-security-policy": API_CONTENT_SECURITY_POLICY,
           "content-disposition": `attachment; filename="${route.ndjson.filename}"`,
           "cache-control": "no-store",
         },

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Duplex } from "node:stream";
 import { AppError, type AppErrorCode, ERROR_TABLE, errorBody } from "@/server/errors";
 import { logger } from "@/server/logger";
+import { commonSecurityHeaders, servedOverHttps } from "@/server/security/headers";
 import { answerRest } from "./handler";
 import { isRestRequest, serveRest } from "./node-adapter";
 
@@ -122,6 +123,12 @@ export function createHttpServer(
     },
     (req, res) => {
       answeredEarly.delete(req.socket);
+      // Before any answer is written, Next's or the REST adapter's (docs/behaviour.md#security-headers).
+      const https = servedOverHttps(
+        { get: (name) => req.headers[name]?.toString() },
+        (req.socket as { encrypted?: boolean }).encrypted,
+      );
+      for (const [name, value] of Object.entries(commonSecurityHeaders(https))) res.setHeader(name, value);
       res.once("finish", () => {
         if (!req.complete) answeredEarly.add(req.socket);
       });

@@ -90,3 +90,18 @@ export async function listMembersWithRoles(
     ORDER BY m."createdAt", m."userId"`,
   );
 }
+
+/** Makes the user a member of the organization with `role`, or sets the role of their membership. */
+export async function upsertMembership(
+  q: Queryable,
+  organizationId: string,
+  membership: { userId: string; role: RoleName },
+): Promise<void> {
+  await queryRows(
+    q,
+    Prisma.sql`
+    INSERT INTO memberships ("userId", "organizationId", role)
+    VALUES (${membership.userId}::uuid, ${organizationId}, ${membership.role}::"Role")
+    ON CONFLICT ("userId", "organizationId") DO UPDATE SET role = EXCLUDED.role`,
+  );
+}

@@ -57,3 +57,23 @@ export async function findUserContact(
   );
   return row;
 }
+
+/**
+ * The account with this email (case-insensitively), created with `user` when there is none.
+ * Concurrent first sign-ins of one address both end with the one row (ON CONFLICT DO NOTHING).
+ */
+export async function ensureUser(
+  q: Queryable,
+  user: { email: string; name: string; passwordHash: string },
+): Promise<UserAccount> {
+  const existing = await findUserByEmail(q, user.email);
+  if (existing) return existing;
+  await queryRows(
+    q,
+    Prisma.sql`
+    INSERT INTO users (id, email, name, "passwordHash")
+    VALUES (gen_random_uuid(), ${user.email}, ${user.name}, ${user.passwordHash})
+    ON CONFLICT (email) DO NOTHING`,
+  );
+  return (await findUserByEmail(q, user.email)) as UserAccount;
+}
