@@ -87,6 +87,8 @@ const schema = z
     RUN_WORKER: bool.default(true),
     DEMO_SEED: bool.optional(),
     LOG_LEVEL: logLevelSchema.default("info"),
+    // Bearer tokens without a `jti` (not registered as records) are refused (docs/behaviour.md#api-tokens).
+    REQUIRE_REGISTERED_TOKENS: bool.default(false),
   })
   .transform((e) => ({
     ...e,

@@ -1,5 +1,6 @@
 import type { AnyProcedure, inferProcedureOutput } from "@trpc/server";
 import { auditRouter } from "@/server/audit/router";
+import { tokensRouter } from "@/server/auth/router";
 import { incidentsRouter } from "@/server/incidents/router";
 import { policyRouter } from "@/server/policy/router";
 import { remediationRouter } from "@/server/remediation/router";
@@ -14,6 +15,7 @@ export const appRouter = router({
   reporting: reportingRouter,
   audit: auditRouter,
   ui: uiRouter,
+  tokens: tokensRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -73,53 +73,6 @@ describe("getActivityByDay", () => {
   });
 });
 
-describe("ui.mintToken", () => {
-  it("signs a token for the admin's own user and organization with the chosen subset", async () => {
-    const org = await createOrganization("ui-token");
-    const minted = await sessionCaller(org, PERMISSIONS).ui.mintToken({
-      permissions: ["remediation:view", "remediation:view", "remediation:approve"],
-      ttlSeconds: 600,
-    });
-    const principal = await verifyBearerToken(minted.token);
-    expect(principal).toMatchObject({ userId: "admin-1", organizationId: org, email: "a@x.test" });
-    expect(principal.permissions).toEqual(["remediation:view", "remediation:approve"]);
-    expect(Math.abs(minted.expiresAt.getTime() - Date.now() - 600_000)).toBeLessThan(5_000);
-  });
-
-  it("refuses permissions the caller does not hold, non-admins, token callers and unbounded lifetimes", async () => {
-    const org = await createOrganization("ui-token-refused");
-    const adminWithoutIncidents = PERMISSIONS.filter((p) => p !== "incident:write");
-    await expect(
-      sessionCaller(org, adminWithoutIncidents).ui.mintToken({ permissions: ["incident:write"], ttlSeconds: 600 }),
-    ).rejects.toMatchObject({
-      code: "FORBIDDEN",
-      message: "You cannot grant permissions you do not hold: incident:write",
-    });
-    await expect(
-      sessionCaller(org, ROLE_PERMISSIONS.operator).ui.mintToken({
-        permissions: ["remediation:view"],
-        ttlSeconds: 600,
-      }),
-    ).rejects.toMatchObject({ code: "FORBIDDEN" });
-    await expect(
-      sessionCaller(org, PERMISSIONS, "token").ui.mintToken({ permissions: ["remediation:view"], ttlSeconds: 600 }),
-    ).rejects.toMatchObject({
-      code: "FORBIDDEN",
-      message: "API tokens can only be minted from a signed-in browser session",
-    });
-    for (const ttlSeconds of [59, 30 * 86_400 + 1, 1.5]) {
-      await expect(
-        sessionCaller(org, PERMISSIONS).ui.mintToken({ permissions: ["remediation:view"], ttlSeconds }),
-      ).rejects.toMatchObject({ code: "BAD_REQUEST" });
-    }
-    await expect(
-      sessionCaller(org, PERMISSIONS).ui.mintToken({ permissions: [], ttlSeconds: 600 }),
-    ).rejects.toMatchObject({
-      code: "BAD_REQUEST",
-    });
-  });
-});
-
 describe("previewRetention", () => {
   it("counts exactly the rows enforce-retention then deletes, with the same cutoff", async () => {
     const org = await createOrganization("ui-retention");

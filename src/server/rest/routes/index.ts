@@ -4,6 +4,7 @@ import { incidentRoutes } from "./incidents";
 import { policyRoutes } from "./policy";
 import { remediationRoutes } from "./remediation";
 import { reportingRoutes } from "./reporting";
+import { tokenRoutes } from "./tokens";
 
 // The one REST route table: (method, path) → procedure. The adapter owns the HTTP mapping, one
 // file per domain here; domains never import src/server/rest (no rest ↔ domain import cycle).
@@ -13,4 +14,5 @@ export const REST_ROUTES: readonly RestRoute[] = [
   ...policyRoutes,
   ...reportingRoutes,
   ...auditRoutes,
+  ...tokenRoutes,
 ];
