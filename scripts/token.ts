@@ -2,8 +2,8 @@ import { parseArgs } from "node:util";
 import { PERMISSIONS } from "@/lib/permissions";
 import { signToken } from "@/server/auth/bearer";
 import { issueApiToken } from "@/server/auth/create-api-token";
-import { db, disconnectDb } from "@/server/db/client";
 import { resolveAuthSecret, resolveDatabase } from "@/server/db/bootstrap";
+import { db, disconnectDb } from "@/server/db/client";
 import { migrateDatabase } from "@/server/db/migrate";
 import { ensureOrganization } from "@/server/db/stores/organizations";
 
@@ -79,9 +79,12 @@ async function main(): Promise<void> {
   // AUTH_SECRET when set, else (outside production) the dev secret the server also uses.
   const secret = resolveAuthSecret();
   if (args.register) {
-    if (ttlSeconds > MAX_REGISTERED_TTL_SECONDS) usageError(`--ttl must be at most ${MAX_REGISTERED_TTL_SECONDS} with --register`);
+    if (ttlSeconds > MAX_REGISTERED_TTL_SECONDS)
+      usageError(`--ttl must be at most ${MAX_REGISTERED_TTL_SECONDS} with --register`);
     const label = args.label?.trim() || `npm run token (${sub})`;
-    process.stdout.write(`${await register(org, { sub, permissions, ttlSeconds, label, email: args.email, name: args.name })}\n`);
+    process.stdout.write(
+      `${await register(org, { sub, permissions, ttlSeconds, label, email: args.email, name: args.name })}\n`,
+    );
     return;
   }
   const token = await signToken(

@@ -6,7 +6,7 @@ import { Button } from "@/components/ui/button";
 import { Field, inputClass, invalidProps } from "@/components/ui/field";
 import { formatDateTime } from "@/components/ui/format";
 import { MAX_API_TOKEN_NAME_LENGTH } from "@/lib/api-tokens";
-import { type Permission, PERMISSIONS } from "@/lib/permissions";
+import { PERMISSIONS, type Permission } from "@/lib/permissions";
 import { trpc } from "@/lib/trpc";
 import { messageOf, serverIssues } from "./server-issues";
 
@@ -113,7 +113,12 @@ export function TokenCreateForm({ onCreated }: { onCreated: () => void }) {
           </select>
         </Field>
         <div className="sm:col-span-3">
-          <Button type="submit" variant="primary" busy={create.isPending} disabled={chosen.length === 0 || !name.trim()}>
+          <Button
+            type="submit"
+            variant="primary"
+            busy={create.isPending}
+            disabled={chosen.length === 0 || !name.trim()}
+          >
             Create token
           </Button>
         </div>

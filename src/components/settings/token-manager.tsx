@@ -61,8 +61,8 @@ export function TokenManager() {
     <Card title="API tokens" headingId="tokens-title">
       <p className="mb-3 text-sm text-slate-600">
         Bearer tokens act as you ({user.email ?? user.userId}) in{" "}
-        <span className="font-mono">{user.organizationId}</span>, with the permissions you choose (at most your own).
-        A revoked token is refused everywhere within a second.
+        <span className="font-mono">{user.organizationId}</span>, with the permissions you choose (at most your own). A
+        revoked token is refused everywhere within a second.
       </p>
       <TokenCreateForm onCreated={() => void tokens.refetch()} />
       <h3 className="mt-6 mb-2 text-sm font-semibold text-slate-900">Registered tokens</h3>

@@ -131,7 +131,13 @@ describe("REQUIRE_REGISTERED_TOKENS", () => {
     const other = await createOrganization("tokens-other-jti");
     const { id } = await createToken(other);
     for (const jti of [randomUUID(), id, "not-a-record"]) {
-      const token = await signToken({ sub: "x", organizationId: org, permissions: ["remediation:view"], ttlSeconds: 60, jti });
+      const token = await signToken({
+        sub: "x",
+        organizationId: org,
+        permissions: ["remediation:view"],
+        ttlSeconds: 60,
+        jti,
+      });
       expect(await statsOn(webA, `Bearer ${token}`), jti).toBe(401);
       expect((await rest("GET", "/remediation/stats", { auth: `Bearer ${token}` })).status, jti).toBe(401);
     }

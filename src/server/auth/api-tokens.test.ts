@@ -3,8 +3,8 @@ import * as trpcRoute from "@/app/api/trpc/[trpc]/route";
 import { ROLE_PERMISSIONS } from "@/lib/permissions";
 import { db } from "@/server/db/client";
 import { acquireListener } from "@/server/db/listener";
-import { revokeApiToken as revokeStoredToken, touchApiToken } from "@/server/db/stores/api-tokens";
 import { ageApiTokenUse, apiTokenRowVersion } from "@/server/db/simulate";
+import { revokeApiToken as revokeStoredToken, touchApiToken } from "@/server/db/stores/api-tokens";
 import { expectIntactChain, exportAudit } from "@/test/audit-fixtures";
 import { callerFor, rest } from "@/test/calls";
 import { waitFor } from "@/test/execution-fixtures";
@@ -42,8 +42,7 @@ async function revoke(org: string, id: string): Promise<Response> {
   return rest("DELETE", `/remediation/tokens/${id}`, { auth: { organizationId: org } });
 }
 
-const storedToken = async (org: string, id: string) =>
-  (await callerFor(org).tokens.list()).find((t) => t.id === id);
+const storedToken = async (org: string, id: string) => (await callerFor(org).tokens.list()).find((t) => t.id === id);
 
 describe("the token endpoints", () => {
   it("create shows the token once; list shows the record without it; revoke → 200, then 401 with the token", async () => {
@@ -59,7 +58,12 @@ describe("the token endpoints", () => {
     expect(Math.abs(Date.parse(created.expiresAt) - Date.now() - 3_600_000)).toBeLessThan(5_000);
     const [, payload] = created.token.split(".");
     const claims = JSON.parse(Buffer.from(payload!, "base64url").toString());
-    expect(claims).toMatchObject({ jti: created.id, sub: "admin-1", organizationId: org, exp: Date.parse(created.expiresAt) / 1000 });
+    expect(claims).toMatchObject({
+      jti: created.id,
+      sub: "admin-1",
+      organizationId: org,
+      exp: Date.parse(created.expiresAt) / 1000,
+    });
 
     expect((await statsWith(created.token)).status).toBe(200);
     const listed = await rest("GET", "/remediation/tokens", { auth: { organizationId: org } });
@@ -76,7 +80,11 @@ describe("the token endpoints", () => {
     expect(record.revokedAt).not.toBeNull();
     const refused = await statsWith(created.token);
     expect(refused.status).toBe(401);
-    expect(await refused.json()).toMatchObject({ statusCode: 401, error: "Unauthorized", message: "Token has been revoked" });
+    expect(await refused.json()).toMatchObject({
+      statusCode: 401,
+      error: "Unauthorized",
+      message: "Token has been revoked",
+    });
 
     // Revoking again is idempotent: 200, the first revokedAt, no second event.
     const again = await revoke(org, created.id);
@@ -92,7 +100,10 @@ describe("the token endpoints", () => {
     const operator = { organizationId: org, permissions: ROLE_PERMISSIONS.operator };
     const answers = await Promise.all([
       rest("GET", "/remediation/tokens", { auth: operator }),
-      rest("POST", "/remediation/tokens", { auth: operator, body: { name: "x", permissions: ["remediation:view"], ttlSeconds: 60 } }),
+      rest("POST", "/remediation/tokens", {
+        auth: operator,
+        body: { name: "x", permissions: ["remediation:view"], ttlSeconds: 60 },
+      }),
       rest("DELETE", `/remediation/tokens/${crypto.randomUUID()}`, { auth: operator }),
       rest("GET", "/remediation/tokens", { auth: null }),
     ]);
@@ -103,7 +114,11 @@ describe("the token endpoints", () => {
     const org = await createOrganization("tokens-400");
     const cases: [Record<string, unknown>, string, string[] | undefined][] = [
       [{ name: "x", permissions: ["remediation:fly"], ttlSeconds: 60 }, "permissions.0", undefined],
-      [{ name: "x", permissions: ["remediation:view", "incident:write"], ttlSeconds: 60 }, "permissions.1", ["remediation:view", "policy:update"]],
+      [
+        { name: "x", permissions: ["remediation:view", "incident:write"], ttlSeconds: 60 },
+        "permissions.1",
+        ["remediation:view", "policy:update"],
+      ],
       [{ name: "x", permissions: ["remediation:view"], ttlSeconds: 31_536_001 }, "ttlSeconds", undefined],
       [{ name: "x", permissions: ["remediation:view"], ttlSeconds: 1.5 }, "ttlSeconds", undefined],
       [{ name: "  ", permissions: ["remediation:view"], ttlSeconds: 60 }, "name", undefined],
@@ -111,10 +126,16 @@ describe("the token endpoints", () => {
       [{ name: "x", permissions: ["remediation:view"], ttlSeconds: 60, sub: "someone-else" }, "", undefined],
     ];
     for (const [body, path, permissions] of cases) {
-      const response = await rest("POST", "/remediation/tokens", { auth: { organizationId: org, ...(permissions && { permissions }) }, body });
+      const response = await rest("POST", "/remediation/tokens", {
+        auth: { organizationId: org, ...(permissions && { permissions }) },
+        body,
+      });
       expect(response.status, JSON.stringify(body)).toBe(400);
       const answer = (await response.json()) as { issues: { path: string }[] };
-      expect(answer.issues.map((i) => i.path), JSON.stringify(body)).toContain(path);
+      expect(
+        answer.issues.map((i) => i.path),
+        JSON.stringify(body),
+      ).toContain(path);
     }
     // A year exactly is allowed.
     await createToken(org, { ttlSeconds: 31_536_000 });
@@ -139,7 +160,9 @@ describe("the token endpoints", () => {
     const created = await createToken(org);
     const call = () =>
       trpcRoute.GET(
-        new Request("http://localhost/api/trpc/remediation.stats", { headers: { authorization: `Bearer ${created.token}` } }),
+        new Request("http://localhost/api/trpc/remediation.stats", {
+          headers: { authorization: `Bearer ${created.token}` },
+        }),
       );
     expect((await call()).status).toBe(200);
     await callerFor(org, { userId: "admin-1" }).tokens.revoke({ id: created.id });
@@ -178,8 +201,7 @@ describe("revocation while the LISTEN connection is down", () => {
     const org = await createOrganization("tokens-unheard");
     const created = await createToken(org);
     expect((await statsWith(created.token)).status).toBe(200);
-    const tokenListener = () =>
-      listenBackends().then((all) => all.find((b) => b.query.includes("rcc_token_revoked")));
+    const tokenListener = () => listenBackends().then((all) => all.find((b) => b.query.includes("rcc_token_revoked")));
     const backend = await waitFor(tokenListener, { what: "this process to LISTEN for revocations" });
     expect((await statsWith(created.token)).status).toBe(200);
 
@@ -218,7 +240,12 @@ describe("audit events", () => {
         type: "TOKEN_CREATED",
         actionId: null,
         actor: "admin-1",
-        data: { tokenId: created.id, name: "exporter", permissions: ["remediation:view"], expiresAt: created.expiresAt },
+        data: {
+          tokenId: created.id,
+          name: "exporter",
+          permissions: ["remediation:view"],
+          expiresAt: created.expiresAt,
+        },
       },
       { seq: 2, type: "TOKEN_REVOKED", actionId: null, actor: "user-1", data: { tokenId: created.id } },
     ]);

@@ -8,6 +8,12 @@ import type { apiTokenSchema } from "./api-token-schemas";
 const TOKENS_LIMIT = 500;
 
 /** GET /remediation/tokens (docs/behaviour.md#api-tokens): the organization's registered tokens. */
-export async function listApiTokens({ db, scope }: { db: Db; scope: OrgScope }): Promise<z.infer<typeof apiTokenSchema>[]> {
+export async function listApiTokens({
+  db,
+  scope,
+}: {
+  db: Db;
+  scope: OrgScope;
+}): Promise<z.infer<typeof apiTokenSchema>[]> {
   return listStoredTokens(db, scope.organizationId, TOKENS_LIMIT);
 }

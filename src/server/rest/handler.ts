@@ -76,9 +76,7 @@ export async function answerRest(request: RestRequest, settings: SettingsOverrid
     const body = hasBody ? await request.readBody() : undefined;
     const query = Object.fromEntries(url.searchParams);
     const parts = { params, query, body, headers: request.headers };
-    const input = route.input
-      ? route.input(parts)
-      : { ...(hasBody ? (body as object | undefined) : query), ...params };
+    const input = route.input ? route.input(parts) : { ...(hasBody ? (body as object | undefined) : query), ...params };
 
     const result = await callProcedure(route.procedure, ctx, input);
 

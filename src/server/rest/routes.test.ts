@@ -34,6 +34,9 @@ const PERMISSIONS: Record<string, Permission> = {
   "GET /remediation/policy/versions": "remediation:view",
   "POST /remediation/policy/simulate": "remediation:view",
   "GET /remediation/audit/export": "remediation:view",
+  "GET /remediation/tokens": "policy:update",
+  "POST /remediation/tokens": "policy:update",
+  "DELETE /remediation/tokens/:id": "policy:update",
 };
 
 const key = (route: RestRoute) => `${route.method} ${route.path}`;

@@ -8,7 +8,8 @@ export const tokenRoutes: RestRoute[] = [
     method: "GET",
     path: "/remediation/tokens",
     procedure: "tokens.list",
-    summary: "The organization's registered API tokens, newest first (revoked and expired ones included; never the token itself)",
+    summary:
+      "The organization's registered API tokens, newest first (revoked and expired ones included; never the token itself)",
     input: () => undefined,
   },
   {
