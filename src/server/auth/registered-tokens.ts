@@ -33,15 +33,30 @@ interface Verdict {
   expiresAtMs: number;
 }
 
-const verdicts = new Map<string, Verdict>();
-/** Revocations heard: closes the race of a read that started before the revoking commit. */
-const revokedHeard = new Map<string, true>();
-const touchedAtMs = new Map<string, number>();
-const watchers = new Map<string, Set<() => void>>();
+interface Registry {
+  verdicts: Map<string, Verdict>;
+  /** Revocations heard: closes the race of a read that started before the revoking commit. */
+  revokedHeard: Map<string, true>;
+  touchedAtMs: Map<string, number>;
+  watchers: Map<string, Set<() => void>>;
+  listener: Listener | undefined;
+  /** When the LISTEN became active (undefined: not listening). */
+  listeningSinceMs: number | undefined;
+}
 
-let listener: Listener | undefined;
-/** When the LISTEN became active (undefined: not listening). */
-let listeningSinceMs: number | undefined;
+// One per process, shared by Next's bundle and the custom server (like the listener and the live
+// hub): a revocation made through either is seen by both at once.
+const shared = globalThis as unknown as { __rccTokenRegistry?: Registry };
+shared.__rccTokenRegistry ??= {
+  verdicts: new Map(),
+  revokedHeard: new Map(),
+  touchedAtMs: new Map(),
+  watchers: new Map(),
+  listener: undefined,
+  listeningSinceMs: undefined,
+};
+const registry: Registry = shared.__rccTokenRegistry;
+const { verdicts, revokedHeard, touchedAtMs, watchers } = registry;
 
 function remember<V>(map: Map<string, V>, key: string, value: V): void {
   map.delete(key);
@@ -64,28 +79,29 @@ function onRevoked(tokenId: string): void {
 }
 
 function listen(): void {
-  if (listener) return;
-  listener = acquireListener().listener;
-  const l = listener;
+  if (registry.listener) return;
+  const l = acquireListener().listener;
+  registry.listener = l;
   l.subscribe(TOKEN_REVOKED_CHANNEL, {
     onNotify: onRevoked,
     onDisconnect: () => {
-      listeningSinceMs = undefined;
+      registry.listeningSinceMs = undefined;
     },
     onReconnect: () => {
       verdicts.clear();
-      listeningSinceMs = Date.now();
+      registry.listeningSinceMs = Date.now();
     },
   });
   // Resolves once the LISTEN is active, or the first attempt failed (then onReconnect follows).
   void l.ready(60_000).then(() => {
-    if (l.connected() && listeningSinceMs === undefined) listeningSinceMs = Date.now();
+    if (l.connected() && registry.listeningSinceMs === undefined) registry.listeningSinceMs = Date.now();
   });
 }
 
 function trusted(verdict: Verdict, now: number): boolean {
   if (now > verdict.expiresAtMs) return false;
-  if (listeningSinceMs !== undefined && verdict.readAtMs >= listeningSinceMs) return true;
+  const since = registry.listeningSinceMs;
+  if (since !== undefined && verdict.readAtMs >= since) return true;
   return now - verdict.readAtMs <= STALE_MS;
 }
 
@@ -158,7 +174,7 @@ export function watchToken(principal: Principal, onRevoked: () => void): () => v
   }
   set.add(fire);
   const poll = setInterval(() => {
-    if (listeningSinceMs !== undefined && !revokedHeard.has(tokenId)) return;
+    if (registry.listeningSinceMs !== undefined && !revokedHeard.has(tokenId)) return;
     assertTokenUsable(principal).catch((error: unknown) => {
       if (error instanceof AppError) fire();
     });
