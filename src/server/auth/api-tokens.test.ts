@@ -1,3 +1,6 @@
+import { execFile } from "node:child_process";
+import path from "node:path";
+import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import * as trpcRoute from "@/app/api/trpc/[trpc]/route";
 import { ROLE_PERMISSIONS } from "@/lib/permissions";
@@ -250,4 +253,44 @@ describe("audit events", () => {
       { seq: 2, type: "TOKEN_REVOKED", actionId: null, actor: "user-1", data: { tokenId: created.id } },
     ]);
   });
+});
+
+describe("npm run token -- --register", () => {
+  it("stores the record (with its TOKEN_CREATED event) and prints a token that carries its id", async () => {
+    const org = await createOrganization("tokens-cli");
+    const { stdout, stderr } = await promisify(execFile)(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        "scripts/token.ts",
+        "--org",
+        org,
+        "--sub",
+        "ci-bot",
+        "--permissions",
+        "remediation:view",
+        "--ttl",
+        "600",
+        "--register",
+        "--label",
+        "nightly export",
+      ],
+      { cwd: path.resolve(import.meta.dirname, "../../.."), env: { ...process.env, LOG_LEVEL: "warn" } },
+    );
+    const token = stdout.trim();
+    const [record] = await callerFor(org).tokens.list();
+    expect(record).toMatchObject({ name: "nightly export", createdBy: "ci-bot", permissions: ["remediation:view"] });
+    expect(stderr).toContain(record!.id);
+    const claims = JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString());
+    expect(claims).toMatchObject({ jti: record!.id, sub: "ci-bot", organizationId: org });
+    expect((await statsWith(token)).status).toBe(200);
+    await revoke(org, record!.id);
+    expect((await statsWith(token)).status).toBe(401);
+    await sealAll(org);
+    expect((await exportAudit(org)).lines).toMatchObject([
+      { type: "TOKEN_CREATED", actionId: null, actor: "ci-bot", data: { tokenId: record!.id, via: "cli" } },
+      { type: "TOKEN_REVOKED", actionId: null },
+    ]);
+  }, 60_000);
 });
