@@ -3,9 +3,9 @@ import { PERMISSIONS } from "./permissions";
 import { storableString } from "./schemas";
 
 /** API tokens as records (docs/behaviour.md#api-tokens): the create body, shared by the API and the settings form. */
-export const MIN_API_TOKEN_TTL_SECONDS = 60;
+const MIN_API_TOKEN_TTL_SECONDS = 60;
 /** One year. */
-export const MAX_API_TOKEN_TTL_SECONDS = 31_536_000;
+const MAX_API_TOKEN_TTL_SECONDS = 31_536_000;
 export const MAX_API_TOKEN_NAME_LENGTH = 100;
 
 export const createApiTokenInput = z.strictObject({

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { PERMISSIONS, ROLE_PERMISSIONS } from "@/lib/permissions";
-import { verifyBearerToken } from "@/server/auth/bearer";
+import { ROLE_PERMISSIONS } from "@/lib/permissions";
 import { db } from "@/server/db/client";
 import { orgScope } from "@/server/db/scoped";
 import { ACTIVITY_DAYS, getActivityByDay } from "@/server/remediation/get-activity-by-day";
