@@ -118,12 +118,24 @@ describe("REQUIRE_REGISTERED_TOKENS", () => {
   it("on (B): a token without jti is refused, a registered one accepted; off (A): both accepted", async () => {
     const org = await createOrganization("tokens-required");
     const unregistered = await bearer(org);
-    const { token } = await createToken(org);
+    const { id, token } = await createToken(org);
     expect(await statsOn(webA, unregistered)).toBe(200);
     const refused = await fetch(`${webB.base}/remediation/stats`, { headers: { authorization: unregistered } });
     expect(refused.status).toBe(401);
     expect(await refused.json()).toMatchObject({ statusCode: 401, message: "Token is not registered" });
     expect(await statsOn(webB, `Bearer ${token}`)).toBe(200);
+
+    // Revoked over HTTP through A (DELETE, no body): B refuses it too.
+    const revoked = await fetch(`${webA.base}/remediation/tokens/${id}`, {
+      method: "DELETE",
+      headers: { authorization: unregistered },
+    });
+    expect(revoked.status).toBe(200);
+    expect(((await revoked.json()) as { revokedAt: string | null }).revokedAt).not.toBeNull();
+    await waitFor(async () => (await statsOn(webB, `Bearer ${token}`)) === 401, {
+      timeoutMs: 2_000,
+      what: "B to refuse the token revoked through A",
+    });
   });
 
   it("a jti that names no record (or another organization's) is refused whatever the setting", async () => {

@@ -41,7 +41,8 @@ const keyOf = (secret: string) => new TextEncoder().encode(secret);
  * client sends the same token on every request, and HS256 verification through WebCrypto
  * (key import, HMAC, claim parsing) was ~10% of a hot read's CPU (bench P2). Only successes
  * are kept; the key includes the secret, so a token signed with another secret never matches.
- * Bounded: at VERIFIED_MAX entries the oldest is dropped (Map keeps insertion order).
+ * Bounded: at VERIFIED_MAX entries the oldest is dropped (Map keeps insertion order). This is
+ * the signature only: a registered token's revocation is checked after it (registered-tokens.ts).
  */
 const verified = new Map<string, { principal: Principal; validUntilMs: number }>();
 const VERIFIED_MAX = 10_000;
@@ -108,7 +109,7 @@ export interface SignTokenInput {
   issuedAt?: number;
 }
 
-/** Issues a token the API accepts (CLI `npm run token`, tests, the UI's token minting). */
+/** Issues a token the API accepts (CLI `npm run token`, tests, registered tokens with their `jti`). */
 export async function signToken(input: SignTokenInput, secret = authSecret()): Promise<string> {
   const { sub, organizationId, permissions, ttlSeconds, email, name, jti, issuedAt } = input;
   // A negative ttl is allowed on purpose: tests mint already-expired tokens. The CLI refuses it.
