@@ -189,40 +189,6 @@ test("policy editor saves guardrails and freeze windows; the dry run evaluates t
   await saveScreenshot(page, testInfo, "settings-policy");
 });
 
-test("an admin mints a token within their permissions, shown once, that works against the API", async ({
-  page,
-  org,
-  request,
-}, testInfo) => {
-  await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
-  await signInAs(page, org, "admin");
-  await openTab(page, "API tokens");
-  await page.getByRole("button", { name: "Mint token" }).click();
-  const token = await page.getByRole("textbox", { name: "API token" }).inputValue();
-  expect(token.split(".")).toHaveLength(3);
-  await page.getByRole("button", { name: "Copy token" }).click();
-  await expect(toasts(page).getByText("Token copied to the clipboard")).toBeVisible();
-  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(token);
-  await saveScreenshot(page, testInfo, "settings-tokens");
-
-  const headers = { authorization: `Bearer ${token}` };
-  expect((await request.get("/remediation/stats", { headers })).status()).toBe(200);
-  const refused = await request.post("/remediation/request", {
-    headers,
-    data: {
-      incidentId: org.incidents.staging.id,
-      actionType: "restart-service",
-      parameters: { service: "x" },
-      environment: "staging",
-      severity: "LOW",
-    },
-  });
-  expect(refused.status()).toBe(403);
-
-  await page.getByRole("button", { name: "Done" }).click();
-  await expect(page.getByRole("textbox", { name: "API token" })).toHaveCount(0);
-});
-
 test("a viewer sees settings read-only, without tokens or actions", async ({ page, org }) => {
   await signInAs(page, org, "viewer");
   await openTab(page, "Reporting");

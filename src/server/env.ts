@@ -113,6 +113,8 @@ const schema = z
     OIDC_ORGANIZATION: optionalString,
     OIDC_ROLE_CLAIM: optionalString.transform((v) => v ?? "groups"),
     OIDC_ROLE_MAP: roleMap,
+    // Bearer tokens without a `jti` (not registered as records) are refused (docs/behaviour.md#api-tokens).
+    REQUIRE_REGISTERED_TOKENS: bool.default(false),
   })
   .transform((e) => ({
     ...e,

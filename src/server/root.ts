@@ -1,5 +1,6 @@
 import type { AnyProcedure, inferProcedureOutput } from "@trpc/server";
 import { auditRouter } from "@/server/audit/router";
+import { tokensRouter } from "@/server/auth/router";
 import { incidentsRouter } from "@/server/incidents/router";
 import { policyRouter } from "@/server/policy/router";
 import { overrideReviewsRouter } from "@/server/remediation/override-review-router";
@@ -16,6 +17,7 @@ export const appRouter = router({
   audit: auditRouter,
   ui: uiRouter,
   overrideReviews: overrideReviewsRouter,
+  tokens: tokensRouter,
 });
 
 export type AppRouter = typeof appRouter;

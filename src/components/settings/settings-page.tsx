@@ -8,7 +8,7 @@ import { PolicyEditor } from "./policy-editor";
 import { ReportRuns } from "./report-runs";
 import { ReportingSettingsForm } from "./reporting-settings-form";
 import { RetentionPanel } from "./retention-panel";
-import { TokenMinter } from "./token-minter";
+import { TokenManager } from "./token-manager";
 
 const triggerClass =
   "rounded-md px-3 py-1.5 text-sm text-slate-700 hover:bg-slate-100 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-blue-600/50 data-[state=active]:bg-slate-900 data-[state=active]:text-white";
@@ -68,7 +68,7 @@ export function SettingsPage() {
         )}
         {isAdmin && (
           <Tabs.Content value="tokens" className="focus:outline-none">
-            <TokenMinter />
+            <TokenManager />
           </Tabs.Content>
         )}
       </Tabs.Root>

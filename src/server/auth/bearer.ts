@@ -27,6 +27,9 @@ const claimsSchema = z.object({
   organizationId: idClaim,
   permissions: z.array(z.string()),
   exp: z.number(),
+  // Any string: a jti names a registered token, and one that names none is refused later
+  // (registered-tokens.ts), not here.
+  jti: z.string().max(MAX_ID_CLAIM_LENGTH).optional(),
   email: z.string().optional(),
   name: z.string().optional(),
 });
@@ -38,7 +41,8 @@ const keyOf = (secret: string) => new TextEncoder().encode(secret);
  * client sends the same token on every request, and HS256 verification through WebCrypto
  * (key import, HMAC, claim parsing) was ~10% of a hot read's CPU (bench P2). Only successes
  * are kept; the key includes the secret, so a token signed with another secret never matches.
- * Bounded: at VERIFIED_MAX entries the oldest is dropped (Map keeps insertion order).
+ * Bounded: at VERIFIED_MAX entries the oldest is dropped (Map keeps insertion order). This is
+ * the signature only: a registered token's revocation is checked after it (registered-tokens.ts).
  */
 const verified = new Map<string, { principal: Principal; validUntilMs: number }>();
 const VERIFIED_MAX = 10_000;
@@ -77,7 +81,7 @@ async function verifyUncached(token: string, secret: string): Promise<{ principa
     const fields = [...new Set(claims.error.issues.map((i) => String(i.path[0] ?? "payload")))];
     throw new AppError("UNAUTHORIZED", `Invalid token claims: ${fields.join(", ")}`);
   }
-  const { sub, organizationId, permissions, email, name, exp } = claims.data;
+  const { sub, organizationId, permissions, email, name, exp, jti } = claims.data;
   // Frozen: the same object answers every request carrying this token.
   const principal: Principal = Object.freeze({
     userId: sub,
@@ -85,6 +89,7 @@ async function verifyUncached(token: string, secret: string): Promise<{ principa
     permissions: Object.freeze(permissions) as string[],
     ...(email !== undefined && { email }),
     ...(name !== undefined && { name }),
+    ...(jti !== undefined && { tokenId: jti }),
     via: "token" as const,
     validUntilMs: (exp + CLOCK_TOLERANCE_SECONDS) * 1000,
   });
@@ -98,16 +103,20 @@ export interface SignTokenInput {
   ttlSeconds: number;
   email?: string;
   name?: string;
+  /** The registered token's record id (docs/behaviour.md#api-tokens); unset: an unregistered token. */
+  jti?: string;
+  /** Seconds since epoch (default: now); `exp` is this + ttlSeconds, so a caller can store the same instant. */
+  issuedAt?: number;
 }
 
-/** Issues a token the API accepts (CLI `npm run token`, tests, the UI's token minting). */
+/** Issues a token the API accepts (CLI `npm run token`, tests, registered tokens with their `jti`). */
 export async function signToken(input: SignTokenInput, secret = authSecret()): Promise<string> {
-  const { sub, organizationId, permissions, ttlSeconds, email, name } = input;
+  const { sub, organizationId, permissions, ttlSeconds, email, name, jti, issuedAt } = input;
   // A negative ttl is allowed on purpose: tests mint already-expired tokens. The CLI refuses it.
   if (!Number.isInteger(ttlSeconds)) throw new RangeError(`ttlSeconds must be an integer, got ${ttlSeconds}`);
   if (!sub.trim() || !organizationId.trim()) throw new RangeError("sub and organizationId must be non-empty");
-  const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({
+  const now = issuedAt ?? Math.floor(Date.now() / 1000);
+  const jwt = new SignJWT({
     organizationId,
     permissions: [...permissions],
     ...(email !== undefined && { email }),
@@ -116,6 +125,6 @@ export async function signToken(input: SignTokenInput, secret = authSecret()): P
     .setProtectedHeader({ alg: ALGORITHM, typ: "JWT" })
     .setSubject(sub)
     .setIssuedAt(now)
-    .setExpirationTime(now + ttlSeconds)
-    .sign(keyOf(secret));
+    .setExpirationTime(now + ttlSeconds);
+  return (jti === undefined ? jwt : jwt.setJti(jti)).sign(keyOf(secret));
 }

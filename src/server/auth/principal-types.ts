@@ -7,6 +7,8 @@ export interface Principal {
   name?: string;
   role?: string;
   via: "token" | "session";
+  /** A registered API token's record id (its `jti` claim), docs/behaviour.md#api-tokens. */
+  tokenId?: string;
   /** When the credential stops being accepted (token `exp` + tolerance, session cap), ms since epoch. */
   validUntilMs?: number;
 }

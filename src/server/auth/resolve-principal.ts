@@ -7,6 +7,7 @@ import { ensureOrganization } from "@/server/db/stores/organizations";
 import { AppError } from "@/server/errors";
 import { verifyBearerToken } from "./bearer";
 import type { Principal } from "./principal-types";
+import { assertTokenUsable } from "./registered-tokens";
 import { authSecret } from "./secret";
 import { principalFromSessionToken } from "./session-token";
 
@@ -23,6 +24,7 @@ export async function resolvePrincipal(req: { headers: Headers }): Promise<Princ
   const authorization = req.headers.get("authorization");
   if (authorization !== null) {
     const principal = await verifyBearerToken(bearerToken(authorization));
+    await assertTokenUsable(principal);
     await provisionOrganization(principal.organizationId);
     return principal;
   }

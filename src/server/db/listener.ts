@@ -11,6 +11,8 @@ import { logger } from "@/server/logger";
 export interface Subscription {
   onNotify(payload: string): void;
   onReconnect?(): void;
+  /** The connection was lost: notifications are not heard until onReconnect. */
+  onDisconnect?(): void;
 }
 
 export interface Listener {
@@ -20,6 +22,8 @@ export interface Listener {
    * `timeoutMs`: a database that is down must not hold the caller; onReconnect catches up).
    */
   ready(timeoutMs?: number): Promise<void>;
+  /** True while the connection is up and LISTENs to the channels subscribed before it came up. */
+  connected(): boolean;
   close(): Promise<void>;
 }
 
@@ -32,6 +36,7 @@ function createListener(connectionString: string = requireUrl()): Listener {
   let closed = false;
   let retry: NodeJS.Timeout | undefined;
   let listening: Promise<void> | undefined;
+  let isUp = false;
 
   const quote = (channel: string) => pg.escapeIdentifier(channel);
 
@@ -42,7 +47,11 @@ function createListener(connectionString: string = requireUrl()): Listener {
     });
     next.on("error", (err) => {
       logger().warn({ err: { message: err.message } }, "LISTEN connection lost");
-      if (client === next) client = undefined;
+      if (client === next) {
+        client = undefined;
+        if (isUp) for (const set of subscribers.values()) for (const s of set) s.onDisconnect?.();
+        isUp = false;
+      }
       next.end().catch(() => {});
       scheduleReconnect();
     });
@@ -57,6 +66,7 @@ function createListener(connectionString: string = requireUrl()): Listener {
       () => {},
     );
     await listening;
+    isUp = client === next;
     if (isReconnect) for (const set of subscribers.values()) for (const s of set) s.onReconnect?.();
   }
 
@@ -112,8 +122,10 @@ function createListener(connectionString: string = requireUrl()): Listener {
       await Promise.race([up, late]);
       clearTimeout(timer);
     },
+    connected: () => isUp,
     async close() {
       closed = true;
+      isUp = false;
       if (retry) clearTimeout(retry);
       await connecting;
       await client?.end().catch(() => {});

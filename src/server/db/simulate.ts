@@ -177,3 +177,20 @@ export async function holdPool(): Promise<{ waiting(): number; release(): Promis
     },
   };
 }
+
+/** The api_tokens row's version (xmin): it changes with every UPDATE that matched the row, no-op or not. */
+export async function apiTokenRowVersion(id: string): Promise<string | undefined> {
+  const [row] = await queryRows<{ xmin: string }>(
+    db(),
+    Prisma.sql`SELECT xmin::text AS xmin FROM api_tokens WHERE id = ${id}::uuid`,
+  );
+  return row?.xmin;
+}
+
+/** Moves a token's last use into the past (a use more than a minute ago). */
+export async function ageApiTokenUse(id: string, lastUsedAt: Date): Promise<void> {
+  await queryRows(
+    db(),
+    Prisma.sql`UPDATE api_tokens SET "lastUsedAt" = ${lastUsedAt} WHERE id = ${id}::uuid RETURNING id`,
+  );
+}

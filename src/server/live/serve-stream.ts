@@ -1,4 +1,5 @@
 import type { ServerResponse } from "node:http";
+import { watchToken } from "@/server/auth/registered-tokens";
 import { resolvePrincipal } from "@/server/auth/resolve-principal";
 import { db } from "@/server/db/client";
 import { AppError } from "@/server/errors";
@@ -36,7 +37,7 @@ const resetFrame = (seq: number) => `id: ${seq}\nevent: reset\ndata: ${JSON.stri
  * GET /remediation/events/stream (docs/behaviour.md#live-stream): checks the caller like every
  * REST route (401/403, then 400 for a bad Last-Event-ID), then holds the response open as
  * text/event-stream fed by the process's hub. Closed when the client leaves, when its
- * credential expires, or when it reads too slowly (reset first).
+ * credential expires or is revoked, or when it reads too slowly (reset first).
  */
 export async function serveEventStream(request: { headers: Headers; url: URL }, res: ServerResponse): Promise<void> {
   const principal = authorize(await resolvePrincipal(request), "remediation:view");
@@ -57,6 +58,7 @@ export async function serveEventStream(request: { headers: Headers; url: URL }, 
     open = false;
     clearInterval(ping);
     clearTimeout(expiry);
+    unwatch();
     hub.remove(sink);
     res.end();
     // A reset client that never reads must not hold its buffer until the idle timeout.
@@ -100,6 +102,8 @@ export async function serveEventStream(request: { headers: Headers; url: URL }, 
   const remaining = principal.validUntilMs === undefined ? undefined : principal.validUntilMs - Date.now();
   const expiry = setTimeout(close, Math.max(0, Math.min(remaining ?? 2 ** 31 - 1, 2 ** 31 - 1)));
   expiry.unref();
+  // A registered token's stream also ends when the token is revoked (docs/behaviour.md#api-tokens).
+  const unwatch = watchToken(principal, () => close());
   res.on("close", () => close());
 
   // Registered (replay done, LISTEN active, head read) before the client hears it is live:

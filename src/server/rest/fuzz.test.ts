@@ -78,7 +78,7 @@ function expectSane(
   if (status === 405) {
     const allow = (headers.allow ?? "").split(",").map((m) => m.trim());
     expect(allow.length, what).toBeGreaterThan(0);
-    for (const m of allow) expect(["GET", "POST", "PUT"], what).toContain(m);
+    for (const m of allow) expect(["GET", "POST", "PUT", "DELETE"], what).toContain(m);
     expect(allow, what).not.toContain(method);
   }
 }

@@ -81,12 +81,12 @@ export async function answerRest(request: RestRequest, settings: SettingsOverrid
     // procedure's `requires` middleware trusts this context and does not check again (trpc.ts).
     const ctx = authorizedContext(await resolvePrincipal(request), permission, request.headers, settings);
 
-    const body = request.method === "GET" ? undefined : await request.readBody();
+    // GET and DELETE take no body (a DELETE's path names everything it needs).
+    const hasBody = request.method !== "GET" && request.method !== "DELETE";
+    const body = hasBody ? await request.readBody() : undefined;
     const query = Object.fromEntries(url.searchParams);
     const parts = { params, query, body, headers: request.headers };
-    const input = route.input
-      ? route.input(parts)
-      : { ...(request.method === "GET" ? query : (body as object | undefined)), ...params };
+    const input = route.input ? route.input(parts) : { ...(hasBody ? (body as object | undefined) : query), ...params };
 
     const result = await callProcedure(route.procedure, ctx, input);
 

@@ -65,7 +65,10 @@ export function matchRoute(method: string, pathname: string): RouteMatch | undef
 }
 
 // Every method of the table (exhaustive: a new HttpMethod fails tsc here), in `Allow` order.
-const METHODS = Object.keys({ GET: true, POST: true, PUT: true } satisfies Record<HttpMethod, true>) as HttpMethod[];
+const METHODS = Object.keys({ GET: true, POST: true, PUT: true, DELETE: true } satisfies Record<
+  HttpMethod,
+  true
+>) as HttpMethod[];
 
 /**
  * The methods `pathname` answers (the `Allow` header of a 405); empty when no route has this

@@ -96,7 +96,7 @@ function operation(route: RestRoute) {
   const properties = { ...(input.properties ?? {}) };
   for (const p of pathParams) delete properties[p];
   const required = (input.required ?? []).filter((r) => !pathParams.includes(r));
-  const hasBody = route.method !== "GET";
+  const hasBody = route.method === "POST" || route.method === "PUT";
   const queryParams = hasBody
     ? []
     : Object.entries(properties).map(([name, schema]) => ({

@@ -36,6 +36,9 @@ const PERMISSIONS: Record<string, Permission> = {
   "GET /remediation/audit/export": "remediation:view",
   "POST /remediation/:id/override-review": "remediation:approve",
   "GET /remediation/override-reviews": "remediation:view",
+  "GET /remediation/tokens": "policy:update",
+  "POST /remediation/tokens": "policy:update",
+  "DELETE /remediation/tokens/:id": "policy:update",
 };
 
 const key = (route: RestRoute) => `${route.method} ${route.path}`;

@@ -2,7 +2,7 @@ import type { z } from "zod";
 import type { CsvRow } from "@/server/csv";
 import type { ProcedureOutput, ProcedurePath } from "@/server/root";
 
-export type HttpMethod = "GET" | "POST" | "PUT";
+export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE";
 
 export interface RestRequestParts {
   params: Record<string, string>;

@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { listMembers, memberSchema } from "@/server/auth/list-members";
-import { mintToken, mintTokenInput, mintTokenOutput } from "@/server/auth/mint-token";
 import { activityDaySchema, getActivityByDay } from "@/server/remediation/get-activity-by-day";
 import { environmentFilterInput } from "@/server/remediation/schemas";
 import { previewRetention, retentionPreviewSchema } from "@/server/reporting/preview-retention";
@@ -21,9 +20,4 @@ export const uiRouter = router({
   retentionPreview: requires("remediation:view")
     .output(retentionPreviewSchema)
     .query(({ ctx }) => previewRetention(ctx)),
-  // policy:update is the admin-only permission (docs/behaviour.md#authentication): only admins mint tokens.
-  mintToken: requires("policy:update")
-    .input(mintTokenInput)
-    .output(mintTokenOutput)
-    .mutation(({ ctx, input }) => mintToken(ctx, input)),
 });
