@@ -7,5 +7,6 @@ export * from "./execution";
 export * from "./expiry";
 export * from "./export";
 export * from "./reads";
+export * from "./replay";
 export * from "./retention";
 export * from "./row";
