@@ -139,8 +139,9 @@ async function main(): Promise<void> {
         measureReads(config, { app, baseline }, { big, small }, log),
       );
     await baseline.stop();
-    // P7 before P8 (the replay leaves ~250 MB of old-space garbage, and a full GC during the idle
-    // streams' window would subtract it) and before P4/P5/PA (no execute job queued for its worker).
+    // P7 before P8 (its idle-stream RSS window must not follow a phase that leaves garbage; the
+    // replay left ~250 MB of it before it streamed its rows) and before P4/P5/PA (no execute job
+    // queued for its worker).
     if (config.phases.has("P7")) {
       const org = "bench-live";
       measurements.live = await timed("P7 live stream", async () =>

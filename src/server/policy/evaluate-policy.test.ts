@@ -1,6 +1,7 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_POLICY, type Policy } from "@/lib/policy-schema";
-import { evaluatePolicy, policyDetail, QUEUED_REASON } from "./evaluate-policy";
+import { evaluatePolicy, policyDetail, policyOutcome, QUEUED_REASON } from "./evaluate-policy";
 
 const NO_GLOBAL = { blockedEnvironments: [], deniedActionTypes: [] };
 const NOW = new Date("2026-04-20T06:00:00.000Z");
@@ -203,5 +204,50 @@ describe("policyDetail", () => {
         { sentence: "B.", matches: ["x"] },
       ]),
     ).toBe("A. B. Policy match: x.");
+  });
+});
+
+describe("policyOutcome (the replay's allocation-free judgement)", () => {
+  const ENVIRONMENTS = ["production", "staging", "qa"];
+  const TYPES = ["restart-service", "clear-cache", "run-runbook"];
+  const SEVERITIES = ["LOW", "MEDIUM", "HIGH", "CRITICAL"] as const;
+  const BASE = NOW.getTime();
+  const HOUR = 3_600_000;
+  const some = <T>(values: readonly T[]) => fc.subarray([...values]);
+  // Instants on a grid around NOW, so requests land on, just before and just after window edges.
+  const instant = fc.integer({ min: -6, max: 6 }).map((k) => BASE + k * HOUR);
+  const freezeWindow = fc
+    .tuple(instant, fc.integer({ min: 1, max: 6 }), some(ENVIRONMENTS))
+    .map(([start, hours, environments]) => ({
+      start: new Date(start).toISOString(),
+      end: new Date(start + hours * HOUR).toISOString(),
+      environments,
+      reason: "freeze",
+    }));
+  const anyPolicy = fc
+    .record({
+      requireApprovalEnvironments: some(ENVIRONMENTS),
+      requireApprovalSeverities: some(SEVERITIES),
+      requireApprovalActionTypes: some(TYPES),
+      blockedEnvironments: some(ENVIRONMENTS),
+      deniedActionTypes: some(TYPES),
+      freezeWindows: fc.array(freezeWindow, { maxLength: 3 }),
+    })
+    .map((p) => policy(p));
+  const anyGlobal = fc.record({ blockedEnvironments: some(ENVIRONMENTS), deniedActionTypes: some(TYPES) });
+  const anyRequest = fc.record({
+    actionType: fc.constantFrom(...TYPES),
+    environment: fc.constantFrom(...ENVIRONMENTS),
+    severity: fc.constantFrom(...SEVERITIES),
+  });
+
+  it("is evaluatePolicy's outcome for every request, policy, global lists and instant", () => {
+    fc.assert(
+      fc.property(anyRequest, anyPolicy, anyGlobal, instant, fc.integer({ min: -1, max: 1 }), (r, p, g, t, ms) => {
+        const at = t + ms;
+        expect(policyOutcome(r, p, g, at)).toBe(evaluatePolicy(r, p, g, new Date(at)).outcome);
+      }),
+      { numRuns: 1000 },
+    );
   });
 });

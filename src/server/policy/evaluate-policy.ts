@@ -62,12 +62,14 @@ function listMatches(
   return out;
 }
 
-/** A freeze window is active on [start, end): it ends at `end` exactly. */
+/** A freeze window is active on [start, end) (`t` in epoch ms): it ends at `end` exactly. */
+function freezeActive(window: Policy["freezeWindows"][number], environment: string, t: number): boolean {
+  return window.environments.includes(environment) && Date.parse(window.start) <= t && t < Date.parse(window.end);
+}
+
 function activeFreezeWindows(policy: Policy, environment: string, now: Date): Policy["freezeWindows"] {
   const t = now.getTime();
-  return policy.freezeWindows.filter(
-    (w) => w.environments.includes(environment) && Date.parse(w.start) <= t && t < Date.parse(w.end),
-  );
+  return policy.freezeWindows.filter((w) => freezeActive(w, environment, t));
 }
 
 function guardrailFindings(request: PolicyRequest, policy: Policy, global: GlobalPolicy, now: Date): Finding[] {
@@ -151,6 +153,32 @@ export function evaluatePolicy(
     matchedRules: unique(all.flatMap((f) => f.matches)),
     detail: policyDetail(guardrails.length > 0 ? guardrails : approvals),
   };
+}
+
+/**
+ * `evaluatePolicy(...).outcome` without its sentences, allocating nothing: the same rules in the
+ * same order (denied → BLOCKED; a guardrail or an approval rule → PENDING_APPROVAL; else QUEUED),
+ * `at` in epoch ms. The replay judges every request of a window twice with it
+ * (docs/behaviour.md#policy-simulate); a property test holds it equal to evaluatePolicy.
+ */
+export function policyOutcome(request: PolicyRequest, policy: Policy, global: GlobalPolicy, at: number): PolicyOutcome {
+  const { actionType, environment, severity } = request;
+  if (global.deniedActionTypes.includes(actionType) || policy.deniedActionTypes.includes(actionType)) return "BLOCKED";
+  if (
+    global.blockedEnvironments.includes(environment) ||
+    policy.blockedEnvironments.includes(environment) ||
+    policy.requireApprovalEnvironments.includes(environment) ||
+    policy.requireApprovalSeverities.includes(severity) ||
+    policy.requireApprovalActionTypes.includes(actionType)
+  ) {
+    return "PENDING_APPROVAL";
+  }
+  // An indexed loop: `some` with a closure would allocate one per call.
+  const windows = policy.freezeWindows;
+  for (let i = 0; i < windows.length; i++) {
+    if (freezeActive(windows[i]!, environment, at)) return "PENDING_APPROVAL";
+  }
+  return "QUEUED";
 }
 
 /** Does a quorum rule cover the request: every list it has holds the request's value. */

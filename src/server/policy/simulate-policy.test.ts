@@ -14,6 +14,7 @@ import { SEVERITIES, type Severity } from "@/lib/schemas";
 import { db } from "@/server/db/client";
 import { orgScope } from "@/server/db/scoped";
 import { databaseDigest } from "@/server/db/simulate";
+import { env } from "@/server/env";
 import { requestAction } from "@/server/remediation/request-action";
 import { callerFor, rest } from "@/test/calls";
 import { createActions, createIncident, createOrganization, principalFor } from "@/test/factories";
@@ -381,6 +382,16 @@ describe("which version judged a request (before)", () => {
       transitions: {},
       samples: [],
     });
+  });
+
+  it("more simulations at once than the pool has connections all answer (a batch's versions are read on the cursor's own connection)", async () => {
+    const { id, auth } = await org();
+    await put(auth, { requireApprovalEnvironments: ["production"] });
+    await history(id, rows(3, HOUR, { environment: "staging", policyVersion: 1 }));
+    const answers = await Promise.all(
+      Array.from({ length: env().DATABASE_POOL_SIZE + 2 }, () => simulated(auth, { policy: {} })),
+    );
+    for (const answer of answers) expect(answer).toMatchObject({ evaluated: 3, changed: 0 });
   });
 
   it("requests judged by version 1 while version 2 is current are judged before by version 1", async () => {

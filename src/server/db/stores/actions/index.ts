@@ -9,5 +9,6 @@ export * from "./export";
 export * from "./override-review";
 export * from "./notices";
 export * from "./reads";
+export * from "./replay";
 export * from "./retention";
 export * from "./row";
