@@ -8,7 +8,7 @@ import type pg from "pg";
 import { Prisma } from "@/generated/prisma/client";
 import type { ActionStatus } from "@/lib/schemas";
 import { db, queryRows, requirePool } from "@/server/db/client";
-import { ALLOW_EVENT_PRUNING } from "@/server/db/stores/events";
+import { type ActionEventType, ALLOW_EVENT_PRUNING } from "@/server/db/stores/events";
 import type { IncidentStatus } from "@/server/db/stores/incidents";
 import { findReportRun, type ReportRunRecord } from "@/server/db/stores/report-runs";
 
@@ -165,4 +165,18 @@ export async function holdPool(): Promise<{ waiting(): number; release(): Promis
       }
     },
   };
+}
+
+/**
+ * An event written at `createdAt` (a decision, reminder or escalation of the past) instead of the
+ * moment it is inserted: approval-metrics tests control every time to decision to the millisecond.
+ */
+export async function appendEventAt(
+  organizationId: string,
+  event: { actionId: string; type: ActionEventType; createdAt: Date },
+): Promise<void> {
+  await db().$executeRaw`
+    INSERT INTO remediation_events (id, "organizationId", "actionId", type, actor, data, "createdAt")
+    VALUES (gen_random_uuid(), ${organizationId}, ${event.actionId}::uuid, ${event.type}::"ActionEventType",
+            'test', '{}'::jsonb, ${event.createdAt})`;
 }

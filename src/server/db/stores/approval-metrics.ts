@@ -1,0 +1,100 @@
+import { Prisma } from "@/generated/prisma/client";
+import { type Queryable, queryRows } from "../client";
+
+/**
+ * The approval-metrics reads of remediation_events, joined to their actions for the request time
+ * (docs/behaviour.md#approval-metrics). Decisions are the events that ended PENDING_APPROVAL;
+ * every one is a range of the events' (organizationId, type, createdAt, actionId) index, one
+ * range per type, then one primary-key probe of its action: the cost follows the decisions in
+ * the window, never the size of the organization's history.
+ *
+ * The types are literals in the SQL text (not parameters), so the planner sees the index ranges.
+ */
+const DECISION_TYPES = Prisma.raw(`'APPROVED', 'OVERRIDDEN', 'REJECTED', 'EXPIRED'`);
+const NOTICE_TYPES = Prisma.raw(`'APPROVAL_REMINDER_SENT', 'APPROVAL_ESCALATED'`);
+
+/** Decision events since `since`, each with its time to decision in seconds (request → event). */
+function decisionsSince(organizationId: string, since: Date): Prisma.Sql {
+  return Prisma.sql`
+    SELECT e.type::text AS type, e."createdAt",
+           extract(epoch FROM e."createdAt" - a."createdAt")::float8 AS seconds
+    FROM remediation_events e
+    JOIN remediation_actions a ON a.id = e."actionId" AND a."organizationId" = e."organizationId"
+    WHERE e."organizationId" = ${organizationId} AND e.type IN (${DECISION_TYPES})
+      AND e."createdAt" >= ${since}::timestamptz`;
+}
+
+export interface ApprovalMetricsRow {
+  decided: number;
+  approved: number;
+  overridden: number;
+  rejected: number;
+  expired: number;
+  p50: number | null;
+  p95: number | null;
+  max: number | null;
+  oldestPending: number | null;
+  reminders: number;
+  escalations: number;
+}
+
+/**
+ * One statement: counts and percentiles of the decisions since `since`, the age of the oldest
+ * pending action at `now` (the first entry of the (organizationId, status, createdAt) index),
+ * and the reminders/escalations since `since`. Exported for the bench's bare-pg baseline.
+ */
+export function approvalMetricsQuery(organizationId: string, since: Date, now: Date): Prisma.Sql {
+  return Prisma.sql`
+    WITH decisions AS (${decisionsSince(organizationId, since)}),
+    notices AS (
+      SELECT count(*) FILTER (WHERE type = 'APPROVAL_REMINDER_SENT')::int AS reminders,
+             count(*) FILTER (WHERE type = 'APPROVAL_ESCALATED')::int AS escalations
+      FROM remediation_events
+      WHERE "organizationId" = ${organizationId} AND type IN (${NOTICE_TYPES}) AND "createdAt" >= ${since}::timestamptz
+    )
+    SELECT count(*)::int AS decided,
+           count(*) FILTER (WHERE type IN ('APPROVED', 'OVERRIDDEN'))::int AS approved,
+           count(*) FILTER (WHERE type = 'OVERRIDDEN')::int AS overridden,
+           count(*) FILTER (WHERE type IN ('REJECTED', 'EXPIRED'))::int AS rejected,
+           count(*) FILTER (WHERE type = 'EXPIRED')::int AS expired,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY seconds) AS p50,
+           percentile_cont(0.95) WITHIN GROUP (ORDER BY seconds) AS p95,
+           max(seconds) AS max,
+           (SELECT extract(epoch FROM ${now}::timestamptz - min("createdAt"))::float8 FROM remediation_actions
+            WHERE "organizationId" = ${organizationId} AND status = 'PENDING_APPROVAL') AS "oldestPending",
+           (SELECT reminders FROM notices) AS reminders,
+           (SELECT escalations FROM notices) AS escalations
+    FROM decisions`;
+}
+
+export async function readApprovalMetrics(
+  q: Queryable,
+  organizationId: string,
+  window: { since: Date; now: Date },
+): Promise<ApprovalMetricsRow> {
+  const [row] = await queryRows<ApprovalMetricsRow>(q, approvalMetricsQuery(organizationId, window.since, window.now));
+  if (!row) throw new Error("approval metrics: no row");
+  return row;
+}
+
+export interface DecisionDayRow {
+  /** UTC calendar day, `YYYY-MM-DD`. */
+  day: string;
+  decided: number;
+  p50: number;
+  p95: number;
+}
+
+/** Per UTC day since `since` (a midnight): decisions and their p50/p95 time to decision. Days without decisions are absent. */
+export function decisionTimeByDayQuery(organizationId: string, since: Date): Prisma.Sql {
+  return Prisma.sql`
+    SELECT to_char("createdAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, count(*)::int AS decided,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY seconds) AS p50,
+           percentile_cont(0.95) WITHIN GROUP (ORDER BY seconds) AS p95
+    FROM (${decisionsSince(organizationId, since)}) d
+    GROUP BY 1 ORDER BY 1`;
+}
+
+export function readDecisionTimeByDay(q: Queryable, organizationId: string, since: Date): Promise<DecisionDayRow[]> {
+  return queryRows<DecisionDayRow>(q, decisionTimeByDayQuery(organizationId, since));
+}
