@@ -180,3 +180,20 @@ export async function appendEventAt(
     VALUES (gen_random_uuid(), ${organizationId}, ${event.actionId}::uuid, ${event.type}::"ActionEventType",
             'test', '{}'::jsonb, ${event.createdAt})`;
 }
+
+/**
+ * For query plans on a loaded table: a REQUESTED event for every action of the organization at
+ * its request time, and an APPROVED (QUEUED actions) or REJECTED (REJECTED actions) event a
+ * minute later, in one statement.
+ */
+export async function appendLifecycleEvents(organizationId: string): Promise<void> {
+  await db().$executeRaw`
+    INSERT INTO remediation_events (id, "organizationId", "actionId", type, actor, data, "createdAt")
+    SELECT gen_random_uuid(), "organizationId", id, 'REQUESTED'::"ActionEventType", 'u', '{}'::jsonb, "createdAt"
+    FROM remediation_actions WHERE "organizationId" = ${organizationId}
+    UNION ALL
+    SELECT gen_random_uuid(), "organizationId", id,
+           (CASE WHEN status = 'REJECTED' THEN 'REJECTED' ELSE 'APPROVED' END)::"ActionEventType", 'u', '{}'::jsonb,
+           "createdAt" + interval '1 minute'
+    FROM remediation_actions WHERE "organizationId" = ${organizationId} AND status IN ('REJECTED', 'QUEUED')`;
+}

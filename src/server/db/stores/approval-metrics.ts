@@ -4,22 +4,29 @@ import { type Queryable, queryRows } from "../client";
 /**
  * The approval-metrics reads of remediation_events, joined to their actions for the request time
  * (docs/behaviour.md#approval-metrics). Decisions are the events that ended PENDING_APPROVAL;
- * every one is a range of the events' (organizationId, type, createdAt, actionId) index, one
- * range per type, then one primary-key probe of its action: the cost follows the decisions in
- * the window, never the size of the organization's history.
+ * they are a range of the events' (organizationId, type, createdAt, actionId) index per type,
+ * then one primary-key probe of each one's action. The probe is a correlated subquery on
+ * purpose: as a join, the planner hashes every action of the organization once decisions are a
+ * large share of them, and the cost would follow the organization's history instead of the
+ * decisions in the window.
  *
  * The types are literals in the SQL text (not parameters), so the planner sees the index ranges.
  */
 const DECISION_TYPES = Prisma.raw(`'APPROVED', 'OVERRIDDEN', 'REJECTED', 'EXPIRED'`);
 const NOTICE_TYPES = Prisma.raw(`'APPROVAL_REMINDER_SENT', 'APPROVAL_ESCALATED'`);
 
-/** Decision events since `since`, each with its time to decision in seconds (request → event). */
+/**
+ * Decision events since `since`, each with its time to decision in seconds (request → event).
+ * Callers read it as a MATERIALIZED CTE: inlined, every aggregate over `seconds` would run its
+ * own probe of the action.
+ */
 function decisionsSince(organizationId: string, since: Date): Prisma.Sql {
   return Prisma.sql`
     SELECT e.type::text AS type, e."createdAt",
-           extract(epoch FROM e."createdAt" - a."createdAt")::float8 AS seconds
+           extract(epoch FROM e."createdAt" - (
+             SELECT a."createdAt" FROM remediation_actions a
+             WHERE a.id = e."actionId" AND a."organizationId" = ${organizationId}))::float8 AS seconds
     FROM remediation_events e
-    JOIN remediation_actions a ON a.id = e."actionId" AND a."organizationId" = e."organizationId"
     WHERE e."organizationId" = ${organizationId} AND e.type IN (${DECISION_TYPES})
       AND e."createdAt" >= ${since}::timestamptz`;
 }
@@ -45,7 +52,7 @@ export interface ApprovalMetricsRow {
  */
 export function approvalMetricsQuery(organizationId: string, since: Date, now: Date): Prisma.Sql {
   return Prisma.sql`
-    WITH decisions AS (${decisionsSince(organizationId, since)}),
+    WITH decisions AS MATERIALIZED (${decisionsSince(organizationId, since)}),
     notices AS (
       SELECT count(*) FILTER (WHERE type = 'APPROVAL_REMINDER_SENT')::int AS reminders,
              count(*) FILTER (WHERE type = 'APPROVAL_ESCALATED')::int AS escalations
@@ -88,11 +95,11 @@ export interface DecisionDayRow {
 /** Per UTC day since `since` (a midnight): decisions and their p50/p95 time to decision. Days without decisions are absent. */
 export function decisionTimeByDayQuery(organizationId: string, since: Date): Prisma.Sql {
   return Prisma.sql`
+    WITH decisions AS MATERIALIZED (${decisionsSince(organizationId, since)})
     SELECT to_char("createdAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, count(*)::int AS decided,
            percentile_cont(0.5) WITHIN GROUP (ORDER BY seconds) AS p50,
            percentile_cont(0.95) WITHIN GROUP (ORDER BY seconds) AS p95
-    FROM (${decisionsSince(organizationId, since)}) d
-    GROUP BY 1 ORDER BY 1`;
+    FROM decisions GROUP BY 1 ORDER BY 1`;
 }
 
 export function readDecisionTimeByDay(q: Queryable, organizationId: string, since: Date): Promise<DecisionDayRow[]> {
