@@ -87,6 +87,8 @@ const schema = z
     RUN_WORKER: bool.default(true),
     DEMO_SEED: bool.optional(),
     LOG_LEVEL: logLevelSchema.default("info"),
+    // A static bearer token for Prometheus on GET /metrics (every organization; docs/behaviour.md#prometheus-metrics).
+    METRICS_TOKEN: optionalString.pipe(z.string().min(16, "must be at least 16 characters").optional()),
   })
   .transform((e) => ({
     ...e,

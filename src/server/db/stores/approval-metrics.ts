@@ -105,3 +105,34 @@ export function decisionTimeByDayQuery(organizationId: string, since: Date): Pri
 export function readDecisionTimeByDay(q: Queryable, organizationId: string, since: Date): Promise<DecisionDayRow[]> {
   return queryRows<DecisionDayRow>(q, decisionTimeByDayQuery(organizationId, since));
 }
+
+export interface PendingApprovalGauge {
+  organizationId: string;
+  pending: number;
+  /** Age of the oldest pending action; null when none is pending. */
+  oldestSeconds: number | null;
+}
+
+/**
+ * GET /metrics: pending approvals per organization from the counters (every organization that
+ * ever had one: a zero stays a zero, not a gap), and for those with any, the oldest one's age by
+ * one probe of the (organizationId, status, createdAt) index. `organizationId` null: across
+ * organizations on purpose (the operator's scrape); else that organization's only.
+ */
+export function pendingApprovalGauges(
+  q: Queryable,
+  organizationId: string | null,
+  now: Date,
+): Promise<PendingApprovalGauge[]> {
+  const scope = organizationId === null ? Prisma.empty : Prisma.sql`AND "organizationId" = ${organizationId}`;
+  return queryRows<PendingApprovalGauge>(
+    q,
+    Prisma.sql`
+    SELECT c."organizationId", c.pending,
+           CASE WHEN c.pending > 0 THEN extract(epoch FROM ${now}::timestamptz - (
+             SELECT min(a."createdAt") FROM remediation_actions a
+             WHERE a."organizationId" = c."organizationId" AND a.status = 'PENDING_APPROVAL'))::float8 END AS "oldestSeconds"
+    FROM (SELECT "organizationId", sum(count)::float8 AS pending FROM remediation_counters
+          WHERE status = 'PENDING_APPROVAL' ${scope} GROUP BY 1) c`,
+  );
+}
