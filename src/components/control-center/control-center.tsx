@@ -1,6 +1,7 @@
 "use client";
 import { ActionsTable } from "./actions-table";
 import { ActivityPanel } from "./activity-panel";
+import { DecisionTimePanel } from "./decision-time-panel";
 import { PendingApprovals } from "./pending-approvals";
 import { PriorityHero } from "./priority-hero";
 import { StatsCards } from "./stats-cards";
@@ -16,6 +17,7 @@ export function ControlCenter() {
         <PendingApprovals />
         <ActivityPanel />
       </div>
+      <DecisionTimePanel />
       <ActionsTable />
     </div>
   );

@@ -63,7 +63,7 @@ function parseExposition(text: string): { samples: Sample[]; types: Map<string, 
   return { samples, types };
 }
 
-const valueOf = (samples: Sample[], name: string, labels: Record<string, string>) =>
+const sampleValue = (samples: Sample[], name: string, labels: Record<string, string>) =>
   samples.find((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value;
 
 let worker: RunningWorker;
@@ -118,25 +118,27 @@ describe("GET /metrics", () => {
     expect(types.get("rcc_approval_decision_seconds")).toBe("histogram");
     expect(types.get("rcc_approval_reminders_sent_total")).toBe("counter");
 
-    expect(valueOf(samples, "rcc_metrics_database_up", {})).toBe(1);
-    expect(valueOf(samples, "rcc_pending_approvals", { organization: org })).toBe(1);
-    expect(valueOf(samples, "rcc_pending_approvals", { organization: other })).toBe(1);
-    const oldest = valueOf(samples, "rcc_oldest_pending_approval_seconds", { organization: org })!;
+    expect(sampleValue(samples, "rcc_metrics_database_up", {})).toBe(1);
+    expect(sampleValue(samples, "rcc_pending_approvals", { organization: org })).toBe(1);
+    expect(sampleValue(samples, "rcc_pending_approvals", { organization: other })).toBe(1);
+    const oldest = sampleValue(samples, "rcc_oldest_pending_approval_seconds", { organization: org })!;
     expect(oldest).toBeGreaterThanOrEqual(600);
     expect(oldest).toBeLessThan(700);
-    expect(valueOf(samples, "rcc_approval_reminders_sent_total", { organization: org })).toBe(2);
-    expect(valueOf(samples, "rcc_approval_escalations_total", { organization: org })).toBe(1);
+    expect(sampleValue(samples, "rcc_approval_reminders_sent_total", { organization: org })).toBe(2);
+    expect(sampleValue(samples, "rcc_approval_escalations_total", { organization: org })).toBe(1);
     for (const decision of ["approved", "rejected"])
-      expect(valueOf(samples, "rcc_approval_decision_seconds_count", { organization: org, decision })).toBe(1);
-    expect(valueOf(samples, "rcc_executions_total", { organization: org, outcome: "completed" })).toBe(1);
-    expect(valueOf(samples, "rcc_executions_total", { organization: org, outcome: "failed" })).toBe(1);
-    expect(valueOf(samples, "rcc_executor_duration_seconds_count", { executor: "simulated", outcome: "ok" })).toBe(1);
-    expect(valueOf(samples, "rcc_executor_duration_seconds_count", { executor: "simulated", outcome: "error" })).toBe(
+      expect(sampleValue(samples, "rcc_approval_decision_seconds_count", { organization: org, decision })).toBe(1);
+    expect(sampleValue(samples, "rcc_executions_total", { organization: org, outcome: "completed" })).toBe(1);
+    expect(sampleValue(samples, "rcc_executions_total", { organization: org, outcome: "failed" })).toBe(1);
+    expect(sampleValue(samples, "rcc_executor_duration_seconds_count", { executor: "simulated", outcome: "ok" })).toBe(
       1,
     );
-    expect(valueOf(samples, "rcc_report_deliveries_total", { organization: org, outcome: "delivered" })).toBe(2);
     expect(
-      valueOf(samples, "rcc_queue_jobs", { queue: "remediation-execute", state: "queued" }),
+      sampleValue(samples, "rcc_executor_duration_seconds_count", { executor: "simulated", outcome: "error" }),
+    ).toBe(1);
+    expect(sampleValue(samples, "rcc_report_deliveries_total", { organization: org, outcome: "delivered" })).toBe(2);
+    expect(
+      sampleValue(samples, "rcc_queue_jobs", { queue: "remediation-execute", state: "queued" }),
     ).toBeGreaterThanOrEqual(0);
   });
 
@@ -147,13 +149,13 @@ describe("GET /metrics", () => {
     expect(samples.length).toBeGreaterThan(0);
     for (const s of samples.filter((s) => s.name !== "rcc_metrics_database_up"))
       expect(s.labels.organization, s.name).toBe(org);
-    expect(valueOf(samples, "rcc_pending_approvals", { organization: org })).toBe(1);
-    expect(valueOf(samples, "rcc_approval_reminders_sent_total", { organization: org })).toBe(2);
+    expect(sampleValue(samples, "rcc_pending_approvals", { organization: org })).toBe(1);
+    expect(sampleValue(samples, "rcc_approval_reminders_sent_total", { organization: org })).toBe(2);
     for (const family of ["rcc_queue_jobs", "rcc_executor_duration_seconds", "process_cpu_user_seconds_total"])
       expect(types.has(family), family).toBe(false);
     // The other organization's token sees its own pending action and none of org's decisions.
     const theirs = parseExposition(await (await scrape(await bearer(other))).text());
-    expect(valueOf(theirs.samples, "rcc_pending_approvals", { organization: other })).toBe(1);
+    expect(sampleValue(theirs.samples, "rcc_pending_approvals", { organization: other })).toBe(1);
     expect(theirs.samples.some((s) => s.labels.organization === org)).toBe(false);
     expect(theirs.types.has("rcc_approval_decision_seconds")).toBe(false);
   });
