@@ -30,7 +30,7 @@ export interface ReadMeasurement {
 }
 
 /** P1/P2: the hot reads the Control Center polls. */
-export const READ_ENDPOINTS: ReadEndpoint[] = [
+const READ_ENDPOINTS: ReadEndpoint[] = [
   { name: "actions", path: () => "/remediation/actions?limit=50" },
   { name: "actions?status", path: () => "/remediation/actions?limit=50&status=FAILED" },
   { name: "actions?environment", path: () => "/remediation/actions?limit=50&environment=staging" },
