@@ -9,9 +9,11 @@ import {
   type SignalCounts,
   toActionWithBasis,
 } from "@/server/db/stores/actions";
+import { type ApprovalMetricsRow, approvalMetricsQuery } from "@/server/db/stores/approval-metrics";
 import { countByStatusQuery } from "@/server/db/stores/counters";
 import { globalPolicy } from "@/server/policy/global-policy";
 import { withApprovalContext } from "@/server/remediation/approval-context";
+import { approvalMetricsFromRow } from "@/server/remediation/get-approval-metrics";
 import { statsFromCounts } from "@/server/remediation/get-stats";
 import { HISTORY_LIMIT } from "@/server/remediation/list-history";
 import { computePrioritySignal } from "@/server/remediation/priority-signal";
@@ -85,6 +87,13 @@ async function route(url: URL, organizationId: string): Promise<unknown> {
   if (url.pathname === "/remediation/priority-signal") {
     const [signal] = await query<SignalCounts>(prioritySignalQuery(organizationId, environment, new Date()));
     return computePrioritySignal(signal!);
+  }
+  if (url.pathname === "/remediation/approval-metrics") {
+    const days = Number(q.get("days") || 7);
+    const now = new Date();
+    const since = new Date(now.getTime() - days * 86_400_000);
+    const [row] = await query<ApprovalMetricsRow>(approvalMetricsQuery(organizationId, since, now));
+    return approvalMetricsFromRow(days, row!);
   }
   return undefined;
 }

@@ -40,6 +40,8 @@ export interface BenchConfig {
   database?: string;
   /** `--phases P2,P3`: run only these phases (P1 and P2 are one phase). Default: all. */
   phases: Set<Phase>;
+  /** `--reads approval-metrics,stats`: P1/P2 measure only these endpoints (names of phases/reads.ts). Default: all. */
+  reads?: string[];
   port: number;
   baselinePort: number;
   /**
@@ -75,6 +77,7 @@ export function benchConfig(argv: string[] = process.argv.slice(2)): BenchConfig
       port: { type: "string", default: process.env.BENCH_PORT ?? "3203" },
       "app-dir": { type: "string" },
       approvals: { type: "string" },
+      reads: { type: "string" },
     },
   });
   const appDir = values["app-dir"] ?? process.env.BENCH_APP_DIR;
@@ -87,6 +90,7 @@ export function benchConfig(argv: string[] = process.argv.slice(2)): BenchConfig
     keepDatabase: (values.keep ?? false) || values.database !== undefined,
     ...(values.database !== undefined && { database: values.database }),
     phases: parsePhases(values.phases),
+    ...(values.reads !== undefined && { reads: values.reads.split(",").map((r) => r.trim()) }),
     port,
     baselinePort: port + 1,
     ...(appDir && { appDir: path.resolve(appDir) }),

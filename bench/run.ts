@@ -14,7 +14,7 @@ import { measureAudit } from "./phases/audit";
 import { type ExecutionMeasurement, measureExecution } from "./phases/execution";
 import { measureExports } from "./phases/export";
 import { measureLive } from "./phases/live";
-import { measureReads, type OrgTarget, READ_ENDPOINTS } from "./phases/reads";
+import { measureReads, type OrgTarget, selectedReads } from "./phases/reads";
 import { measureReplay } from "./phases/replay";
 import { measureRetention } from "./phases/retention";
 import { machineBusyPercent } from "./proc-stats";
@@ -52,7 +52,7 @@ function gitCommit(dir = root): string | undefined {
 /** The app and the baseline must answer the same bodies, or the P2 ratio compares different work. */
 async function compareBodies(app: string, baseline: string, org: OrgTarget): Promise<string[]> {
   const differences: string[] = [];
-  for (const endpoint of READ_ENDPOINTS) {
+  for (const endpoint of selectedReads(config.reads)) {
     const p = endpoint.path(org);
     const get = (base: string) =>
       fetch(`${base}${p}`, { headers: { authorization: `Bearer ${org.token}` } }).then((r) => r.text());

@@ -30,14 +30,25 @@ export interface ReadMeasurement {
 }
 
 /** P1/P2: the hot reads the Control Center polls. */
-export const READ_ENDPOINTS: ReadEndpoint[] = [
+const READ_ENDPOINTS: ReadEndpoint[] = [
   { name: "actions", path: () => "/remediation/actions?limit=50" },
   { name: "actions?status", path: () => "/remediation/actions?limit=50&status=FAILED" },
   { name: "actions?environment", path: () => "/remediation/actions?limit=50&environment=staging" },
   { name: "stats", path: () => "/remediation/stats" },
   { name: "priority-signal", path: () => "/remediation/priority-signal" },
   { name: "history/:incidentId", path: (org) => `/remediation/history/${org.incidentId}` },
+  // The default 7-day window: its decisions (the seed's REJECTED events) grow with the organization.
+  { name: "approval-metrics", path: () => "/remediation/approval-metrics" },
 ];
+
+/** `--reads a,b`: only these endpoints (by name); default all. */
+export function selectedReads(names: readonly string[] | undefined): ReadEndpoint[] {
+  if (!names) return READ_ENDPOINTS;
+  const unknown = names.filter((n) => !READ_ENDPOINTS.some((e) => e.name === n));
+  if (unknown.length)
+    throw new Error(`--reads: unknown ${unknown.join(", ")} (known: ${READ_ENDPOINTS.map((e) => e.name).join(", ")})`);
+  return READ_ENDPOINTS.filter((e) => names.includes(e.name));
+}
 
 /**
  * Each endpoint: app × {big, small organization} and baseline × {big, small}, back to back (so
@@ -51,7 +62,7 @@ export async function measureReads(
   log: (m: string) => void,
 ): Promise<ReadMeasurement[]> {
   const out: ReadMeasurement[] = [];
-  for (const endpoint of READ_ENDPOINTS) {
+  for (const endpoint of selectedReads(config.reads)) {
     const run = async (server: ServerTarget, org: OrgTarget, connections = config.connections, seconds?: number) => {
       const options = {
         url: `${server.url}${endpoint.path(org)}`,

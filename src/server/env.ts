@@ -115,6 +115,8 @@ const schema = z
     OIDC_ROLE_MAP: roleMap,
     // Bearer tokens without a `jti` (not registered as records) are refused (docs/behaviour.md#api-tokens).
     REQUIRE_REGISTERED_TOKENS: bool.default(false),
+    // A static bearer token for Prometheus on GET /metrics (every organization; docs/behaviour.md#prometheus-metrics).
+    METRICS_TOKEN: optionalString.pipe(z.string().min(16, "must be at least 16 characters").optional()),
   })
   .transform((e) => ({
     ...e,

@@ -2,6 +2,7 @@
 import { ActionsTable } from "./actions-table";
 import { ActivityPanel } from "./activity-panel";
 import { OverrideReviews } from "./override-reviews";
+import { DecisionTimePanel } from "./decision-time-panel";
 import { PendingApprovals } from "./pending-approvals";
 import { PriorityHero } from "./priority-hero";
 import { StatsCards } from "./stats-cards";
@@ -18,6 +19,7 @@ export function ControlCenter() {
         <ActivityPanel />
       </div>
       <OverrideReviews />
+      <DecisionTimePanel />
       <ActionsTable />
     </div>
   );

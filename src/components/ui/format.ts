@@ -47,3 +47,15 @@ export function formatTimeLeft(deadline: Date, now: number): string | null {
   if (minutes > 0) return `${minutes} min ${String(seconds % 60).padStart(2, "0")} s`;
   return `${seconds} s`;
 }
+
+/** A duration in seconds: `42 s`, `3 min 05 s`, `2 h 10 min`, `3 d 4 h`; `—` for null. */
+export function formatDuration(seconds: number | null): string {
+  if (seconds === null) return "—";
+  const s = Math.round(seconds);
+  if (s < 60) return `${s} s`;
+  const minutes = Math.floor(s / 60);
+  const hours = Math.floor(minutes / 60);
+  if (hours >= 24) return `${Math.floor(hours / 24)} d ${hours % 24} h`;
+  if (hours > 0) return `${hours} h ${minutes % 60} min`;
+  return `${minutes} min ${String(s % 60).padStart(2, "0")} s`;
+}

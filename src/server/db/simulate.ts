@@ -8,7 +8,7 @@ import type pg from "pg";
 import { Prisma } from "@/generated/prisma/client";
 import type { ActionStatus } from "@/lib/schemas";
 import { db, queryRows, requirePool } from "@/server/db/client";
-import { ALLOW_EVENT_PRUNING } from "@/server/db/stores/events";
+import { type ActionEventType, ALLOW_EVENT_PRUNING } from "@/server/db/stores/events";
 import type { IncidentStatus } from "@/server/db/stores/incidents";
 import { findReportRun, type ReportRunRecord } from "@/server/db/stores/report-runs";
 
@@ -193,4 +193,35 @@ export async function ageApiTokenUse(id: string, lastUsedAt: Date): Promise<void
     db(),
     Prisma.sql`UPDATE api_tokens SET "lastUsedAt" = ${lastUsedAt} WHERE id = ${id}::uuid RETURNING id`,
   );
+}
+
+/**
+ * An event written at `createdAt` (a decision, reminder or escalation of the past) instead of the
+ * moment it is inserted: approval-metrics tests control every time to decision to the millisecond.
+ */
+export async function appendEventAt(
+  organizationId: string,
+  event: { actionId: string; type: ActionEventType; createdAt: Date },
+): Promise<void> {
+  await db().$executeRaw`
+    INSERT INTO remediation_events (id, "organizationId", "actionId", type, actor, data, "createdAt")
+    VALUES (gen_random_uuid(), ${organizationId}, ${event.actionId}::uuid, ${event.type}::"ActionEventType",
+            'test', '{}'::jsonb, ${event.createdAt})`;
+}
+
+/**
+ * For query plans on a loaded table: a REQUESTED event for every action of the organization at
+ * its request time, and an APPROVED (QUEUED actions) or REJECTED (REJECTED actions) event a
+ * minute later, in one statement.
+ */
+export async function appendLifecycleEvents(organizationId: string): Promise<void> {
+  await db().$executeRaw`
+    INSERT INTO remediation_events (id, "organizationId", "actionId", type, actor, data, "createdAt")
+    SELECT gen_random_uuid(), "organizationId", id, 'REQUESTED'::"ActionEventType", 'u', '{}'::jsonb, "createdAt"
+    FROM remediation_actions WHERE "organizationId" = ${organizationId}
+    UNION ALL
+    SELECT gen_random_uuid(), "organizationId", id,
+           (CASE WHEN status = 'REJECTED' THEN 'REJECTED' ELSE 'APPROVED' END)::"ActionEventType", 'u', '{}'::jsonb,
+           "createdAt" + interval '1 minute'
+    FROM remediation_actions WHERE "organizationId" = ${organizationId} AND status IN ('REJECTED', 'QUEUED')`;
 }

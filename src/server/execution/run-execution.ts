@@ -3,6 +3,7 @@ import type { Db, Tx } from "@/server/db/client";
 import type { OrgScope } from "@/server/db/scoped";
 import * as actions from "@/server/db/stores/actions";
 import { logger } from "@/server/logger";
+import { countExecution, observeExecutor } from "@/server/metrics/registry";
 import { afterWorkerLoss, countedAttempts, mayRetryAfterTransientFailure } from "./attempts";
 import { createExecutor } from "./executors/registry";
 import type { ExecutionOutcome, Executor } from "./executors/types";
@@ -38,6 +39,15 @@ export async function runExecution(
     executor?: Executor;
   },
 ): Promise<ExecutionResult> {
+  const result = await runAttempt({ db, scope }, input);
+  countExecution(scope.organizationId, result);
+  return result;
+}
+
+async function runAttempt(
+  { db, scope }: { db: Db; scope: OrgScope },
+  input: Parameters<typeof runExecution>[1],
+): Promise<ExecutionResult> {
   const settings = input.settings ?? executionSettings();
   const executor = input.executor ?? createExecutor(settings);
   // The common case in one statement: claim, then look only when there was nothing to claim.
@@ -50,7 +60,13 @@ export async function runExecution(
   });
   if (!claimed) return notClaimed(db, scope, input.actionId, executor.name, settings);
 
+  const started = performance.now();
   const outcome = await attempt(executor, claimed, input.signal);
+  observeExecutor(
+    executor.name,
+    outcome.ok ? "ok" : outcome.transient ? "transient" : "error",
+    (performance.now() - started) / 1000,
+  );
   return record(db, claimed, executor.name, outcome, settings, input.queue);
 }
 

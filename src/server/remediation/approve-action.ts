@@ -7,6 +7,7 @@ import { listVotes } from "@/server/db/stores/approval-votes";
 import { appendEvent } from "@/server/db/stores/events";
 import { AppError, notFound } from "@/server/errors";
 import { enqueueExecution, ensureExecuteQueue } from "@/server/execution/queue";
+import { type DecisionKind, observeDecision } from "@/server/metrics/registry";
 import { globalPolicy } from "@/server/policy/global-policy";
 import { judgeApprovalContext } from "./approval-context";
 import type { ActionRow } from "./schemas";
@@ -48,11 +49,14 @@ export async function approveAction(
   const organizationId = scope.organizationId;
   const actor = principal.userId;
   await ensureExecuteQueue();
+  // What this vote decided, counted once the transaction committed (docs/behaviour.md#prometheus-metrics).
+  let decided: { kind: DecisionKind; seconds: number } | undefined;
   const outcome = await transaction(db, async (tx): Promise<ApproveResult | AppError> => {
     const action = await actions.findActionWithBasis(tx, organizationId, input.id, true);
     if (!action?.approvalBasis) return notFound("Action");
     if (action.status === "PENDING_APPROVAL" && action.expiresAt && action.expiresAt <= now) {
-      await actions.expireAction(tx, organizationId, action.id, now);
+      const expired = await actions.expireAction(tx, organizationId, action.id, now);
+      if (expired) decided = { kind: "expired", seconds: expired.seconds };
       return { status: "REJECTED" };
     }
     if (action.status !== "PENDING_APPROVAL") return { status: action.status };
@@ -120,8 +124,13 @@ export async function approveAction(
     });
     // Holding the row lock on a pending action, the conditional update cannot miss.
     if (!moved) throw new Error(`approval of pending action ${action.id} moved no row`);
+    decided = {
+      kind: override ? "overridden" : "approved",
+      seconds: (now.getTime() - action.createdAt.getTime()) / 1000,
+    };
     return { status: "QUEUED", approvals, requiredApprovals: action.requiredApprovals };
   });
+  if (decided) observeDecision(organizationId, decided.kind, decided.seconds);
   if (outcome instanceof AppError) throw outcome;
   return outcome;
 }

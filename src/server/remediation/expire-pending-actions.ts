@@ -3,6 +3,7 @@ import { db } from "@/server/db/client";
 import { acrossOrganizationsExpireDueActions } from "@/server/db/stores/actions";
 import { defineJob } from "@/server/jobs/definition";
 import { logger } from "@/server/logger";
+import { observeDecision } from "@/server/metrics/registry";
 
 const EXPIRE_PENDING_QUEUE = "remediation-expire-pending";
 const BATCH = 1000;
@@ -18,8 +19,9 @@ async function acrossOrganizationsExpirePendingActions(now: Date = new Date()): 
   let total = 0;
   for (;;) {
     const expired = await acrossOrganizationsExpireDueActions(db(), now, BATCH);
-    total += expired;
-    if (expired < BATCH) return total;
+    for (const e of expired) observeDecision(e.organizationId, "expired", e.seconds);
+    total += expired.length;
+    if (expired.length < BATCH) return total;
   }
 }
 

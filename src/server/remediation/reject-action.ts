@@ -3,6 +3,7 @@ import type { Db } from "@/server/db/client";
 import { isUuid, type OrgScope } from "@/server/db/scoped";
 import * as actions from "@/server/db/stores/actions";
 import { AppError, notFound } from "@/server/errors";
+import { observeDecision } from "@/server/metrics/registry";
 
 function cannotRejectMessage(status: string): string {
   return `Cannot reject action in "${status}" status — only PENDING_APPROVAL actions can be rejected.`;
@@ -22,14 +23,18 @@ export async function rejectAction(
 ): Promise<{ status: "REJECTED" }> {
   const organizationId = scope.organizationId;
   if (!isUuid(input.id)) throw notFound("Action");
-  const rejected = await actions.rejectPendingAction(db, organizationId, {
+  const requestedAt = await actions.rejectPendingAction(db, organizationId, {
     id: input.id,
     actor: principal.userId,
     reason: input.reason ?? null,
     now,
   });
-  if (rejected) return { status: "REJECTED" };
-  await actions.expireAction(db, organizationId, input.id, now);
+  if (requestedAt) {
+    observeDecision(organizationId, "rejected", (now.getTime() - requestedAt.getTime()) / 1000);
+    return { status: "REJECTED" };
+  }
+  const expired = await actions.expireAction(db, organizationId, input.id, now);
+  if (expired) observeDecision(organizationId, "expired", expired.seconds);
   const current = await actions.findAction(db, organizationId, input.id);
   if (!current) throw notFound("Action");
   throw new AppError("BAD_REQUEST", cannotRejectMessage(current.status));

@@ -5,6 +5,7 @@ import { requires, router } from "@/server/trpc";
 import { approveAction } from "./approve-action";
 import { exportActionsCsv } from "./export-actions-csv";
 import { getAction } from "./get-action";
+import { approvalMetricsInput, approvalMetricsSchema, getApprovalMetrics } from "./get-approval-metrics";
 import { getPrioritySignal } from "./get-priority-signal";
 import { getStats } from "./get-stats";
 import { listActions } from "./list-actions";
@@ -61,6 +62,10 @@ export const remediationRouter = router({
     .input(environmentFilterInput)
     .output(prioritySignalSchema)
     .query(({ ctx, input }) => getPrioritySignal(ctx, input)),
+  approvalMetrics: requires("remediation:view")
+    .input(approvalMetricsInput)
+    .output(approvalMetricsSchema)
+    .query(({ ctx, input }) => getApprovalMetrics(ctx, input)),
   // Streams through the REST adapter: the CSV bytes of a database COPY, read as the client drains.
   exportCsv: requires("remediation:view")
     .input(exportActionsInput)

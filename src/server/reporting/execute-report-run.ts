@@ -7,6 +7,7 @@ import * as reportRuns from "@/server/db/stores/report-runs";
 import { markScheduledReportSent } from "@/server/db/stores/reporting-settings";
 import { type EmailSettings, emailSender, emailSettings } from "@/server/email";
 import { logger } from "@/server/logger";
+import { countReportDeliveries } from "@/server/metrics/registry";
 import { composeReportEmail } from "./compose-report-email";
 import { enforceRetention } from "./enforce-retention";
 import { computeReportFigures, loadPeriodAuditCsv, type ReportFigures, type ReportPeriod } from "./report-contents";
@@ -126,6 +127,7 @@ async function finishRun(
     deliveryFailures: failures.map((f) => ({ ...f })),
     completedAt: new Date(),
   });
+  countReportDeliveries(plan.organizationId, finished.deliveredCount, finished.failedDeliveryCount);
   // Only scheduled runs move `lastReportAt` (docs/behaviour.md#reporting), to the end of the
   // period they covered, and only forward.
   if (plan.trigger === "schedule") await markScheduledReportSent(db, plan.organizationId, plan.period.end);

@@ -19,6 +19,7 @@ const PERMISSIONS: Record<string, Permission> = {
   "GET /remediation/:id": "remediation:view",
   "GET /remediation/stats": "remediation:view",
   "GET /remediation/priority-signal": "remediation:view",
+  "GET /remediation/approval-metrics": "remediation:view",
   "GET /remediation/export/csv": "remediation:view",
   "GET /remediation/policy": "remediation:view",
   "PUT /remediation/policy": "policy:update",

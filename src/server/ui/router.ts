@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { listMembers, memberSchema } from "@/server/auth/list-members";
 import { activityDaySchema, getActivityByDay } from "@/server/remediation/get-activity-by-day";
+import { decisionTimeDaySchema, getDecisionTimeByDay } from "@/server/remediation/get-decision-time-by-day";
 import { environmentFilterInput } from "@/server/remediation/schemas";
 import { previewRetention, retentionPreviewSchema } from "@/server/reporting/preview-retention";
 import { requires, router } from "@/server/trpc";
@@ -14,6 +15,9 @@ export const uiRouter = router({
     .input(environmentFilterInput)
     .output(z.array(activityDaySchema))
     .query(({ ctx, input }) => getActivityByDay(ctx, input)),
+  decisionTimeByDay: requires("remediation:view")
+    .output(z.array(decisionTimeDaySchema))
+    .query(({ ctx }) => getDecisionTimeByDay(ctx)),
   members: requires("remediation:view")
     .output(z.array(memberSchema))
     .query(({ ctx }) => listMembers(ctx)),

@@ -85,6 +85,13 @@ export const remediationRoutes: RestRoute[] = [
   },
   {
     method: "GET",
+    path: "/remediation/approval-metrics",
+    procedure: "remediation.approvalMetrics",
+    summary:
+      "Approval decisions of the last `days` days (1–90, default 7): counts, time to decision p50/p95/max, the oldest pending action's age, reminders and escalations sent",
+  },
+  {
+    method: "GET",
     path: "/remediation/export/csv",
     procedure: "remediation.exportCsv",
     summary: "Audit export of remediation actions as CSV, newest first (streamed)",

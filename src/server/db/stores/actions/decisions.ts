@@ -135,15 +135,16 @@ export async function recordVote(
 
 /**
  * PENDING_APPROVAL → REJECTED; `details.rejection.priorPolicy` keeps the policy decision recorded
- * at request time. Its REJECTED event in the same statement. False when not pending, or past its
- * expiry (an expired action is expired, not rejected: docs/behaviour.md#expiry).
+ * at request time. Its REJECTED event in the same statement. The action's request time when it
+ * moved; null when not pending, or past its expiry (an expired action is expired, not rejected:
+ * docs/behaviour.md#expiry).
  */
 export async function rejectPendingAction(
   q: Queryable,
   organizationId: string,
   input: { id: string; actor: string; reason: string | null; now: Date },
-): Promise<boolean> {
-  const rows = await queryRows<unknown>(
+): Promise<Date | null> {
+  const rows = await queryRows<{ createdAt: Date }>(
     q,
     Prisma.sql`
     WITH moved AS (
@@ -157,11 +158,11 @@ export async function rejectPendingAction(
           "updatedAt" = ${input.now}::timestamptz
       WHERE ${actionByKey(organizationId, input.id)} AND status = 'PENDING_APPROVAL'
         AND ("expiresAt" IS NULL OR "expiresAt" > ${input.now}::timestamptz)
-      RETURNING id, "organizationId"
+      RETURNING id, "organizationId", "createdAt"
     ), logged AS (${insertEventsForMovedRows({ type: "REJECTED", actor: input.actor, data: { reason: input.reason } })})
-    SELECT 1 FROM moved`,
+    SELECT "createdAt" FROM moved`,
   );
-  return rows.length > 0;
+  return rows[0]?.createdAt ?? null;
 }
 
 /** An action row in any state, for data loads (demo data, test factories): no event, no policy. */

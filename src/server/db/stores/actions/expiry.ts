@@ -29,22 +29,33 @@ function expireSql(which: Prisma.Sql, now: Date): Prisma.Sql {
       data: { expired: true },
       fromRow: Prisma.sql`jsonb_build_object('reason', ${EXPIRED_REASON})`,
     })})
-    SELECT count(*)::int AS count FROM moved`;
+    SELECT "organizationId", extract(epoch FROM ${now}::timestamptz - "createdAt")::float8 AS seconds FROM moved`;
 }
 
-/** Expires this action if it is pending and due; true when this call expired it. */
-export async function expireAction(q: Queryable, organizationId: string, id: string, now: Date): Promise<boolean> {
-  const [row] = await queryRows<{ count: number }>(q, expireSql(actionByKey(organizationId, id), now));
-  return (row?.count ?? 0) > 0;
+/** An action this statement expired: its organization and how long it had waited (request → expiry). */
+export interface ExpiredAction {
+  organizationId: string;
+  seconds: number;
+}
+
+/** Expires this action if it is pending and due; the expiry when this call expired it, else null. */
+export async function expireAction(
+  q: Queryable,
+  organizationId: string,
+  id: string,
+  now: Date,
+): Promise<ExpiredAction | null> {
+  const [row] = await queryRows<ExpiredAction>(q, expireSql(actionByKey(organizationId, id), now));
+  return row ?? null;
 }
 
 /**
  * Cross-organization (the expiry schedule serves every organization): expires up to `batch`
- * due actions, oldest deadline first; the number expired. Rows another worker is expiring are
+ * due actions, oldest deadline first; the ones expired. Rows another worker is expiring are
  * skipped, not waited for. A range of the (status, expiresAt) index.
  */
-export async function acrossOrganizationsExpireDueActions(q: Queryable, now: Date, batch: number): Promise<number> {
-  const [row] = await queryRows<{ count: number }>(
+export function acrossOrganizationsExpireDueActions(q: Queryable, now: Date, batch: number): Promise<ExpiredAction[]> {
+  return queryRows<ExpiredAction>(
     q,
     expireSql(
       Prisma.sql`id IN (
@@ -55,5 +66,4 @@ export async function acrossOrganizationsExpireDueActions(q: Queryable, now: Dat
       now,
     ),
   );
-  return row?.count ?? 0;
 }

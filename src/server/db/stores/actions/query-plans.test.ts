@@ -3,8 +3,10 @@ import { Prisma } from "@/generated/prisma/client";
 import { ACTION_STATUSES } from "@/lib/schemas";
 import { db } from "@/server/db/client";
 import { orgScope } from "@/server/db/scoped";
+import { appendLifecycleEvents } from "@/server/db/simulate";
 import { HISTORY_LIMIT } from "@/server/remediation/list-history";
 import { createActions, createIncidents, createOrganization } from "@/test/factories";
+import { approvalMetricsQuery, decisionTimeByDayQuery } from "../approval-metrics";
 import { exportCsvQuery, listActionsQuery, prioritySignalQuery, recentFailuresQuery } from ".";
 
 // The hot reads must be index range scans that need no Sort. Asserted on the planner's choice
@@ -69,6 +71,10 @@ beforeAll(async () => {
       },
     });
   }
+  // Approval decisions of about one action in six, written a minute after the request (a REQUESTED
+  // event for every action): the metrics must read the decision ranges of the events' index.
+  for (const org of [big, other]) await appendLifecycleEvents(org);
+  await db().$executeRawUnsafe("VACUUM ANALYZE remediation_events");
   incidentId = (await db().incident.findFirstOrThrow({ where: { organizationId: big }, orderBy: { id: "asc" } })).id;
   // What autovacuum keeps in place on a live table: statistics and the visibility map.
   await db().$executeRawUnsafe("VACUUM ANALYZE remediation_actions");
@@ -131,6 +137,29 @@ describe("query plans of the hot reads", () => {
       expect(new Set(whole.map((n) => n["Index Name"]).filter(Boolean))).toEqual(
         new Set([index, "remediation_counters_pkey"]),
       );
+    }
+  });
+
+  it("approval metrics and decision time by day: the events' (organizationId, type, createdAt, actionId) ranges", async () => {
+    const now = new Date();
+    const index = "remediation_events_organizationId_type_createdAt_actionId_idx";
+    for (const query of [
+      approvalMetricsQuery(scope.organizationId, new Date(now.getTime() - 7 * 86_400_000), now),
+      decisionTimeByDayQuery(scope.organizationId, new Date(now.getTime() - 14 * 86_400_000)),
+    ]) {
+      const plan = await planOf(query);
+      const scans = plan.filter((n) => n["Relation Name"] !== undefined);
+      expect(scans.map((n) => n["Node Type"])).not.toContain("Seq Scan");
+      expect(scans.map((n) => n["Node Type"])).not.toContain("Bitmap Heap Scan");
+      expect(scans.filter((n) => n["Relation Name"] === "remediation_events").map((n) => n["Index Name"])).toContain(
+        index,
+      );
+      // Each decision's action by one primary-key probe (one subplan: the CTE is materialized),
+      // never a scan of the organization's actions; the oldest pending: the status index.
+      const onActions = scans.filter((n) => n["Relation Name"] === "remediation_actions").map((n) => n["Index Name"]);
+      expect(onActions.filter((i) => i === "remediation_actions_pkey")).toHaveLength(1);
+      for (const i of onActions)
+        expect(["remediation_actions_pkey", "remediation_actions_organizationId_status_createdAt_id_idx"]).toContain(i);
     }
   });
 });

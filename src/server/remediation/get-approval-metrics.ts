@@ -1,0 +1,72 @@
+import { z } from "zod";
+import { queryField } from "@/lib/schemas";
+import type { Db } from "@/server/db/client";
+import type { OrgScope } from "@/server/db/scoped";
+import { type ApprovalMetricsRow, readApprovalMetrics } from "@/server/db/stores/approval-metrics";
+
+const DAY_MS = 86_400_000;
+
+export const approvalMetricsInput = z
+  .object({
+    days: queryField(
+      z.coerce
+        .number<number | string>({ error: "days must be a number" })
+        .int("days must be an integer")
+        .min(1, "days must be at least 1")
+        .max(90, "days must be at most 90")
+        .default(7),
+    ),
+  })
+  .optional()
+  .transform((v) => v ?? { days: 7 });
+
+const seconds = z.number().nullable();
+
+export const approvalMetricsSchema = z.object({
+  days: z.number().int(),
+  decided: z.number().int(),
+  approved: z.number().int(),
+  rejected: z.number().int(),
+  expired: z.number().int(),
+  overridden: z.number().int(),
+  timeToDecision: z.object({ p50Seconds: seconds, p95Seconds: seconds, maxSeconds: seconds }),
+  oldestPendingSeconds: seconds,
+  remindersSent: z.number().int(),
+  escalations: z.number().int(),
+});
+export type ApprovalMetrics = z.infer<typeof approvalMetricsSchema>;
+
+/** Seconds to the millisecond (the timestamps' precision), without float noise; null stays null. */
+export function toSeconds(value: number | null): number | null {
+  return value === null ? null : Math.round(value * 1000) / 1000;
+}
+
+/** The answer's shape from the statement's row (shared with the bench's bare-pg baseline). */
+export function approvalMetricsFromRow(days: number, row: ApprovalMetricsRow): ApprovalMetrics {
+  return {
+    days,
+    decided: row.decided,
+    approved: row.approved,
+    rejected: row.rejected,
+    expired: row.expired,
+    overridden: row.overridden,
+    timeToDecision: { p50Seconds: toSeconds(row.p50), p95Seconds: toSeconds(row.p95), maxSeconds: toSeconds(row.max) },
+    oldestPendingSeconds: toSeconds(row.oldestPending),
+    remindersSent: row.reminders,
+    escalations: row.escalations,
+  };
+}
+
+/**
+ * GET /remediation/approval-metrics?days= (docs/behaviour.md#approval-metrics): decisions made in
+ * the last `days` × 24 h and how long they took, the oldest pending action's age, and the
+ * reminders and escalations sent in the window. One statement.
+ */
+export async function getApprovalMetrics(
+  { db, scope }: { db: Db; scope: OrgScope },
+  input: { days: number },
+  now: Date = new Date(),
+): Promise<ApprovalMetrics> {
+  const since = new Date(now.getTime() - input.days * DAY_MS);
+  return approvalMetricsFromRow(input.days, await readApprovalMetrics(db, scope.organizationId, { since, now }));
+}
