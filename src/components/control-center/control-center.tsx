@@ -1,8 +1,8 @@
 "use client";
 import { ActionsTable } from "./actions-table";
 import { ActivityPanel } from "./activity-panel";
-import { OverrideReviews } from "./override-reviews";
 import { DecisionTimePanel } from "./decision-time-panel";
+import { OverrideReviews } from "./override-reviews";
 import { PendingApprovals } from "./pending-approvals";
 import { PriorityHero } from "./priority-hero";
 import { StatsCards } from "./stats-cards";
