@@ -118,7 +118,8 @@ export async function spawnWorkerProcess(
     env?: Record<string, string>;
   } = {},
 ): Promise<WorkerProcess> {
-  const readyTimeoutMs = options.readyTimeoutMs ?? 30_000;
+  // A worker process compiles the app with tsx on start: on a loaded 2-core machine that took over 30 s.
+  const readyTimeoutMs = options.readyTimeoutMs ?? 90_000;
   const child = spawn(process.execPath, ["--import", "tsx", ENTRY, ...(options.jobs ?? [])], {
     cwd: path.resolve(import.meta.dirname, "../.."),
     env: {
