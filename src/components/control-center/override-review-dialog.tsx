@@ -6,7 +6,8 @@ import { ActionLabel } from "@/components/remediation/action-label";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { Field, inputClass, invalidProps } from "@/components/ui/field";
-import { OVERRIDE_REVIEW_NOTE_MAX, type OverrideReviewOutcome, overrideReviewBodySchema } from "@/lib/override-review";
+import { OVERRIDE_REVIEW_NOTE_MAX, type OverrideReviewOutcome } from "@/lib/override-review";
+import { overrideReviewBodySchema } from "@/lib/override-review-schema";
 import type { OverrideReviewItem } from "./override-review-row";
 
 type ReviewValues = { outcome: OverrideReviewOutcome; note: string };
@@ -23,7 +24,7 @@ export interface OverrideReviewDialogProps {
 
 /**
  * The second look at a guardrail override (docs/behaviour.md#override-review): Accept or Flag, with
- * a required note, validated by the API's own schema.
+ * a required note, validated by the API's own schema. Loaded when first opened (zod with it).
  */
 export function OverrideReviewDialog({
   item,

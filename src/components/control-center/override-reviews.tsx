@@ -1,4 +1,5 @@
 "use client";
+import dynamic from "next/dynamic";
 import { useState } from "react";
 import { toast } from "sonner";
 import { useMemberNames } from "@/components/remediation/use-members";
@@ -8,9 +9,13 @@ import { EmptyState, QueryState } from "@/components/ui/states";
 import { useNow } from "@/components/ui/use-now";
 import { hasPermission } from "@/lib/permissions";
 import { trpc } from "@/lib/trpc";
-import { OverrideReviewDialog } from "./override-review-dialog";
 import { type OverrideReviewItem, OverrideReviewRow } from "./override-review-row";
 import { usePolling } from "./poll";
+
+// The dialog (and zod, its form's schema) stays out of the Control Center's first load.
+const OverrideReviewDialog = dynamic(() => import("./override-review-dialog").then((m) => m.OverrideReviewDialog), {
+  ssr: false,
+});
 
 const OPEN_LIMIT = 100;
 type Filter = "PENDING" | "OVERDUE";
@@ -114,14 +119,16 @@ export function OverrideReviews() {
           </ul>
         )}
       </QueryState>
-      <OverrideReviewDialog
-        item={reviewing}
-        overrider={reviewing ? nameOf(reviewing.review.overriddenBy) : ""}
-        onOpenChange={(o) => !o && setReviewing(null)}
-        busy={mutation.isPending}
-        error={error}
-        onSubmit={submit}
-      />
+      {reviewing && (
+        <OverrideReviewDialog
+          item={reviewing}
+          overrider={reviewing ? nameOf(reviewing.review.overriddenBy) : ""}
+          onOpenChange={(o) => !o && setReviewing(null)}
+          busy={mutation.isPending}
+          error={error}
+          onSubmit={submit}
+        />
+      )}
     </Card>
   );
 }

@@ -1,10 +1,6 @@
 import { z } from "zod";
-import {
-  OVERRIDE_REVIEW_FILTERS,
-  OVERRIDE_REVIEW_OUTCOMES,
-  OVERRIDE_REVIEW_STATUSES,
-  overrideReviewBodySchema,
-} from "@/lib/override-review";
+import { OVERRIDE_REVIEW_FILTERS, OVERRIDE_REVIEW_OUTCOMES, OVERRIDE_REVIEW_STATUSES } from "@/lib/override-review";
+import { overrideReviewBodySchema } from "@/lib/override-review-schema";
 import { limitSchema, queryField } from "@/lib/schemas";
 import { actionSchema } from "./schemas";
 

@@ -129,13 +129,21 @@ describe("query plans of the hot reads", () => {
       const plan = await planOf(recentFailuresQuery(scope.organizationId, environment, new Date()));
       expect(plan.map((n) => n["Node Type"])).not.toContain("Seq Scan");
       expect(plan.map((n) => n["Index Name"]).filter(Boolean)).toEqual([index]);
-      // The whole signal statement: the same failures scan plus the counters' primary key.
+      // The whole signal statement: the same failures scan plus the counters' primary key, and
+      // the overdue override reviews (docs/behaviour.md#override-review) on their own index.
       const whole = await planOf(prioritySignalQuery(scope.organizationId, environment, new Date()));
       expect(
         whole.filter((n) => n["Relation Name"] === "remediation_actions").map((n) => n["Node Type"]),
       ).not.toContain("Seq Scan");
-      expect(new Set(whole.map((n) => n["Index Name"]).filter(Boolean))).toEqual(
-        new Set([index, "remediation_counters_pkey"]),
+      const names = whole.map((n) => n["Index Name"]).filter((name): name is string => Boolean(name));
+      expect(whole.filter((n) => n["Relation Name"] === "override_reviews").map((n) => n["Node Type"])).not.toContain(
+        "Seq Scan",
+      );
+      expect(new Set(names.filter((name) => name.startsWith("override_reviews_")))).toEqual(
+        new Set(["override_reviews_organizationId_status_dueAt_idx"]),
+      );
+      expect(new Set(names.filter((name) => !name.startsWith("override_reviews_")))).toEqual(
+        new Set([index, "remediation_counters_pkey", ...(environment ? ["remediation_actions_pkey"] : [])]),
       );
     }
   });
