@@ -273,7 +273,10 @@ export async function seedBenchDatabase(
       inParallel(pool, [
         (c) => c.query("VACUUM (ANALYZE) remediation_actions"),
         (c) => c.query("VACUUM (ANALYZE) remediation_events"),
-        (c) => c.query("VACUUM (ANALYZE) incidents, remediation_counters, organizations, reporting_settings"),
+        (c) =>
+          c.query(
+            "VACUUM (ANALYZE) incidents, remediation_counters, organizations, reporting_settings, approval_decisions",
+          ),
       ]),
     );
     // Flush the load's dirty pages now rather than in a checkpoint during the measurements

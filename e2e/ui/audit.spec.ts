@@ -74,14 +74,17 @@ test("the Audit section's export, keys and checkpoint verify offline with the co
   org,
 }, testInfo) => {
   const { events } = await completedAndSealed(org);
-  const head = Math.max(...events.map((e) => e.seq ?? 0));
+  // The action's events, then the viewer's SIGNED_IN (an organization event, docs/audit.md#organization-events).
+  const head = Math.max(...events.map((e) => e.seq ?? 0)) + 1;
   await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
   await signInAs(page, org, "viewer");
+  const checkpoint = async () =>
+    (await org.api<Checkpoint>("GET", "/remediation/audit/checkpoint", undefined, "viewer")).body;
+  await expect.poll(async () => (await checkpoint()).seq, { timeout: 15_000 }).toBe(head);
+  const apiHead = await checkpoint();
   await openAudit(page);
   const panel = auditPanel(page);
   await expect(panel.getByTestId("checkpoint-seq")).toHaveText(String(head));
-  const apiHead = (await org.api<Checkpoint>("GET", "/remediation/audit/checkpoint", undefined, "viewer")).body;
-  expect(apiHead.seq).toBe(head);
   await expect(panel.getByTestId("checkpoint-hash")).toHaveText(apiHead.hash.slice(0, 12));
   await expect(panel.getByTestId("checkpoint-hash")).toHaveAttribute("title", apiHead.hash);
   await saveScreenshot(page, testInfo, "settings-audit");

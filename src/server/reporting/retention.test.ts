@@ -12,9 +12,12 @@ import { acrossOrganizationsEnforceRetention } from "./enforce-retention-everywh
 
 const isTerminal = (s: ActionStatus) => (TERMINAL_STATUSES as readonly string[]).includes(s);
 
-/** Each action with its REQUESTED event (retention must delete the events with their actions). */
+/**
+ * Each action with its REQUESTED event and a decision (retention must delete the events, and the
+ * approval_decisions rows their trigger wrote, with their actions).
+ */
 const requested = (rows: ActionOverrides[]): ActionOverrides[] =>
-  rows.map((row) => ({ ...row, events: ["REQUESTED"] }));
+  rows.map((row) => ({ ...row, events: ["REQUESTED", "APPROVED"] }));
 
 /** remediation_counters, summed over stripes, must always equal a fresh count(*) GROUP BY over the actions. */
 async function expectCountersExact() {
@@ -69,7 +72,10 @@ describe("retention", () => {
           const left = await db().remediationAction.findMany({ where: { organizationId: org }, select: { id: true } });
           expect(left.map((r) => r.id).sort()).toEqual(ids.filter((id) => !expired.has(id)).sort());
           // Events went with their actions (the actions' delete trigger); the others kept theirs.
-          expect(await db().remediationEvent.count({ where: { organizationId: org } })).toBe(ids.length - expired.size);
+          expect(await db().remediationEvent.count({ where: { organizationId: org } })).toBe(
+            2 * (ids.length - expired.size),
+          );
+          expect(await db().approvalDecision.count({ where: { organizationId: org } })).toBe(ids.length - expired.size);
           await expectCountersExact();
         },
       ),

@@ -2,33 +2,22 @@ import { Prisma } from "@/generated/prisma/client";
 import { type Queryable, queryRows } from "../client";
 
 /**
- * The approval-metrics reads of remediation_events, joined to their actions for the request time
- * (docs/behaviour.md#approval-metrics). Decisions are the events that ended PENDING_APPROVAL;
- * they are a range of the events' (organizationId, type, createdAt, actionId) index per type,
- * then one primary-key probe of each one's action. The probe is a correlated subquery on
- * purpose: as a join, the planner hashes every action of the organization once decisions are a
- * large share of them, and the cost would follow the organization's history instead of the
- * decisions in the window.
+ * The approval-metrics reads (docs/behaviour.md#approval-metrics). Decisions are the events that
+ * ended PENDING_APPROVAL; an insert trigger on remediation_events copies each one into
+ * approval_decisions with its time to decision (docs/data-model.md#approval_decisions), so the
+ * window's decisions are one index-only range of its (organizationId, decidedAt, outcome,
+ * seconds) index: no probe of remediation_actions per decision, whatever the organization's size.
  *
- * The types are literals in the SQL text (not parameters), so the planner sees the index ranges.
+ * The notice types are literals in the SQL text (not parameters), so the planner sees the index ranges.
  */
-const DECISION_TYPES = Prisma.raw(`'APPROVED', 'OVERRIDDEN', 'REJECTED', 'EXPIRED'`);
 const NOTICE_TYPES = Prisma.raw(`'APPROVAL_REMINDER_SENT', 'APPROVAL_ESCALATED'`);
 
-/**
- * Decision events since `since`, each with its time to decision in seconds (request → event).
- * Callers read it as a MATERIALIZED CTE: inlined, every aggregate over `seconds` would run its
- * own probe of the action.
- */
+/** Decisions since `since`: outcome (the event type), decision time, time to decision in seconds. */
 function decisionsSince(organizationId: string, since: Date): Prisma.Sql {
   return Prisma.sql`
-    SELECT e.type::text AS type, e."createdAt",
-           extract(epoch FROM e."createdAt" - (
-             SELECT a."createdAt" FROM remediation_actions a
-             WHERE a.id = e."actionId" AND a."organizationId" = ${organizationId}))::float8 AS seconds
-    FROM remediation_events e
-    WHERE e."organizationId" = ${organizationId} AND e.type IN (${DECISION_TYPES})
-      AND e."createdAt" >= ${since}::timestamptz`;
+    SELECT d.outcome::text AS type, d."decidedAt" AS "createdAt", d.seconds
+    FROM approval_decisions d
+    WHERE d."organizationId" = ${organizationId} AND d."decidedAt" >= ${since}::timestamptz`;
 }
 
 export interface ApprovalMetricsRow {
@@ -52,7 +41,7 @@ export interface ApprovalMetricsRow {
  */
 export function approvalMetricsQuery(organizationId: string, since: Date, now: Date): Prisma.Sql {
   return Prisma.sql`
-    WITH decisions AS MATERIALIZED (${decisionsSince(organizationId, since)}),
+    WITH decisions AS (${decisionsSince(organizationId, since)}),
     notices AS (
       SELECT count(*) FILTER (WHERE type = 'APPROVAL_REMINDER_SENT')::int AS reminders,
              count(*) FILTER (WHERE type = 'APPROVAL_ESCALATED')::int AS escalations
@@ -95,7 +84,7 @@ export interface DecisionDayRow {
 /** Per UTC day since `since` (a midnight): decisions and their p50/p95 time to decision. Days without decisions are absent. */
 export function decisionTimeByDayQuery(organizationId: string, since: Date): Prisma.Sql {
   return Prisma.sql`
-    WITH decisions AS MATERIALIZED (${decisionsSince(organizationId, since)})
+    WITH decisions AS (${decisionsSince(organizationId, since)})
     SELECT to_char("createdAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, count(*)::int AS decided,
            percentile_cont(0.5) WITHIN GROUP (ORDER BY seconds) AS p50,
            percentile_cont(0.95) WITHIN GROUP (ORDER BY seconds) AS p95
