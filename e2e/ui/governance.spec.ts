@@ -1,7 +1,6 @@
-import type { Browser, Page, TestInfo } from "@playwright/test";
-import type { DemoUserKey } from "@/server/demo/demo-data";
+import type { Page } from "@playwright/test";
 import { type ApiAction, INCIDENTS, type SeededOrg } from "../fixtures/seed";
-import { expect, saveScreenshot, signInAs, test } from "../fixtures/test";
+import { expect, saveScreenshot, secondSession, signInAs, test } from "../fixtures/test";
 
 // Approval governance in the browser (docs/behaviour.md#governance): quorum votes seen
 // by two operators at once, separation of duties, and a card whose context changed under it.
@@ -11,28 +10,6 @@ const STALE_CONTEXT = "The approval context changed since it was shown; review t
 const pendingRow = (page: Page, id: string) => page.locator(`[data-testid="pending-row"][data-action-id="${id}"]`);
 const historyRow = (page: Page, id: string) => page.locator(`[data-testid="history-row"][data-action-id="${id}"]`);
 const toasts = (page: Page) => page.locator("[data-sonner-toaster]");
-
-/**
- * A second signed-in operator in a browser context of its own; its console errors fail the test
- * like the `page` fixture's do.
- */
-async function secondSession(browser: Browser, testInfo: TestInfo, org: SeededOrg, user: DemoUserKey) {
-  const context = await browser.newContext({ baseURL: testInfo.project.use.baseURL });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on("console", (msg) => {
-    if (msg.type() === "error") errors.push(msg.text());
-  });
-  page.on("pageerror", (err) => errors.push(err.message));
-  await signInAs(page, org, user);
-  return {
-    page,
-    async close() {
-      await context.close();
-      expect(errors, `console errors of ${user}`).toEqual([]);
-    },
-  };
-}
 
 async function eventTypes(org: SeededOrg, id: string): Promise<string[]> {
   const res = await org.api<{ events: { type: string }[] }>("GET", `/remediation/${id}`, undefined, "viewer");

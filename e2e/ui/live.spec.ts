@@ -1,7 +1,5 @@
-import type { Browser, Page, Request, TestInfo } from "@playwright/test";
-import type { DemoUserKey } from "@/server/demo/demo-data";
-import type { SeededOrg } from "../fixtures/seed";
-import { expect, signInAs, test } from "../fixtures/test";
+import type { Page, Request } from "@playwright/test";
+import { expect, secondSession, signInAs, test } from "../fixtures/test";
 
 // Live updates in the browser (docs/behaviour.md#live-stream, issue 15): the stream's events
 // refetch what they change, nothing polls while it is open, and the shell says when it is not.
@@ -88,25 +86,6 @@ function recordStreamResumes(page: Page): (string | null)[] {
   return resumes;
 }
 
-/** A signed-in user in a browser context of its own; its console errors fail the test. */
-async function otherSession(browser: Browser, testInfo: TestInfo, org: SeededOrg, user: DemoUserKey) {
-  const context = await browser.newContext({ baseURL: testInfo.project.use.baseURL });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on("console", (msg) => {
-    if (msg.type() === "error") errors.push(msg.text());
-  });
-  page.on("pageerror", (err) => errors.push(err.message));
-  await signInAs(page, org, user);
-  return {
-    page,
-    async close() {
-      await context.close();
-      expect(errors, `console errors of ${user}`).toEqual([]);
-    },
-  };
-}
-
 test("another operator's approval reaches the Control Center and the incident view within 1 s, with no polling", async ({
   page,
   browser,
@@ -138,7 +117,7 @@ test("another operator's approval reaches the Control Center and the incident vi
   expect(incidentReads, "incident view reads while connected and idle").toEqual([]);
 
   // Operator A (a context of its own) approves; B's pages note when they show it.
-  const a = await otherSession(browser, testInfo, org, "operator2");
+  const a = await secondSession(browser, testInfo, org, "operator2");
   await markWhen(page, "pendingGone", pendingRowSelector(action.id), { absent: true });
   await markWhen(page, "tableDecided", `${actionRowSelector(action.id)}:not([data-status="PENDING_APPROVAL"])`);
   await markWhen(incidentPage, "historyDecided", `${historyRowSelector(action.id)} [data-testid="action-status"]`, {

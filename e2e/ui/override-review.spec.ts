@@ -1,7 +1,5 @@
-import type { Browser, Page, TestInfo } from "@playwright/test";
-import type { DemoUserKey } from "@/server/demo/demo-data";
-import type { SeededOrg } from "../fixtures/seed";
-import { expect, saveScreenshot, signInAs, test } from "../fixtures/test";
+import type { Page } from "@playwright/test";
+import { expect, saveScreenshot, secondSession, signInAs, test } from "../fixtures/test";
 
 // Override review in the browser (docs/behaviour.md#override-review): the operator who overrode a
 // guardrail sees the review waiting but may not do it (and why); a second operator reviews it with
@@ -12,25 +10,6 @@ const OVERRIDER_CANNOT_REVIEW =
 const toasts = (page: Page) => page.locator("[data-sonner-toaster]");
 const reviewRow = (page: Page, id: string) =>
   page.locator(`[data-testid="override-review-row"][data-action-id="${id}"]`);
-
-/** A second signed-in operator in a browser context of its own; its console errors fail the test. */
-async function secondSession(browser: Browser, testInfo: TestInfo, org: SeededOrg, user: DemoUserKey) {
-  const context = await browser.newContext({ baseURL: testInfo.project.use.baseURL });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on("console", (msg) => {
-    if (msg.type() === "error") errors.push(msg.text());
-  });
-  page.on("pageerror", (err) => errors.push(err.message));
-  await signInAs(page, org, user);
-  return {
-    page,
-    async close() {
-      await context.close();
-      expect(errors, `console errors of ${user}`).toEqual([]);
-    },
-  };
-}
 
 test("A overrides a blocked action and cannot review it (and sees why); B reviews it with a note; the count drops", async ({
   page,
