@@ -1,4 +1,5 @@
-import { Body, Button, Container, Head, Heading, Hr, Html, Preview, Section, Text } from "@react-email/components";
+import { Body, Button, Container, Head, Heading, Hr, Html, Preview, Text } from "@react-email/components";
+import { cardStyle, Labelled, labelStyle, pageStyle } from "./email-layout";
 
 export interface ApprovalNoticeEmailProps {
   kind: "REMINDER" | "ESCALATION";
@@ -15,15 +16,6 @@ export interface ApprovalNoticeEmailProps {
   link: string;
 }
 
-const body = { backgroundColor: "#f6f7f9", fontFamily: "Helvetica, Arial, sans-serif", color: "#111827" };
-const card = {
-  backgroundColor: "#ffffff",
-  borderRadius: "8px",
-  padding: "24px",
-  margin: "24px auto",
-  maxWidth: "560px",
-};
-const label = { margin: "0", color: "#6b7280", fontSize: "13px" };
 const value = { margin: "0 0 10px", fontSize: "15px" };
 const button = {
   backgroundColor: "#1d4ed8",
@@ -33,15 +25,6 @@ const button = {
   fontSize: "14px",
   fontWeight: 600,
 };
-
-function Row({ name, text }: { name: string; text: string }) {
-  return (
-    <Section>
-      <Text style={label}>{name}</Text>
-      <Text style={value}>{text}</Text>
-    </Section>
-  );
-}
 
 /** A reminder to the approvers, or an escalation to the policy owners (docs/behaviour.md#approval-reminders). */
 export function ApprovalNoticeEmail(props: ApprovalNoticeEmailProps) {
@@ -56,8 +39,8 @@ export function ApprovalNoticeEmail(props: ApprovalNoticeEmailProps) {
     <Html lang="en">
       <Head />
       <Preview>{`${props.actionType} on ${props.serviceName ?? "—"} (${props.environment}) has waited ${props.waited}`}</Preview>
-      <Body style={body}>
-        <Container style={card}>
+      <Body style={pageStyle}>
+        <Container style={cardStyle}>
           <Heading as="h1" style={{ fontSize: "22px", margin: "0 0 4px" }}>
             {title}
           </Heading>
@@ -67,19 +50,19 @@ export function ApprovalNoticeEmail(props: ApprovalNoticeEmailProps) {
               : `${props.organizationName}: this action has waited ${props.waited} for an approver.`}
           </Text>
           <Hr />
-          <Row name="Action" text={props.actionType} />
-          <Row name="Service" text={props.serviceName ?? "—"} />
-          <Row name="Environment" text={props.environment} />
-          <Row name="Severity" text={props.severity} />
-          <Row name="Incident" text={props.incidentTitle} />
-          <Row name="Policy verdict" text={verdict} />
-          <Row name="Requested by" text={props.requester} />
-          <Row name="Waiting" text={props.waited} />
+          <Labelled style={value} name="Action" value={props.actionType} />
+          <Labelled style={value} name="Service" value={props.serviceName ?? "—"} />
+          <Labelled style={value} name="Environment" value={props.environment} />
+          <Labelled style={value} name="Severity" value={props.severity} />
+          <Labelled style={value} name="Incident" value={props.incidentTitle} />
+          <Labelled style={value} name="Policy verdict" value={verdict} />
+          <Labelled style={value} name="Requested by" value={props.requester} />
+          <Labelled style={value} name="Waiting" value={props.waited} />
           <Hr />
           <Button href={props.link} style={button}>
             Review the action
           </Button>
-          <Text style={{ ...label, marginTop: "12px" }}>{props.link}</Text>
+          <Text style={{ ...labelStyle, marginTop: "12px" }}>{props.link}</Text>
         </Container>
       </Body>
     </Html>

@@ -1,4 +1,5 @@
-import { Body, Container, Head, Heading, Hr, Html, Preview, Section, Text } from "@react-email/components";
+import { Body, Container, Head, Heading, Hr, Html, Preview, Text } from "@react-email/components";
+import { cardStyle, Labelled, pageStyle } from "./email-layout";
 
 export interface ReportEmailProps {
   organizationName: string;
@@ -17,27 +18,9 @@ export interface ReportEmailProps {
   checkpoint: { filename: string; json: string };
 }
 
-const body = { backgroundColor: "#f6f7f9", fontFamily: "Helvetica, Arial, sans-serif", color: "#111827" };
-const card = {
-  backgroundColor: "#ffffff",
-  borderRadius: "8px",
-  padding: "24px",
-  margin: "24px auto",
-  maxWidth: "560px",
-};
-const label = { margin: "0", color: "#6b7280", fontSize: "13px" };
 const figure = { margin: "0 0 12px", fontSize: "20px", fontWeight: 600 };
 const note = { color: "#6b7280", fontSize: "13px" };
 const code = { fontFamily: "Menlo, Consolas, monospace", fontSize: "12px", whiteSpace: "pre-wrap" as const };
-
-function Figure({ name, value }: { name: string; value: number }) {
-  return (
-    <Section>
-      <Text style={label}>{name}</Text>
-      <Text style={figure}>{value}</Text>
-    </Section>
-  );
-}
 
 /** The compliance report (docs/behaviour.md#reporting): figures for the period; the audit rows are attached. */
 export function ReportEmail(props: ReportEmailProps) {
@@ -48,8 +31,8 @@ export function ReportEmail(props: ReportEmailProps) {
       <Preview>
         {`${props.organizationName}: ${props.totalActions} remediation actions, ${props.failedActions} failed`}
       </Preview>
-      <Body style={body}>
-        <Container style={card}>
+      <Body style={pageStyle}>
+        <Container style={cardStyle}>
           <Heading as="h1" style={{ fontSize: "22px", margin: "0 0 4px" }}>
             Remediation report
           </Heading>
@@ -57,14 +40,18 @@ export function ReportEmail(props: ReportEmailProps) {
             {`${props.organizationName} · ${props.cadence} report · ${props.periodLabel}`}
           </Text>
           <Hr />
-          <Figure name="Actions created in the period" value={props.totalActions} />
-          <Figure name="Failed actions created in the period" value={props.failedActions} />
-          <Figure name="Pending approvals now" value={props.pendingApprovals} />
-          <Figure name="Queued executions now" value={props.queuedExecutions} />
-          <Figure name="Guardrail overrides in the period" value={props.overridesInPeriod} />
-          <Figure name="Override reviews open now" value={props.overrideReviewsPending} />
-          <Figure name="Overrides flagged by reviewers in the period" value={props.overrideReviewsFlagged} />
-          <Figure name="Audit rows removed by retention in this run" value={props.deletedCount} />
+          <Labelled style={figure} name="Actions created in the period" value={props.totalActions} />
+          <Labelled style={figure} name="Failed actions created in the period" value={props.failedActions} />
+          <Labelled style={figure} name="Pending approvals now" value={props.pendingApprovals} />
+          <Labelled style={figure} name="Queued executions now" value={props.queuedExecutions} />
+          <Labelled style={figure} name="Guardrail overrides in the period" value={props.overridesInPeriod} />
+          <Labelled style={figure} name="Override reviews open now" value={props.overrideReviewsPending} />
+          <Labelled
+            style={figure}
+            name="Overrides flagged by reviewers in the period"
+            value={props.overrideReviewsFlagged}
+          />
+          <Labelled style={figure} name="Audit rows removed by retention in this run" value={props.deletedCount} />
           <Hr />
           <Text style={note}>
             {attachment.capped
