@@ -122,14 +122,16 @@ describe("audit chain under concurrency", () => {
     const held = new Promise<void>((resolve) => (holding = resolve));
     let holderPid = 0;
     const holder = transaction(db(), async (tx) => {
-      expect(await tryLockSealing(tx, b)).toBe(true);
+      // The worker's sealer may hold B's lock for a moment (a sweep or a late NOTIFY): wait it out.
+      await waitFor(() => tryLockSealing(tx, b), { timeoutMs: 10_000, intervalMs: 20, what: "B's sealing lock" });
       const [row] = await queryRows<{ pid: number }>(tx, Prisma.sql`SELECT pg_backend_pid() AS pid`);
       holderPid = row!.pid;
       holding();
       await released;
     });
     try {
-      await held;
+      // A holder that fails rejects here instead of leaving the test waiting for `held`.
+      await Promise.race([held, holder]);
       // The lock is B's alone: the holder's only advisory lock is keyed by B's id.
       const locks = await queryRows<{ mine: boolean }>(
         db(),
@@ -139,8 +141,9 @@ describe("audit chain under concurrency", () => {
       );
       expect(locks).toEqual([{ mine: true }]);
       await transaction(db(), async (tx) => {
-        expect(await tryLockSealing(tx, a)).toBe(true);
         expect(await tryLockSealing(tx, b)).toBe(false);
+        // A's lock is free of B's holder; A's own sealer may hold it briefly, so it is retried.
+        await waitFor(() => tryLockSealing(tx, a), { timeoutMs: 10_000, intervalMs: 20, what: "A's sealing lock" });
       });
 
       const started = performance.now();
