@@ -6,16 +6,18 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import type { WorkOptions } from "pg-boss";
+import { afterAll, beforeAll } from "vitest";
 import { db } from "@/server/db/client";
 import { recountActions } from "@/server/db/simulate";
 import { findAction, findExecutionState } from "@/server/db/stores/actions";
-import { listEventsOfAction } from "@/server/db/stores/events";
+import { type ActionEventType, listEventsOfAction } from "@/server/db/stores/events";
 import { createExecuteJob, createReconcileExecutionsJob } from "@/server/execution/jobs";
 import { EXECUTE_QUEUE, ensureExecuteQueue } from "@/server/execution/queue";
 import type { ExecutionSettings } from "@/server/execution/settings";
 import { senderBoss } from "@/server/jobs/boss";
 import { type RunningWorker, startWorker } from "@/server/jobs/worker";
 import { type ActionOverrides, createAction, createActions } from "./factories";
+import { testExecutionSettings } from "./settings";
 
 // ── settings ─────────────────────────────────────────────────────────────────────────────────
 
@@ -162,6 +164,55 @@ export async function spawnWorkerProcess(
     if (answer[1] === "run-failed") throw new Error(`job ${name} failed in the worker process:${answer[2]}`);
   }
   return { child, exited, output: () => log, kill: (signal) => child.kill(signal), runJob };
+}
+
+/**
+ * Two worker processes on this file's database running only the schedule `job` (its queue and
+ * its cron), started before the file's tests and stopped after them (vitest hooks). `sweepInBoth`
+ * runs the job's handler in both at the same moment, as two workers woken by one tick would.
+ */
+export function twoScheduleWorkers(
+  job: string,
+  options: {
+    /** Their environment; a function when it depends on `beforeStart` (e.g. a stand-in's URL). */
+    env?: () => Record<string, string>;
+    readyTimeoutMs?: number;
+    beforeStart?: () => Promise<void>;
+    /** After both processes exited (e.g. close the stand-in they sent to). */
+    afterStop?: () => Promise<void>;
+  } = {},
+): { workers: WorkerProcess[]; sweepInBoth: () => Promise<unknown> } {
+  const workers: WorkerProcess[] = [];
+  const readyTimeoutMs = options.readyTimeoutMs ?? 90_000;
+  // Two processes starting on a busy machine: more time than the default hook timeout.
+  beforeAll(async () => {
+    await options.beforeStart?.();
+    const env = options.env?.();
+    workers.push(
+      ...(await Promise.all(
+        [1, 2].map(() =>
+          spawnWorkerProcess(testExecutionSettings(), { jobs: [job], readyTimeoutMs, ...(env && { env }) }),
+        ),
+      )),
+    );
+  }, readyTimeoutMs + 30_000);
+  afterAll(async () => {
+    for (const worker of workers) if (worker.child.exitCode === null) worker.kill("SIGTERM");
+    await Promise.all(workers.map((w) => w.exited));
+    await options.afterStop?.();
+  });
+  return { workers, sweepInBoth: () => Promise.all(workers.map((w) => w.runJob(job))) };
+}
+
+/** How many events of `type` each of the actions has, in the order of `actionIds`. */
+export async function eventsPerAction(actionIds: readonly string[], type: ActionEventType): Promise<number[]> {
+  const events = await db().remediationEvent.groupBy({
+    by: ["actionId"],
+    where: { actionId: { in: [...actionIds] }, type },
+    _count: { _all: true },
+  });
+  const byAction = new Map(events.map((e) => [e.actionId, e._count._all]));
+  return actionIds.map((id) => byAction.get(id) ?? 0);
 }
 
 // ── the webhook receiver ─────────────────────────────────────────────────────────────────────

@@ -2,7 +2,7 @@
 // processes on this file's database, both sending through the Resend SDK to a local stand-in:
 // sweeping at the same moment (and on their own cron meanwhile), every due action gets exactly one
 // reminder and one escalation event, and every recipient exactly one email of each.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ROLE_PERMISSIONS } from "@/lib/permissions";
 import { senderBoss } from "@/server/jobs/boss";
 import {
@@ -14,34 +14,23 @@ import {
   setNoticePolicy,
 } from "@/test/approval-notice-fixtures";
 import { rest } from "@/test/calls";
-import { spawnWorkerProcess, type WorkerProcess, waitFor } from "@/test/execution-fixtures";
+import { twoScheduleWorkers, waitFor } from "@/test/execution-fixtures";
 import { startResendStandIn } from "@/test/reporting-fixtures";
-import { testExecutionSettings } from "@/test/settings";
 import { sendApprovalNoticesJob } from "./send-approval-notices";
 
 const JOB = sendApprovalNoticesJob.name;
 const APP = "https://rcc.example.com";
-const workers: WorkerProcess[] = [];
 let resend: Awaited<ReturnType<typeof startResendStandIn>>;
 
-// Two processes starting on a busy machine: more time than the default hook timeout.
-beforeAll(async () => {
-  resend = await startResendStandIn();
-  const env = { RESEND_API_KEY: "re_workers", RESEND_BASE_URL: resend.url, APP_URL: APP };
-  workers.push(
-    ...(await Promise.all(
-      [1, 2].map(() => spawnWorkerProcess(testExecutionSettings(), { jobs: [JOB], env, readyTimeoutMs: 120_000 })),
-    )),
-  );
-}, 150_000);
-
-afterAll(async () => {
-  for (const worker of workers) if (worker.child.exitCode === null) worker.kill("SIGTERM");
-  await Promise.all(workers.map((w) => w.exited));
-  await resend.close();
+// Two worker processes running the notices schedule, both sending to the Resend stand-in.
+const { sweepInBoth } = twoScheduleWorkers(JOB, {
+  readyTimeoutMs: 120_000,
+  beforeStart: async () => {
+    resend = await startResendStandIn();
+  },
+  env: () => ({ RESEND_API_KEY: "re_workers", RESEND_BASE_URL: resend.url, APP_URL: APP }),
+  afterStop: () => resend.close(),
 });
-
-const sweepInBoth = () => Promise.all(workers.map((w) => w.runJob(JOB)));
 
 /** How many emails the stand-in got per `<action> <recipient> <reminder|escalation>`. */
 function emailCounts(actionIds: string[]): Record<string, number> {

@@ -2,21 +2,14 @@
 // file's database: sweeping at the same moment, racing approve/reject, through the pg-boss queue
 // and on its own cron. Every due action is expired exactly once (one EXPIRED event), nothing else
 // is touched, and the counters, stats and priority signal are exact afterwards.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { db } from "@/server/db/client";
 import { JOBS } from "@/server/job-registry";
 import { senderBoss } from "@/server/jobs/boss";
 import { startWorker } from "@/server/jobs/worker";
 import { rest } from "@/test/calls";
-import {
-  loadAction,
-  recountedActions,
-  spawnWorkerProcess,
-  type WorkerProcess,
-  waitFor,
-} from "@/test/execution-fixtures";
+import { eventsPerAction, loadAction, recountedActions, twoScheduleWorkers, waitFor } from "@/test/execution-fixtures";
 import { approverOf, createAction, createActions, createExpiredAction, createOrganization } from "@/test/factories";
-import { testExecutionSettings } from "@/test/settings";
 import { expirePendingActionsJob } from "./expire-pending-actions";
 
 const JOB = expirePendingActionsJob.name;
@@ -24,20 +17,8 @@ const TTL_MINUTES = 60;
 const EXPIRED_REASON = `Expired: no decision within ${TTL_MINUTES} minutes.`;
 const CANNOT_REJECT = 'Cannot reject action in "REJECTED" status — only PENDING_APPROVAL actions can be rejected.';
 
-const workers: WorkerProcess[] = [];
-
-beforeAll(async () => {
-  // Two worker processes running the expiry schedule (its queue and its cron) and nothing else.
-  workers.push(...(await Promise.all([1, 2].map(() => spawnWorkerProcess(testExecutionSettings(), { jobs: [JOB] })))));
-});
-
-afterAll(async () => {
-  for (const worker of workers) if (worker.child.exitCode === null) worker.kill("SIGTERM");
-  await Promise.all(workers.map((w) => w.exited));
-});
-
-/** Both worker processes run the sweep at the same moment. */
-const sweepInBoth = () => Promise.all(workers.map((w) => w.runJob(JOB)));
+// Two worker processes running the expiry schedule (its queue and its cron) and nothing else.
+const { sweepInBoth } = twoScheduleWorkers(JOB);
 
 /** `count` PENDING_APPROVAL actions (by `user-1`) whose TTL of TTL_MINUTES ran out a minute or more ago; their ids. */
 function createDueActions(organizationId: string, count: number, environment = "production"): Promise<string[]> {
@@ -54,15 +35,7 @@ function createDueActions(organizationId: string, count: number, environment = "
 }
 
 /** How many EXPIRED events each of the actions has. */
-async function expiredEventsPerAction(actionIds: string[]): Promise<number[]> {
-  const events = await db().remediationEvent.groupBy({
-    by: ["actionId"],
-    where: { actionId: { in: actionIds }, type: "EXPIRED" },
-    _count: { _all: true },
-  });
-  const byAction = new Map(events.map((e) => [e.actionId, e._count._all]));
-  return actionIds.map((id) => byAction.get(id) ?? 0);
-}
+const expiredEventsPerAction = (actionIds: string[]) => eventsPerAction(actionIds, "EXPIRED");
 
 /** Every due action is REJECTED by system with the expiry record and exactly one EXPIRED event. */
 async function expectExpiredOnce(actionIds: string[]) {

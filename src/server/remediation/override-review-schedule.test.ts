@@ -2,12 +2,11 @@
 // processes on this file's database: sweeping at the same moment, racing reviewers, and through
 // its pg-boss queue. Every review pending past its due time gets exactly one
 // OVERRIDE_REVIEW_OVERDUE event; reviews not due, or reviewed in time, get none.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { db } from "@/server/db/client";
+import { describe, expect, it } from "vitest";
 import { JOBS } from "@/server/job-registry";
 import { senderBoss } from "@/server/jobs/boss";
 import { startWorker } from "@/server/jobs/worker";
-import { loadAction, spawnWorkerProcess, type WorkerProcess, waitFor } from "@/test/execution-fixtures";
+import { eventsPerAction, loadAction, twoScheduleWorkers, waitFor } from "@/test/execution-fixtures";
 import {
   OVERRIDER,
   organizationWithGuardrail,
@@ -15,34 +14,14 @@ import {
   REVIEWER,
   review,
 } from "@/test/override-review-fixtures";
-import { testExecutionSettings } from "@/test/settings";
 import { markOverdueOverrideReviewsJob } from "./mark-overdue-override-reviews";
 
 const JOB = markOverdueOverrideReviewsJob.name;
-const workers: WorkerProcess[] = [];
-
-beforeAll(async () => {
-  // Two worker processes running the overdue schedule (its queue and its cron) and nothing else.
-  workers.push(...(await Promise.all([1, 2].map(() => spawnWorkerProcess(testExecutionSettings(), { jobs: [JOB] })))));
-});
-
-afterAll(async () => {
-  for (const worker of workers) if (worker.child.exitCode === null) worker.kill("SIGTERM");
-  await Promise.all(workers.map((w) => w.exited));
-});
-
-const sweepInBoth = () => Promise.all(workers.map((w) => w.runJob(JOB)));
+// Two worker processes running the overdue schedule (its queue and its cron) and nothing else.
+const { sweepInBoth } = twoScheduleWorkers(JOB);
 
 /** How many OVERRIDE_REVIEW_OVERDUE events each action has. */
-async function overdueEvents(actionIds: string[]): Promise<number[]> {
-  const events = await db().remediationEvent.groupBy({
-    by: ["actionId"],
-    where: { actionId: { in: actionIds }, type: "OVERRIDE_REVIEW_OVERDUE" },
-    _count: { _all: true },
-  });
-  const byAction = new Map(events.map((e) => [e.actionId, e._count._all]));
-  return actionIds.map((id) => byAction.get(id) ?? 0);
-}
+const overdueEvents = (actionIds: string[]) => eventsPerAction(actionIds, "OVERRIDE_REVIEW_OVERDUE");
 
 /** `count` overrides in `org` made 25..(25 + count) hours ago: all due 24 h after. */
 async function overdueOverrides(org: string, incidentId: string, count: number): Promise<string[]> {
