@@ -59,26 +59,15 @@ describe("approval metrics: arithmetic on known decision times", () => {
       status: "PENDING_APPROVAL",
       createdAt: new Date(now.getTime() - 150 * MINUTE),
     });
-    await appendEventAt(org, {
-      actionId: oldest,
-      type: "APPROVAL_REMINDER_SENT",
-      createdAt: new Date(now.getTime() - 90 * MINUTE),
-    });
-    await appendEventAt(org, {
-      actionId: oldest,
-      type: "APPROVAL_ESCALATED",
-      createdAt: new Date(now.getTime() - 30 * MINUTE),
-    });
-    await appendEventAt(org, {
-      actionId: voted,
-      type: "APPROVAL_REMINDER_SENT",
-      createdAt: new Date(now.getTime() - 5 * MINUTE),
-    });
-    await appendEventAt(org, {
-      actionId: voted,
-      type: "APPROVAL_REMINDER_SENT",
-      createdAt: new Date(now.getTime() - 8 * DAY),
-    });
+    // Reminders and escalations: counted when inside the window.
+    const notices: [string, "APPROVAL_REMINDER_SENT" | "APPROVAL_ESCALATED", number][] = [
+      [oldest, "APPROVAL_REMINDER_SENT", 90 * MINUTE],
+      [oldest, "APPROVAL_ESCALATED", 30 * MINUTE],
+      [voted, "APPROVAL_REMINDER_SENT", 5 * MINUTE],
+      [voted, "APPROVAL_REMINDER_SENT", 8 * DAY],
+    ];
+    for (const [actionId, type, ago] of notices)
+      await appendEventAt(org, { actionId, type, createdAt: new Date(now.getTime() - ago) });
     // Another organization's decisions and pending actions never count.
     const other = await createOrganization("am");
     await decided(other, "REJECTED", requestedAt, 5000);
