@@ -3,6 +3,7 @@ import type { OrgScope } from "@/server/db/scoped";
 import { countActionsCreatedIn } from "@/server/db/stores/actions";
 import { countByStatus } from "@/server/db/stores/counters";
 import { countOverrideFigures } from "@/server/db/stores/override-reviews";
+import type { ReportFigures } from "@/server/db/stores/report-runs";
 import { exportActionsCsvText } from "@/server/remediation/export-actions-csv";
 import { CSV_FILENAME } from "@/server/remediation/schemas";
 
@@ -17,16 +18,7 @@ export interface ReportPeriod {
   end: Date;
 }
 
-export interface ReportFigures {
-  totalActions: number;
-  failedActions: number;
-  pendingApprovals: number;
-  queuedExecutions: number;
-  /** docs/behaviour.md#override-review: overrides made in the period, reviews open now, flagged in the period. */
-  overridesInPeriod: number;
-  overrideReviewsPending: number;
-  overrideReviewsFlagged: number;
-}
+export type { ReportFigures };
 
 const inPeriod = (p: ReportPeriod) => ({ after: p.start, atOrBefore: p.end });
 

@@ -11,7 +11,19 @@ import { isUuid } from "../scoped";
 export type ReportTrigger = "schedule" | "manual" | "retry";
 export type ReportRunStatus = "running" | "success" | "failed";
 
-export interface ReportRunRecord {
+/** What a report states about its period (docs/behaviour.md#reporting), as its run row keeps it. */
+export interface ReportFigures {
+  totalActions: number;
+  failedActions: number;
+  pendingApprovals: number;
+  queuedExecutions: number;
+  /** docs/behaviour.md#override-review: overrides made in the period, reviews open now, flagged in the period. */
+  overridesInPeriod: number;
+  overrideReviewsPending: number;
+  overrideReviewsFlagged: number;
+}
+
+export interface ReportRunRecord extends ReportFigures {
   id: string;
   organizationId: string;
   cadence: ReportCadence;
@@ -24,13 +36,6 @@ export interface ReportRunRecord {
   /** jsonb as stored: `{ recipient, error }[]` when written by this store. */
   deliveryFailures: unknown;
   deletedCount: number;
-  totalActions: number;
-  failedActions: number;
-  pendingApprovals: number;
-  queuedExecutions: number;
-  overridesInPeriod: number;
-  overrideReviewsPending: number;
-  overrideReviewsFlagged: number;
   status: ReportRunStatus;
   error: string | null;
   periodStart: Date;
@@ -85,16 +90,7 @@ export async function recordReportFigures(
   q: Queryable,
   organizationId: string,
   runId: string,
-  figures: {
-    totalActions: number;
-    failedActions: number;
-    pendingApprovals: number;
-    queuedExecutions: number;
-    overridesInPeriod: number;
-    overrideReviewsPending: number;
-    overrideReviewsFlagged: number;
-    deletedCount: number;
-  },
+  figures: ReportFigures & { deletedCount: number },
 ): Promise<void> {
   await queryRows(
     q,

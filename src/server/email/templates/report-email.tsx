@@ -1,17 +1,11 @@
 import { Body, Container, Head, Heading, Hr, Html, Preview, Text } from "@react-email/components";
+import type { ReportFigures } from "@/server/db/stores/report-runs";
 import { cardStyle, Labelled, pageStyle } from "./email-layout";
 
-export interface ReportEmailProps {
+export interface ReportEmailProps extends ReportFigures {
   organizationName: string;
   cadence: "daily" | "weekly";
   periodLabel: string;
-  totalActions: number;
-  failedActions: number;
-  pendingApprovals: number;
-  queuedExecutions: number;
-  overridesInPeriod: number;
-  overrideReviewsPending: number;
-  overrideReviewsFlagged: number;
   deletedCount: number;
   attachment: { filename: string; rows: number; capped: boolean; cap: number };
   /** The signed audit chain head when the report was sent, also attached (docs/audit.md#checkpoint). */
