@@ -220,12 +220,12 @@ describe("remediation_events is append-only", () => {
     let deleting!: () => void;
     const deleted = new Promise<void>((resolve) => (deleting = resolve));
     const retention = transaction(db(), async (tx) => {
-      const count = await deleteExpiredActionsBatch(tx, org, {
+      const batch = await deleteExpiredActionsBatch(tx, org, {
         status: "COMPLETED",
         cutoff: daysAgo(10),
         batchSize: 10,
       });
-      expect(count).toBe(1);
+      expect(batch.deleted).toBe(1);
       deleting();
       await released;
     });
@@ -274,7 +274,7 @@ describe("remediation_events is append-only", () => {
     let sealing: Promise<unknown> | undefined;
     let sealingError: unknown;
     const retention = transaction(db(), async (tx) => {
-      expect(await deleteExpiredActionsBatch(tx, org, batch)).toBe(1); // X (oldest) and its event
+      expect((await deleteExpiredActionsBatch(tx, org, batch)).deleted).toBe(1); // X (oldest) and its event
       const waitingBefore = await lockWaiters();
       let settled = false;
       sealing = sealOrganization(db(), org)
@@ -288,7 +288,7 @@ describe("remediation_events is append-only", () => {
         timeoutMs: 5_000,
         what: "the sealer to wait for the deleting transaction (or finish)",
       });
-      expect(await deleteExpiredActionsBatch(tx, org, batch)).toBe(1); // Y
+      expect((await deleteExpiredActionsBatch(tx, org, batch)).deleted).toBe(1); // Y
     });
     const outcome = await retention.then(
       () => "committed",

@@ -30,12 +30,15 @@ async function deleteExpiredActions(
 ): Promise<number> {
   let deleted = 0;
   for (const status of TERMINAL_STATUSES) {
+    // Each batch starts where the previous one of this status ended (the store's keyset).
+    let from: Date | null = null;
     for (;;) {
       const started = performance.now();
-      const count = await deleteExpiredActionsBatch(db, scope.organizationId, { status, cutoff, batchSize });
-      onBatch?.({ status, deleted: count, ms: performance.now() - started });
-      deleted += count;
-      if (count < batchSize) break;
+      const batch = await deleteExpiredActionsBatch(db, scope.organizationId, { status, cutoff, batchSize, from });
+      onBatch?.({ status, deleted: batch.deleted, ms: performance.now() - started });
+      deleted += batch.deleted;
+      if (batch.deleted < batchSize) break;
+      from = batch.reached;
     }
   }
   return deleted;

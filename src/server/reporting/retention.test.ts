@@ -1,8 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ACTION_STATUSES, type ActionStatus, TERMINAL_STATUSES } from "@/lib/schemas";
-import { db } from "@/server/db/client";
+import { db, requirePool } from "@/server/db/client";
 import { orgScope } from "@/server/db/scoped";
+import { deleteExpiredActionsBatch, expiredActionsBatchQuery } from "@/server/db/stores/actions";
 import { rest } from "@/test/calls";
 import { recountedActions } from "@/test/execution-fixtures";
 import { type ActionOverrides, createActions, createOrganization } from "@/test/factories";
@@ -100,6 +101,84 @@ describe("retention", () => {
     expect(result.deletedCount).toBe(1);
     const left = await db().remediationAction.findMany({ where: { organizationId: org } });
     expect(left.map((a) => a.status).sort()).toEqual(["EXECUTING", "PENDING_APPROVAL", "QUEUED"]);
+  });
+
+  it("batches continue where the last one ended: rows sharing a millisecond across a batch boundary all go", async () => {
+    const org = await createOrganization();
+    await createReportingSettings(org, { retentionDays: 10 });
+    const at = daysAgo(20);
+    // Twelve rows in one millisecond, between older and newer ones: batches of 5 end inside the tie.
+    const ids = await createActions(
+      org,
+      requested([
+        ...Array.from({ length: 3 }, (_, i) => ({ status: "COMPLETED" as const, createdAt: daysAgo(30 + i) })),
+        ...Array.from({ length: 12 }, () => ({ status: "COMPLETED" as const, createdAt: at })),
+        ...Array.from({ length: 4 }, (_, i) => ({ status: "COMPLETED" as const, createdAt: daysAgo(11 + i / 10) })),
+        { status: "COMPLETED", createdAt: daysAgo(9) },
+      ]),
+    );
+    const batches: number[] = [];
+    const result = await enforceRetention(
+      { db: db(), scope: orgScope(org) },
+      { batchSize: 5, onBatch: (b) => b.status === "COMPLETED" && batches.push(b.deleted) },
+    );
+    expect(result.deletedCount).toBe(19);
+    expect(batches).toEqual([5, 5, 5, 4]);
+    const left = await db().remediationAction.findMany({ where: { organizationId: org }, select: { id: true } });
+    expect(left.map((r) => r.id)).toEqual([ids.at(-1)]);
+    await expectCountersExact();
+  });
+
+  it("a long transaction elsewhere does not make each batch re-read the rows earlier batches deleted", async ({
+    annotate,
+  }) => {
+    const org = await createOrganization();
+    await createActions(org, { count: 3_000, status: "COMPLETED", createdAt: daysAgo(20) });
+    // A transaction holding an xid: while it runs, no index scan may skip the entries of rows
+    // deleted after it began (they are not dead to every snapshot yet), in any database.
+    // The heap pages holding the 2,000 oldest (the two batches below delete them).
+    const [{ pages }] = await db().$queryRaw<[{ pages: number }]>`
+      SELECT count(DISTINCT (ctid::text::point)[0])::int AS pages FROM (
+        SELECT ctid FROM remediation_actions WHERE "organizationId" = ${org} ORDER BY "createdAt" LIMIT 2000) oldest`;
+    expect(pages).toBeGreaterThan(20);
+    const holder = await requirePool(db(), "holder").connect();
+    try {
+      await holder.query("BEGIN");
+      await holder.query("SELECT txid_current()");
+      const input = { status: "COMPLETED" as const, cutoff: daysAgo(10), batchSize: 1_000 };
+      const first = await deleteExpiredActionsBatch(db(), org, input);
+      const second = await deleteExpiredActionsBatch(db(), org, { ...input, from: first.reached });
+      expect([first.deleted, second.deleted]).toEqual([1_000, 1_000]);
+      // The third batch's buffers, from where the second ended vs from the start (rolled back).
+      const buffersOf = async (from: Date | null) => {
+        const client = await requirePool(db(), "explain").connect();
+        try {
+          // The plan of a large table (this one is small enough for a sequential scan and a sort).
+          await client.query("BEGIN; SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off");
+          const query = expiredActionsBatchQuery(org, { ...input, from });
+          const { rows } = await client.query<{ "QUERY PLAN": [{ Plan: Record<string, number> }] }>(
+            `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${query.text}`,
+            query.values,
+          );
+          const plan = rows[0]!["QUERY PLAN"][0].Plan;
+          return plan["Shared Hit Blocks"]! + plan["Shared Read Blocks"]!;
+        } finally {
+          await client.query("ROLLBACK");
+          client.release();
+        }
+      };
+      const keyset = await buffersOf(second.reached);
+      const fromStart = [await buffersOf(null), await buffersOf(null)];
+      await annotate(
+        `third batch of 1,000: ${keyset} buffers from where the last ended, ${fromStart.join(" then ")} from the start (deleted rows on ${pages} pages)`,
+      );
+      // From the start, the scan visits the heap pages of the deleted rows to learn they are gone,
+      // and (the long transaction running) does so again every time: nothing marks them skippable.
+      for (const buffers of fromStart) expect(buffers - keyset).toBeGreaterThanOrEqual(pages);
+    } finally {
+      await holder.query("ROLLBACK");
+      holder.release();
+    }
   });
 
   it("POST /remediation/reporting/enforce-retention answers the reference's shape", async () => {

@@ -1,35 +1,62 @@
 import { Prisma } from "@/generated/prisma/client";
 import type { ActionStatus } from "@/lib/schemas";
-import { execute, type Queryable } from "../../client";
+import { type Queryable, queryRows } from "../../client";
 import { ALLOW_EVENT_PRUNING } from "../events";
+
+export interface RetentionBatch {
+  deleted: number;
+  /** The newest `createdAt` the batch deleted: where the next batch of the same status starts. */
+  reached: Date | null;
+}
 
 /**
  * One retention batch (docs/adr/0004-ctid-retention.md): deletes up to `batchSize` of the
- * organization's actions in `status` created before `cutoff`, oldest first; their events and votes go
- * with them (the actions' statement delete trigger, docs/adr/0011-set-based-child-deletes.md) and the statement-level trigger keeps remediation_counters exact. One
- * status per statement so each batch is a short range scan of (organizationId, status,
- * createdAt). SKIP LOCKED: a concurrent purge of the same organization takes other rows instead
- * of waiting. Rows are deleted by the ctid the same statement locked (a TID scan, no second
- * primary-key lookup per row); terminal rows are never updated, so it stays valid. The only
- * statement allowed to delete events: their sealed ones leave stubs (docs/audit.md#pruning).
+ * organization's actions in `status` created before `cutoff` (and at or after `from`, where the
+ * previous batch ended), oldest first; their events and votes go with them (the actions'
+ * statement delete trigger, docs/adr/0011-set-based-child-deletes.md) and the statement-level
+ * trigger keeps remediation_counters exact. One status per statement so each batch is a short
+ * range scan of (organizationId, status, createdAt). `from` keeps that scan from walking over
+ * the index entries of the rows earlier batches deleted: PostgreSQL only skips such entries once
+ * every snapshot in the cluster is newer than the delete, so one long transaction anywhere (a
+ * backup, an export) made each batch re-read all the earlier ones' rows (the ADR's "Keyset").
+ * `>=`: rows sharing the boundary's millisecond are found again (the deleted ones are skipped).
+ * SKIP LOCKED: a concurrent purge of the same organization takes other rows instead of waiting.
+ * Rows are deleted by the ctid the same statement locked (a TID scan, no second primary-key
+ * lookup per row); terminal rows are never updated, so it stays valid. The only statement
+ * allowed to delete events: their sealed ones leave stubs (docs/audit.md#pruning).
  */
-export function deleteExpiredActionsBatch(
+export async function deleteExpiredActionsBatch(
   q: Queryable,
   organizationId: string,
-  input: { status: ActionStatus; cutoff: Date; batchSize: number },
-): Promise<number> {
-  return execute(
-    q,
-    Prisma.sql`
-    DELETE FROM "remediation_actions"
-    WHERE ${ALLOW_EVENT_PRUNING} AND ctid = ANY(ARRAY(
-      SELECT ctid FROM "remediation_actions"
-      WHERE "organizationId" = ${organizationId}
-        AND "status" = ${input.status}::"ActionStatus"
-        AND "createdAt" < ${input.cutoff}::timestamptz
-      ORDER BY "createdAt"
-      LIMIT ${input.batchSize}
-      FOR UPDATE SKIP LOCKED
-    ))`,
-  );
+  input: RetentionBatchInput,
+): Promise<RetentionBatch> {
+  const [row] = await queryRows<RetentionBatch>(q, expiredActionsBatchQuery(organizationId, input));
+  return row ?? { deleted: 0, reached: null };
+}
+
+export interface RetentionBatchInput {
+  status: ActionStatus;
+  cutoff: Date;
+  batchSize: number;
+  from?: Date | null;
+}
+
+/** The batch's statement (exported for its plan test). */
+export function expiredActionsBatchQuery(organizationId: string, input: RetentionBatchInput): Prisma.Sql {
+  const from = input.from ? Prisma.sql`AND "createdAt" >= ${input.from}::timestamptz` : Prisma.empty;
+  return Prisma.sql`
+    WITH gone AS (
+      DELETE FROM "remediation_actions"
+      WHERE ${ALLOW_EVENT_PRUNING} AND ctid = ANY(ARRAY(
+        SELECT ctid FROM "remediation_actions"
+        WHERE "organizationId" = ${organizationId}
+          AND "status" = ${input.status}::"ActionStatus"
+          AND "createdAt" < ${input.cutoff}::timestamptz ${from}
+        ORDER BY "createdAt"
+        LIMIT ${input.batchSize}
+        FOR UPDATE SKIP LOCKED
+      ))
+      RETURNING "createdAt"
+    )
+    SELECT count(*)::int AS deleted, max("createdAt") AS reached FROM gone`;
 }
