@@ -5,6 +5,8 @@ export interface ReadEndpoint {
   name: string;
   /** Path for an organization (history needs one of its incidents). */
   path: (org: OrgTarget) => string;
+  /** Top-level JSON fields that are ages at the moment of the request: left out of the body check. */
+  ages?: readonly string[];
 }
 
 export interface OrgTarget {
@@ -38,7 +40,7 @@ const READ_ENDPOINTS: ReadEndpoint[] = [
   { name: "priority-signal", path: () => "/remediation/priority-signal" },
   { name: "history/:incidentId", path: (org) => `/remediation/history/${org.incidentId}` },
   // The default 7-day window: its decisions (the seed's REJECTED events) grow with the organization.
-  { name: "approval-metrics", path: () => "/remediation/approval-metrics" },
+  { name: "approval-metrics", path: () => "/remediation/approval-metrics", ages: ["oldestPendingSeconds"] },
 ];
 
 /** `--reads a,b`: only these endpoints (by name); default all. */
