@@ -3,8 +3,10 @@ import { db } from "@/server/db/client";
 import { orgScope } from "@/server/db/scoped";
 import { appendEventAt } from "@/server/db/simulate";
 import type { ActionEventType } from "@/server/db/stores/events";
+import { enforceRetention } from "@/server/reporting/enforce-retention";
 import { callerFor, rest } from "@/test/calls";
 import { createAction, createExpiredAction, createIncident, createOrganization, requestBody } from "@/test/factories";
+import { createReportingSettings } from "@/test/reporting-fixtures";
 import { getApprovalMetrics } from "./get-approval-metrics";
 import { DECISION_TIME_DAYS, getDecisionTimeByDay } from "./get-decision-time-by-day";
 
@@ -174,6 +176,41 @@ describe("approval metrics from the real decision paths", () => {
 });
 
 describe("GET /remediation/approval-metrics", () => {
+  it("kept figures are reused only while they are the same set: a new decision, a retention delete and the moving window all show at once", async () => {
+    const org = await createOrganization("am-kept");
+    await createReportingSettings(org, { retentionDays: 7 });
+    const now = new Date(Date.now() - (Date.now() % 1000));
+    const hoursAgo = (h: number) => new Date(now.getTime() - h * 60 * MINUTE);
+    // Decided 3 h ago (in 100 s) and 30 h ago (in 300 s); an 8-day-old action decided 30 min ago (in 8 days).
+    await decided(org, "APPROVED", hoursAgo(3), 100);
+    await decided(org, "REJECTED", hoursAgo(30), 300);
+    const old = await decided(org, "REJECTED", new Date(now.getTime() - 8 * DAY - 30 * MINUTE), 8 * 86_400);
+    const first = await metrics(org, 2, now);
+    expect(first).toMatchObject({ decided: 3, approved: 1, rejected: 2, timeToDecision: { maxSeconds: 8 * 86_400 } });
+    // Unchanged set: the same answer (reused), and a request a second later too.
+    expect(await metrics(org, 2, now)).toEqual(first);
+    expect(await metrics(org, 2, new Date(now.getTime() + 1000))).toEqual(first);
+
+    // A new decision, committed after the figures were kept.
+    await decided(org, "APPROVED", hoursAgo(1), 10);
+    expect(await metrics(org, 2, now)).toMatchObject({ decided: 4, approved: 2, timeToDecision: { p50Seconds: 200 } });
+
+    // Retention deletes the 8-day-old action, its decision inside the 2-day window with it.
+    const purged = await enforceRetention({ db: db(), scope: orgScope(org) }, { now });
+    expect(purged.deletedCount).toBe(1);
+    expect(await db().remediationAction.count({ where: { id: old } })).toBe(0);
+    expect(await metrics(org, 2, now)).toMatchObject({ decided: 3, rejected: 1, timeToDecision: { maxSeconds: 300 } });
+
+    // The window moves past the 30-hour-old decision (48 h window, 19 h later): it drops out.
+    expect(await metrics(org, 2, new Date(now.getTime() + 19 * 60 * MINUTE))).toMatchObject({
+      decided: 2,
+      rejected: 0,
+      timeToDecision: { p50Seconds: 55, maxSeconds: 100 },
+    });
+    // Every answer equals the one computed from nothing kept (another window length reads afresh).
+    expect(await metrics(org, 3, now)).toMatchObject({ decided: 3 });
+  });
+
   it("days 1..90 (default 7); 0, 91, non-numbers and fractions are 400", async () => {
     const org = await createOrganization("am");
     const auth = { organizationId: org };

@@ -20,7 +20,8 @@ function decisionsSince(organizationId: string, since: Date): Prisma.Sql {
     WHERE d."organizationId" = ${organizationId} AND d."decidedAt" >= ${since}::timestamptz`;
 }
 
-export interface ApprovalMetricsRow {
+/** What the window's decisions give: counts by outcome and the time to decision. */
+export interface DecisionFigures {
   decided: number;
   approved: number;
   overridden: number;
@@ -29,25 +30,31 @@ export interface ApprovalMetricsRow {
   p50: number | null;
   p95: number | null;
   max: number | null;
+}
+
+/** What changes with the clock or with other events: read on every request. */
+export interface LiveFigures {
   oldestPending: number | null;
   reminders: number;
   escalations: number;
 }
 
+export type ApprovalMetricsRow = DecisionFigures & LiveFigures;
+
 /**
- * One statement: counts and percentiles of the decisions since `since`, the age of the oldest
- * pending action at `now` (the first entry of the (organizationId, status, createdAt) index),
- * and the reminders/escalations since `since`. Exported for the bench's bare-pg baseline.
+ * The sum of the organization's approval_decision_versions stripes (text: int8): it grows with
+ * every committed INSERT or DELETE of its decisions (docs/data-model.md#approval_decision_versions).
  */
-export function approvalMetricsQuery(organizationId: string, since: Date, now: Date): Prisma.Sql {
+const decisionsVersion = (organizationId: string) => Prisma.sql`
+  (SELECT coalesce(sum(version), 0)::text FROM approval_decision_versions WHERE "organizationId" = ${organizationId})`;
+
+/**
+ * The decisions since `since` (one index-only range), with the version they were read at and
+ * the oldest decision's time (the window may move up to it without changing the set).
+ */
+function decisionFiguresQuery(organizationId: string, since: Date): Prisma.Sql {
   return Prisma.sql`
-    WITH decisions AS (${decisionsSince(organizationId, since)}),
-    notices AS (
-      SELECT count(*) FILTER (WHERE type = 'APPROVAL_REMINDER_SENT')::int AS reminders,
-             count(*) FILTER (WHERE type = 'APPROVAL_ESCALATED')::int AS escalations
-      FROM remediation_events
-      WHERE "organizationId" = ${organizationId} AND type IN (${NOTICE_TYPES}) AND "createdAt" >= ${since}::timestamptz
-    )
+    WITH decisions AS (${decisionsSince(organizationId, since)})
     SELECT count(*)::int AS decided,
            count(*) FILTER (WHERE type IN ('APPROVED', 'OVERRIDDEN'))::int AS approved,
            count(*) FILTER (WHERE type = 'OVERRIDDEN')::int AS overridden,
@@ -56,20 +63,61 @@ export function approvalMetricsQuery(organizationId: string, since: Date, now: D
            percentile_cont(0.5) WITHIN GROUP (ORDER BY seconds) AS p50,
            percentile_cont(0.95) WITHIN GROUP (ORDER BY seconds) AS p95,
            max(seconds) AS max,
-           (SELECT extract(epoch FROM ${now}::timestamptz - min("createdAt"))::float8 FROM remediation_actions
-            WHERE "organizationId" = ${organizationId} AND status = 'PENDING_APPROVAL') AS "oldestPending",
-           (SELECT reminders FROM notices) AS reminders,
-           (SELECT escalations FROM notices) AS escalations
+           min("createdAt") AS earliest,
+           ${decisionsVersion(organizationId)} AS version
     FROM decisions`;
 }
 
-export async function readApprovalMetrics(
+/**
+ * The age of the oldest pending action at `now` (the first entry of the (organizationId, status,
+ * createdAt) index), the reminders/escalations since `since`, and the decisions' version: three
+ * index probes, whatever the organization's size.
+ */
+function liveFiguresQuery(organizationId: string, since: Date, now: Date): Prisma.Sql {
+  return Prisma.sql`
+    SELECT (SELECT extract(epoch FROM ${now}::timestamptz - min("createdAt"))::float8 FROM remediation_actions
+            WHERE "organizationId" = ${organizationId} AND status = 'PENDING_APPROVAL') AS "oldestPending",
+           count(*) FILTER (WHERE type = 'APPROVAL_REMINDER_SENT')::int AS reminders,
+           count(*) FILTER (WHERE type = 'APPROVAL_ESCALATED')::int AS escalations,
+           ${decisionsVersion(organizationId)} AS version
+    FROM remediation_events
+    WHERE "organizationId" = ${organizationId} AND type IN (${NOTICE_TYPES}) AND "createdAt" >= ${since}::timestamptz`;
+}
+
+/**
+ * Both in one statement: what the metrics compute when nothing is kept (the bench's bare-pg
+ * baseline, the plan test).
+ */
+export function approvalMetricsQuery(organizationId: string, since: Date, now: Date): Prisma.Sql {
+  return Prisma.sql`
+    SELECT d.decided, d.approved, d.overridden, d.rejected, d.expired, d.p50, d.p95, d.max,
+           l."oldestPending", l.reminders, l.escalations
+    FROM (${decisionFiguresQuery(organizationId, since)}) d, (${liveFiguresQuery(organizationId, since, now)}) l`;
+}
+
+export async function readDecisionFigures(
+  q: Queryable,
+  organizationId: string,
+  since: Date,
+): Promise<DecisionFigures & { earliest: Date | null; version: string }> {
+  const [row] = await queryRows<DecisionFigures & { earliest: Date | null; version: string }>(
+    q,
+    decisionFiguresQuery(organizationId, since),
+  );
+  if (!row) throw new Error("approval metrics: no decisions row");
+  return row;
+}
+
+export async function readLiveFigures(
   q: Queryable,
   organizationId: string,
   window: { since: Date; now: Date },
-): Promise<ApprovalMetricsRow> {
-  const [row] = await queryRows<ApprovalMetricsRow>(q, approvalMetricsQuery(organizationId, window.since, window.now));
-  if (!row) throw new Error("approval metrics: no row");
+): Promise<LiveFigures & { version: string }> {
+  const [row] = await queryRows<LiveFigures & { version: string }>(
+    q,
+    liveFiguresQuery(organizationId, window.since, window.now),
+  );
+  if (!row) throw new Error("approval metrics: no live row");
   return row;
 }
 
