@@ -1,12 +1,12 @@
 "use client";
 import Link from "next/link";
 import { useState } from "react";
-import { Badge, SeverityBadge } from "@/components/ui/badge";
+import { IncidentStatusBadge, SeverityBadge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { inputClass } from "@/components/ui/field";
-import { formatDateTime } from "@/components/ui/format";
 import { EmptyState, QueryState } from "@/components/ui/states";
 import { Table, Td, Th } from "@/components/ui/table";
+import { RelativeTime } from "@/components/ui/time";
 import { trpc } from "@/lib/trpc";
 
 export function IncidentList() {
@@ -66,9 +66,11 @@ export function IncidentList() {
                       <SeverityBadge severity={i.severity} />
                     </Td>
                     <Td>
-                      <Badge tone={i.status === "OPEN" ? "amber" : "green"}>{i.status}</Badge>
+                      <IncidentStatusBadge status={i.status} />
                     </Td>
-                    <Td className="whitespace-nowrap text-xs text-slate-600">{formatDateTime(i.createdAt)}</Td>
+                    <Td className="whitespace-nowrap text-xs text-slate-600">
+                      <RelativeTime value={i.createdAt} />
+                    </Td>
                   </tr>
                 ))}
               </tbody>

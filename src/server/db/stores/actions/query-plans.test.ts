@@ -35,6 +35,9 @@ async function planOf(query: Prisma.Sql): Promise<PlanNode[]> {
 function expectIndexRangeScan(plan: PlanNode[], index: string) {
   const onActions = plan.filter((n) => n["Relation Name"] === "remediation_actions");
   expect(onActions.map((n) => n["Node Type"])).not.toContain("Seq Scan");
+  // The incident title (and basis) of each returned row: key lookups, never a scan of incidents.
+  const onIncidents = plan.filter((n) => n["Relation Name"] === "incidents");
+  expect(onIncidents.map((n) => n["Node Type"])).not.toContain("Seq Scan");
   expect(plan.map((n) => n["Node Type"])).not.toContain("Sort");
   expect(plan.map((n) => n["Node Type"])).not.toContain("Incremental Sort");
   expect(onActions.some((n) => /^Index (Only )?Scan$/.test(n["Node Type"]) && n["Index Name"] === index)).toBe(true);
