@@ -194,3 +194,33 @@ export async function countActionsCreatedIn(
   );
   return row?.count ?? 0;
 }
+
+/** The statuses of an action that has not finished: waiting for approval, queued or running. */
+const ACTIVE_STATUSES: ActionStatus[] = ["PENDING_APPROVAL", "QUEUED", "EXECUTING"];
+
+/**
+ * The organization's unfinished actions on one service in one environment, newest first: what a
+ * new request for that service would run alongside (the execute dialog's conflict warning). Three
+ * ranges of the (organizationId, environment, status, updatedAt) index, bounded by the
+ * environment's unfinished actions, not by the table.
+ */
+export function activeForServiceQuery(
+  organizationId: string,
+  input: { serviceName: string; environment: string; limit: number },
+): Prisma.Sql {
+  const statuses = Prisma.join(ACTIVE_STATUSES.map((s) => Prisma.sql`${s}::"ActionStatus"`));
+  return Prisma.sql`
+    SELECT ${ACTION_COLUMNS} FROM remediation_actions
+    WHERE "organizationId" = ${organizationId} AND environment = ${input.environment}
+      AND status IN (${statuses}) AND "serviceName" = ${input.serviceName}
+    ORDER BY "createdAt" DESC, id DESC
+    LIMIT ${input.limit}`;
+}
+
+export async function listActiveForService(
+  q: Queryable,
+  organizationId: string,
+  input: { serviceName: string; environment: string; limit: number },
+): Promise<ActionRecord[]> {
+  return (await queryRows<RawActionRow>(q, activeForServiceQuery(organizationId, input))).map(toAction);
+}
