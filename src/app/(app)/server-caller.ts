@@ -2,16 +2,21 @@ import { TRPCError } from "@trpc/server";
 import { headers } from "next/headers";
 import { cache } from "react";
 import { resolvePrincipal } from "@/server/auth/resolve-principal";
+import { requireSessionUser } from "@/server/auth/session";
 import { createCaller } from "@/server/root";
 
 /**
  * The procedures as a page's server code calls them: the request's own principal, the same
  * permission checks, organization scope and error map as the browser's tRPC calls. Memoised per
- * request, so a page's metadata and its body share one caller.
+ * request, so a page's metadata and its body share one caller. Metadata is read alongside the
+ * layout, not after it: a signed-out visitor is sent to sign-in from here too, with the same
+ * callbackUrl, rather than failing the read.
  */
 const pageCaller = cache(async () => {
   const requestHeaders = await headers();
-  return createCaller({ principal: await resolvePrincipal({ headers: requestHeaders }), headers: requestHeaders });
+  const principal = await resolvePrincipal({ headers: requestHeaders });
+  if (!principal) await requireSessionUser();
+  return createCaller({ principal, headers: requestHeaders });
 });
 
 /** `read` with "not found" (unknown, malformed or another organization's id alike) as null. */
