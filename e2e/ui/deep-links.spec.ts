@@ -180,3 +180,18 @@ test("the actions table shows incident titles and relative times with the exact 
   await expect(time).toHaveAttribute("title", /^\d{2} \w{3} \d{4}, \d{2}:\d{2}:\d{2} UTC$/);
   await expect(time).toHaveAttribute("datetime", action.createdAt);
 });
+
+test("the incidents list's status filter lives in the URL", async ({ page, org }) => {
+  await org.query(`UPDATE incidents SET status = 'RESOLVED' WHERE id = $1`, [org.incidents.staging.id]);
+  await signInAs(page, org, "viewer");
+  await page.goto("/incidents?status=RESOLVED");
+  await expect(page.getByLabel("Incident status filter")).toHaveValue("RESOLVED");
+  await expect(page.getByTestId("incident-row")).toHaveCount(1);
+  await expect(page.getByRole("link", { name: "checkout latency p99 over 2 s" })).toBeVisible();
+  await page.getByLabel("Incident status filter").selectOption("OPEN");
+  await expect(page).toHaveURL(/\/incidents\?status=OPEN$/);
+  await expect(page.getByRole("link", { name: "api-gateway 5xx rate above 12%" })).toBeVisible();
+  await expect(page.getByTestId("incident-row")).toHaveCount(1);
+  await page.goBack();
+  await expect(page.getByLabel("Incident status filter")).toHaveValue("RESOLVED");
+});

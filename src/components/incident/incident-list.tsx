@@ -1,6 +1,6 @@
 "use client";
 import Link from "next/link";
-import { useState } from "react";
+import { parseAsStringLiteral, useQueryState } from "nuqs";
 import { IncidentStatusBadge, SeverityBadge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { inputClass } from "@/components/ui/field";
@@ -9,8 +9,15 @@ import { Table, Td, Th } from "@/components/ui/table";
 import { RelativeTime } from "@/components/ui/time";
 import { trpc } from "@/lib/trpc";
 
+const INCIDENT_STATUSES = ["OPEN", "RESOLVED"] as const;
+
 export function IncidentList() {
-  const [status, setStatus] = useState<"" | "OPEN" | "RESOLVED">("");
+  // In the URL (`?status=OPEN`, the REST query's name), so the view can be shared.
+  const [statusParam, setStatusParam] = useQueryState(
+    "status",
+    parseAsStringLiteral(INCIDENT_STATUSES).withOptions({ history: "push" }),
+  );
+  const status = statusParam ?? "";
   const incidents = trpc.incidents.list.useQuery(
     { limit: 200, ...(status && { status }) },
     { refetchInterval: 15_000, placeholderData: (prev) => prev },
@@ -26,7 +33,9 @@ export function IncidentList() {
             aria-label="Incident status filter"
             className={`${inputClass} w-40`}
             value={status}
-            onChange={(e) => setStatus(e.target.value as typeof status)}
+            onChange={(e) =>
+              void setStatusParam(e.target.value === "" ? null : (e.target.value as (typeof INCIDENT_STATUSES)[number]))
+            }
           >
             <option value="">All</option>
             <option value="OPEN">Open</option>

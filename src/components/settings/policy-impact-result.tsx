@@ -1,7 +1,7 @@
 "use client";
 import Link from "next/link";
 import { Badge, SeverityBadge } from "@/components/ui/badge";
-import { formatDateTime } from "@/components/ui/format";
+import { formatDateTime, formatNumber } from "@/components/ui/format";
 import { Table, Td, Th } from "@/components/ui/table";
 import type { Severity } from "@/lib/schemas";
 import type { RouterOutputs } from "@/lib/trpc";
@@ -69,7 +69,7 @@ export function SimulationResult({ data }: { data: Simulation }) {
             return (
               <li key={key} data-testid="impact-transition" data-transition={key} className="flex items-center gap-2">
                 <Outcomes before={before} after={after} />
-                <span className="tabular-nums">{count}</span>
+                <span className="tabular-nums">{formatNumber(count)}</span>
               </li>
             );
           })}
@@ -113,7 +113,7 @@ export function SimulationResult({ data }: { data: Simulation }) {
           </Table>
           {data.changed > data.samples.length && (
             <p className="text-xs text-slate-500">
-              Showing the newest {data.samples.length} of {data.changed} changed requests.
+              Showing the newest {data.samples.length} of {formatNumber(data.changed)} changed requests.
             </p>
           )}
         </>

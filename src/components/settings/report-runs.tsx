@@ -8,7 +8,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button, buttonClass } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { inputClass } from "@/components/ui/field";
-import { formatDateTime } from "@/components/ui/format";
+import { formatDateTime, formatNumber } from "@/components/ui/format";
 import { EmptyState, QueryState } from "@/components/ui/states";
 import { Table, Td, Th } from "@/components/ui/table";
 import { trpc } from "@/lib/trpc";
@@ -212,7 +212,7 @@ export function ReportRuns() {
                   <Td className="text-xs tabular-nums">
                     {run.totalActions} ({run.failedActions})
                   </Td>
-                  <Td className="text-xs tabular-nums">{run.deletedCount}</Td>
+                  <Td className="text-xs tabular-nums">{formatNumber(run.deletedCount)}</Td>
                   <Td className="max-w-64 text-xs text-red-700">
                     {run.error ?? ""}
                     {run.deliveryFailures.map((f) => (
