@@ -4,7 +4,7 @@ import { useEffect, useMemo, useState } from "react";
 import { toast } from "sonner";
 import type { Incident, Suggestion } from "@/components/remediation/types";
 import { useRefreshRemediation } from "@/components/remediation/use-refresh";
-import { Badge, StatusPill } from "@/components/ui/badge";
+import { Badge, SeverityBadge, StatusPill } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { RelativeTime } from "@/components/ui/time";
@@ -170,7 +170,9 @@ export function ExecuteDialog({
             <dt className="text-slate-500">Environment</dt>
             <dd className="font-mono">{incident.environment}</dd>
             <dt className="text-slate-500">Severity</dt>
-            <dd>{incident.severity}</dd>
+            <dd>
+              <SeverityBadge severity={incident.severity} />
+            </dd>
           </dl>
           {mapped ? (
             <ParameterFields
