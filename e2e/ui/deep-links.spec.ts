@@ -195,3 +195,16 @@ test("the incidents list's status filter lives in the URL", async ({ page, org }
   await page.goBack();
   await expect(page.getByLabel("Incident status filter")).toHaveValue("RESOLVED");
 });
+
+test("the action page follows decisions made elsewhere without a reload", async ({ page, org }) => {
+  const action = await org.requestAction("production");
+  await signInAs(page, org, "viewer");
+  await page.goto(`/actions/${action.id}`);
+  const detail = page.getByTestId("action-detail");
+  await expect(detail).toHaveAttribute("data-status", "PENDING_APPROVAL");
+  const approved = await org.api("POST", `/remediation/${action.id}/approve`, { reason: "from the API" }, "operator2");
+  expect(approved.status).toBe(200);
+  await expect(detail).toHaveAttribute("data-status", "COMPLETED", { timeout: 15_000 });
+  await expect(detail.locator('[data-event-type="APPROVED"]')).toContainText("Reason: from the API");
+  await expect(detail.getByRole("button", { name: "Approve…" })).toHaveCount(0);
+});

@@ -13,11 +13,11 @@ type Sample = Simulation["samples"][number];
 const OUTCOMES: Outcome[] = ["QUEUED", "PENDING_APPROVAL", "BLOCKED"];
 const OUTCOME_TONE = { QUEUED: "green", PENDING_APPROVAL: "amber", BLOCKED: "red" } as const;
 
-/** A sample's action on its incident's page. */
+/** A sample's action on its own page. */
 function SampleLink({ sample }: { sample: Sample }) {
   return (
     <Link
-      href={`/incidents/${sample.incidentId}`}
+      href={`/actions/${sample.actionId}`}
       aria-label={`Open action ${sample.actionId}`}
       className="text-blue-700 hover:underline"
     >
