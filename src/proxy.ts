@@ -1,4 +1,5 @@
 import { type NextRequest, NextResponse } from "next/server";
+import { REQUESTED_PATH_HEADER } from "@/lib/callback-url";
 import { env } from "@/server/env";
 import { AppError, errorBody } from "@/server/errors";
 import { CROSS_SITE_MESSAGE, isCrossSiteCookieRequest } from "@/server/security/csrf";
@@ -31,6 +32,9 @@ export function proxy(request: NextRequest): NextResponse {
   });
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("content-security-policy", csp);
+  // The page asked for, so a signed-out visitor's sign-in link returns here (docs/behaviour.md#sign-in).
+  // Always overwritten: a client cannot smuggle its own value past the proxy.
+  requestHeaders.set(REQUESTED_PATH_HEADER, `${request.nextUrl.pathname}${request.nextUrl.search}`);
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   response.headers.set("content-security-policy", csp);
   return response;

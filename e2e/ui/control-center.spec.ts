@@ -267,10 +267,8 @@ test("actions table filters by status and environment and exports the CSV", asyn
   await expect(actionRow(page, pending.id)).toHaveCount(0);
   await expect(actionRow(page, queued.id)).toBeVisible();
   await page.getByLabel("Environment filter").fill("");
-  await page
-    .getByRole("link", { name: queued.incidentId.slice(0, 8) })
-    .first()
-    .click();
+  // The incident by its title, not its id.
+  await actionRow(page, queued.id).getByRole("link", { name: "checkout latency p99 over 2 s" }).click();
   await expect(page).toHaveURL(new RegExp(`/incidents/${queued.incidentId}$`));
   await page.goBack();
 

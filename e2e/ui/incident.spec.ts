@@ -66,13 +66,18 @@ test("an unmappable suggestion shows the exact message and sends no request", as
   expect(await org.actions()).toEqual([]);
 });
 
-test("a request refused by policy keeps the dialog open with an error toast", async ({ page, org, consoleErrors }) => {
+test("a request refused by policy anyway keeps the dialog open with an error toast", async ({
+  page,
+  org,
+  consoleErrors,
+}) => {
   consoleErrors.allow(/status of 422/);
-  await org.updatePolicy({ deniedActionTypes: ["restart-service"] });
   await signInAs(page, org, "operator");
   await page.goto(`/incidents/${org.incidents.staging.id}`);
   const dialog = await openExecute(page, "Restart checkout");
-  await expect(dialog.getByTestId("policy-preview")).toContainText("BLOCKED");
+  await expect(dialog.getByTestId("policy-preview")).toContainText("QUEUED");
+  // The policy changes after the preview: the server refuses, the dialog says so and stays open.
+  await org.updatePolicy({ deniedActionTypes: ["restart-service"] });
   await dialog.getByRole("button", { name: "Request remediation" }).click();
   const message =
     "Action type restart-service is denied by policy. Policy match: organization deniedActionTypes includes restart-service.";

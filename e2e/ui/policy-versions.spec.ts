@@ -89,8 +89,10 @@ test("an admin sees what requiring approval in staging would have changed, confi
   await expect(impact).toHaveAttribute("data-state", "idle");
   await expect(impact.getByTestId("impact-changed")).toHaveAttribute("data-changed", "2");
 
-  // Each sample opens its action's incident.
+  // Each sample opens its action's page, which links on to its incident.
   await impact.getByRole("link", { name: `Open action ${staging[0]!.id}` }).click();
+  await expect(page).toHaveURL(new RegExp(`/actions/${staging[0]!.id}$`));
+  await page.getByTestId("action-detail").getByRole("link", { name: "checkout latency p99 over 2 s" }).click();
   await expect(page).toHaveURL(new RegExp(`/incidents/${org.incidents.staging.id}$`));
 });
 

@@ -87,7 +87,16 @@ test("report runs: filter, retry a failed run, send now, outbox and CSV export",
   await page.getByLabel("From date").fill(today);
   await page.getByLabel("To date").fill(today);
   await expect(runRow).toBeVisible();
+  // The filters and the open tab are in the URL: reloading it (a shared link) reproduces the view.
+  for (const param of ["tab=runs", "runStatus=failed", `runFrom=${today}`, `runTo=${today}`]) {
+    await expect(page).toHaveURL(new RegExp(`[?&]${param}(&|$)`));
+  }
+  await page.reload();
+  await expect(page.getByLabel("Run status filter")).toHaveValue("failed");
+  await expect(page.getByLabel("From date")).toHaveValue(today);
+  await expect(runRow).toBeVisible();
   await page.getByLabel("Run status filter").selectOption("");
+  await expect(page).not.toHaveURL(/runStatus=/);
 
   await runRow.getByRole("button", { name: "Retry" }).click();
   await expect(toasts(page).getByText("Retry delivered to 1 recipient(s)")).toBeVisible();

@@ -62,6 +62,24 @@ for (const [who, role] of [
   });
 }
 
+test("SSO: a signed-out deep link goes through the identity provider and lands where it points", async ({
+  page,
+  consoleErrors,
+}) => {
+  allowIdpPageNoise(consoleErrors);
+  const target = "/control-center?status=FAILED&environment=production";
+  await page.goto(target);
+  await expect(page).toHaveURL(/\/signin\?callbackUrl=/);
+  expect(new URL(page.url()).searchParams.get("callbackUrl")).toBe(target);
+  await page.getByRole("button", { name: SSO_BUTTON }).click();
+  await page.locator('input[name="login"]').fill(SSO_USERS.admin.login);
+  await page.locator('input[name="password"]').fill("any-password");
+  await page.getByRole("button", { name: "Sign-in" }).click();
+  await expect(page).toHaveURL(/\/control-center\?status=FAILED&environment=production$/);
+  await expect(page.getByLabel("Status filter")).toHaveValue("FAILED");
+  await expect(page.getByLabel("Environment filter")).toHaveValue("production");
+});
+
 /**
  * Walks one SSO flow with the context's request API (its cookies are the browser's) up to the
  * provider's redirect back to the app, and returns that callback URL unused.

@@ -2,6 +2,7 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { httpBatchLink, httpLink, splitLink } from "@trpc/client";
 import { SessionProvider } from "next-auth/react";
+import { NuqsAdapter } from "nuqs/adapters/next/app";
 import { type ReactNode, useState } from "react";
 import { Toaster } from "sonner";
 import superjson from "superjson";
@@ -28,7 +29,8 @@ export function Providers({ children }: { children: ReactNode }) {
     <SessionProvider>
       <trpc.Provider client={trpcClient} queryClient={queryClient}>
         <QueryClientProvider client={queryClient}>
-          {children}
+          {/* List filters live in the URL (docs/behaviour.md#operator-ui). */}
+          <NuqsAdapter>{children}</NuqsAdapter>
           <Toaster richColors closeButton position="top-right" />
         </QueryClientProvider>
       </trpc.Provider>

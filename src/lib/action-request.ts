@@ -33,3 +33,6 @@ export const actionRequestInput = z
     return { ...body, incidentId: body.incidentId.toLowerCase(), parameters, serviceName: body.serviceName ?? service };
   });
 export type ActionRequest = z.output<typeof actionRequestInput>;
+
+/** Unfinished actions on one service the execute dialog lists; the read returns one more to say "more than". */
+export const SERVICE_CONFLICTS_LIMIT = 10;

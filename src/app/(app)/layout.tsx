@@ -5,6 +5,6 @@ import { requireSessionUser } from "@/server/auth/session";
 export const dynamic = "force-dynamic";
 
 export default async function AppLayout({ children }: { children: ReactNode }) {
-  const user = await requireSessionUser("/control-center");
+  const user = await requireSessionUser();
   return <AppShell user={user}>{children}</AppShell>;
 }

@@ -1,5 +1,6 @@
 "use client";
 import Link from "next/link";
+import { debounce, parseAsString, parseAsStringLiteral, useQueryStates } from "nuqs";
 import { useEffect, useState } from "react";
 import { ActionLabel } from "@/components/remediation/action-label";
 import { useMemberNames } from "@/components/remediation/use-members";
@@ -7,14 +8,31 @@ import { ACTION_STATUS_LIST, SeverityBadge, StatusPill } from "@/components/ui/b
 import { buttonClass } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { inputClass } from "@/components/ui/field";
-import { formatDateTime } from "@/components/ui/format";
 import { EmptyState, QueryState } from "@/components/ui/states";
 import { Table, Td, Th } from "@/components/ui/table";
+import { RelativeTime } from "@/components/ui/time";
 import type { ActionStatus } from "@/lib/schemas";
 import { trpc } from "@/lib/trpc";
 import { usePolling } from "./poll";
 
 const LIMIT = 50;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The table's filters live in the URL (`?status=&environment=&incidentId=`, the REST query's
+ * names), so a link reproduces the view and back/forward steps through filter changes. Typing in
+ * the environment field updates the URL once the operator pauses.
+ */
+const FILTERS = {
+  status: parseAsStringLiteral(ACTION_STATUS_LIST),
+  environment: parseAsString.withDefault(""),
+  incidentId: parseAsString,
+};
+
+function useUrlFilters() {
+  return useQueryStates(FILTERS, { history: "push" });
+}
 
 /** `/remediation/export/csv` with the table's filters; the REST adapter accepts the session cookie. */
 function exportCsvHref(status: string, environment: string): string {
@@ -54,11 +72,28 @@ function useEnvironmentFilter(text: string): { environment: string; environmentE
   return checked;
 }
 
+/** The filtered incident by its title (the row data carries it; the incident read is cached). */
+function IncidentFilterTitle({ id }: { id: string }) {
+  const incident = trpc.incidents.get.useQuery({ id }, { retry: false, staleTime: 60_000 });
+  return (
+    <Link href={`/incidents/${id}`} className="font-medium text-blue-700 hover:underline">
+      {incident.data?.title ?? (incident.error ? "unknown incident" : "…")}
+    </Link>
+  );
+}
+
 export function ActionsTable() {
-  const [status, setStatus] = useState<ActionStatus | "">("");
-  const [environmentText, setEnvironmentText] = useState("");
-  const { environment, environmentError } = useEnvironmentFilter(environmentText);
-  const filters = { limit: LIMIT, ...(status && { status }), ...(environment && { environment }) };
+  const [url, setUrl] = useUrlFilters();
+  const status = url.status ?? "";
+  const { environment, environmentError } = useEnvironmentFilter(url.environment);
+  // A malformed incident id in a hand-edited URL is ignored rather than sent (the API would 400).
+  const incidentId = url.incidentId && UUID.test(url.incidentId) ? url.incidentId : undefined;
+  const filters = {
+    limit: LIMIT,
+    ...(status && { status }),
+    ...(environment && { environment }),
+    ...(incidentId && { incidentId }),
+  };
   const actions = trpc.remediation.list.useQuery(filters, { ...usePolling(), placeholderData: (prev) => prev });
   const nameOf = useMemberNames();
 
@@ -89,7 +124,7 @@ export function ActionsTable() {
             aria-label="Status filter"
             className={`${inputClass} mt-1 w-48`}
             value={status}
-            onChange={(e) => setStatus(e.target.value as ActionStatus | "")}
+            onChange={(e) => void setUrl({ status: e.target.value === "" ? null : (e.target.value as ActionStatus) })}
           >
             <option value="">All statuses</option>
             {ACTION_STATUS_LIST.map((s) => (
@@ -105,8 +140,13 @@ export function ActionsTable() {
             aria-label="Environment filter"
             className={`${inputClass} mt-1 w-48`}
             placeholder="any"
-            value={environmentText}
-            onChange={(e) => setEnvironmentText(e.target.value)}
+            value={url.environment}
+            onChange={(e) =>
+              void setUrl(
+                { environment: e.target.value === "" ? null : e.target.value },
+                { limitUrlUpdates: debounce(400) },
+              )
+            }
             aria-invalid={environmentError ? true : undefined}
           />
           {environmentError && (
@@ -115,6 +155,19 @@ export function ActionsTable() {
             </span>
           )}
         </label>
+        {incidentId && (
+          <p className="self-end text-sm" data-testid="incident-filter">
+            <span className="text-xs font-medium text-slate-600">Incident </span>
+            <IncidentFilterTitle id={incidentId} />{" "}
+            <button
+              type="button"
+              className="ml-1 text-xs text-blue-700 hover:underline"
+              onClick={() => void setUrl({ incidentId: null })}
+            >
+              Clear incident filter
+            </button>
+          </p>
+        )}
       </form>
       <QueryState
         query={actions}
@@ -139,17 +192,26 @@ export function ActionsTable() {
             <tbody>
               {rows.map((a) => (
                 <tr key={a.id} data-testid="action-row" data-action-id={a.id} data-status={a.status}>
-                  <Td className="whitespace-nowrap text-xs text-slate-600">{formatDateTime(a.createdAt)}</Td>
-                  <Td>
+                  <Td className="whitespace-nowrap text-xs text-slate-600">
+                    <RelativeTime value={a.createdAt} />
+                  </Td>
+                  <Td className="max-w-56">
                     <Link
                       href={`/incidents/${a.incidentId}`}
-                      className="font-mono text-xs text-blue-700 hover:underline"
+                      className="block truncate text-xs text-blue-700 hover:underline"
+                      title={a.incidentTitle ?? a.incidentId}
                     >
-                      {a.incidentId.slice(0, 8)}
+                      {a.incidentTitle ?? a.incidentId.slice(0, 8)}
                     </Link>
                   </Td>
                   <Td className="max-w-64">
-                    <ActionLabel actionType={a.actionType} parameters={a.parameters} />
+                    <Link
+                      href={`/actions/${a.id}`}
+                      className="block hover:underline"
+                      aria-label={`Open action ${a.actionType} ${a.serviceName ?? ""}`.trim()}
+                    >
+                      <ActionLabel actionType={a.actionType} parameters={a.parameters} />
+                    </Link>
                   </Td>
                   <Td className="font-mono text-xs">{a.environment}</Td>
                   <Td>

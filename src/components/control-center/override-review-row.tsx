@@ -29,7 +29,7 @@ export function OverrideReviewRow({ item, overrider, now, ownOverride, onReview 
       className="grid gap-2 rounded-md border border-slate-200 p-3 md:grid-cols-[minmax(0,1fr)_auto] md:items-start"
     >
       <div className="min-w-0 space-y-1">
-        <Link href={`/incidents/${action.incidentId}`} className="text-sm font-medium text-blue-700 hover:underline">
+        <Link href={`/actions/${action.id}`} className="text-sm font-medium text-blue-700 hover:underline">
           <ActionLabel actionType={action.actionType} parameters={action.parameters} />
         </Link>
         <div className="flex flex-wrap items-center gap-1.5 text-xs text-slate-500">

@@ -6,7 +6,7 @@ import { PolicyVerdict } from "@/components/remediation/policy-verdict";
 import { type Action, recordedPolicy } from "@/components/remediation/types";
 import { SeverityBadge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { formatAge, formatDateTime } from "@/components/ui/format";
+import { RelativeTime } from "@/components/ui/time";
 
 export interface PendingApprovalRowProps {
   action: Action;
@@ -64,15 +64,14 @@ export function PendingApprovalRow({
         >
           {incidentTitle ?? `Incident ${action.incidentId.slice(0, 8)}`}
         </Link>
-        <ActionLabel actionType={action.actionType} parameters={action.parameters} />
+        <Link href={`/actions/${action.id}`} className="block hover:underline" data-testid="open-action">
+          <ActionLabel actionType={action.actionType} parameters={action.parameters} />
+        </Link>
         <div className="flex flex-wrap items-center gap-1.5 text-xs text-slate-500">
           <span className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-slate-700">{action.environment}</span>
           <SeverityBadge severity={action.severity} />
           <span>
-            by <span data-testid="requester">{requester}</span> ·{" "}
-            <time dateTime={action.createdAt.toISOString()} title={formatDateTime(action.createdAt)}>
-              {formatAge(action.createdAt, now)}
-            </time>
+            by <span data-testid="requester">{requester}</span> · <RelativeTime value={action.createdAt} />
           </span>
         </div>
       </div>

@@ -1,6 +1,5 @@
 "use client";
 import { ApproveDialog } from "@/components/remediation/approve-dialog";
-import type { Action } from "@/components/remediation/types";
 import { useApprovalGate } from "@/components/remediation/use-approval-gate";
 import { useContextChanges } from "@/components/remediation/use-context-changes";
 import { useMemberNames } from "@/components/remediation/use-members";
@@ -17,13 +16,6 @@ import { useInlineDecisions } from "./use-inline-decisions";
 const PENDING_LIMIT = 100;
 
 /** Incident titles for the rows' links (cached; one batched request for all distinct incidents). */
-function useIncidentTitles(actions: Action[] | undefined): (id: string) => string | undefined {
-  const ids = [...new Set((actions ?? []).map((a) => a.incidentId))].slice(0, 50);
-  const queries = trpc.useQueries((t) => ids.map((id) => t.incidents.get({ id }, { staleTime: 60_000, retry: false })));
-  const titles = new Map(ids.map((id, i) => [id, queries[i]?.data?.title]));
-  return (id) => titles.get(id);
-}
-
 export function PendingApprovals() {
   const user = useShellUser();
   const canApprove = hasPermission(user.permissions, "remediation:approve");
@@ -33,7 +25,6 @@ export function PendingApprovals() {
   const decisions = useInlineDecisions({ onDecided: changes.acknowledge });
   const gate = useApprovalGate();
   const nameOf = useMemberNames();
-  const titleOf = useIncidentTitles(pending.data);
   const now = useNow();
   const visibleCount = pending.data?.filter((a) => !decisions.hidden.has(a.id)).length;
 
@@ -67,7 +58,7 @@ export function PendingApprovals() {
                 key={action.id}
                 action={action}
                 hidden={decisions.hidden.has(action.id)}
-                incidentTitle={titleOf(action.incidentId)}
+                incidentTitle={action.incidentTitle ?? undefined}
                 requester={nameOf(action.performedBy)}
                 nameOf={nameOf}
                 now={now}

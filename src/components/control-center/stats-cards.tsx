@@ -1,5 +1,5 @@
 "use client";
-import { formatPercent } from "@/components/ui/format";
+import { formatNumber, formatPercent } from "@/components/ui/format";
 import { ErrorState } from "@/components/ui/states";
 import { trpc } from "@/lib/trpc";
 import { usePolling } from "./poll";
@@ -11,13 +11,13 @@ export function StatsCards() {
   const s = stats.data;
   const cards = [
     { label: "Success rate", value: s ? formatPercent(s.successRate) : "…", testId: "stat-success-rate", wide: true },
-    { label: "Total", value: s?.total, testId: "stat-total" },
-    { label: "Pending", value: s?.pending, testId: "stat-pending" },
-    { label: "Queued", value: s?.queued, testId: "stat-queued" },
-    { label: "Executing", value: s?.executing, testId: "stat-executing" },
-    { label: "Completed", value: s?.completed, testId: "stat-completed" },
-    { label: "Failed", value: s?.failed, testId: "stat-failed" },
-    { label: "Rejected", value: s?.rejected, testId: "stat-rejected" },
+    { label: "Total", value: s && formatNumber(s.total), testId: "stat-total" },
+    { label: "Pending", value: s && formatNumber(s.pending), testId: "stat-pending" },
+    { label: "Queued", value: s && formatNumber(s.queued), testId: "stat-queued" },
+    { label: "Executing", value: s && formatNumber(s.executing), testId: "stat-executing" },
+    { label: "Completed", value: s && formatNumber(s.completed), testId: "stat-completed" },
+    { label: "Failed", value: s && formatNumber(s.failed), testId: "stat-failed" },
+    { label: "Rejected", value: s && formatNumber(s.rejected), testId: "stat-rejected" },
   ];
   return (
     <section

@@ -1,4 +1,5 @@
 "use client";
+import Link from "next/link";
 import { ActionLabel } from "@/components/remediation/action-label";
 import { ApprovalProgress, ContextChangeNotice } from "@/components/remediation/approval-progress";
 import type { ApprovalState } from "@/components/remediation/approval-state";
@@ -6,7 +7,7 @@ import { PolicyVerdict } from "@/components/remediation/policy-verdict";
 import { type Action, recordedPolicy } from "@/components/remediation/types";
 import { StatusPill } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { formatDateTime } from "@/components/ui/format";
+import { RelativeTime } from "@/components/ui/time";
 import { ActionEvents } from "./action-events";
 
 export function HistoryRow({
@@ -45,10 +46,12 @@ export function HistoryRow({
       <div className="flex flex-wrap items-start justify-between gap-2">
         <div className="flex min-w-0 items-start gap-2">
           <StatusPill status={action.status} />
-          <ActionLabel actionType={action.actionType} parameters={action.parameters} />
+          <Link href={`/actions/${action.id}`} className="min-w-0 hover:underline" data-testid="open-action">
+            <ActionLabel actionType={action.actionType} parameters={action.parameters} />
+          </Link>
         </div>
         <p className="text-xs text-slate-500">
-          {formatDateTime(action.createdAt)} · by {nameOf(action.performedBy)} ·{" "}
+          <RelativeTime value={action.createdAt} /> · by {nameOf(action.performedBy)} ·{" "}
           <span className="font-mono">{action.environment}</span>
         </p>
       </div>

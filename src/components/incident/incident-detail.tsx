@@ -1,10 +1,10 @@
 "use client";
 import Link from "next/link";
 import { useState } from "react";
-import { Badge, SeverityBadge } from "@/components/ui/badge";
+import { IncidentStatusBadge, SeverityBadge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
-import { formatDateTime } from "@/components/ui/format";
 import { ErrorState, LoadingState } from "@/components/ui/states";
+import { RelativeTime } from "@/components/ui/time";
 import { trpc } from "@/lib/trpc";
 import { HistoryTimeline } from "./history-timeline";
 import { SuggestionList } from "./suggestion-list";
@@ -41,14 +41,19 @@ export function IncidentDetail({ id }: { id: string }) {
         <h1 className="mt-1 text-2xl font-semibold">{data.title}</h1>
         <div className="mt-2 flex flex-wrap items-center gap-2 text-sm text-slate-600">
           <SeverityBadge severity={data.severity} />
-          <Badge tone={data.status === "OPEN" ? "amber" : "green"}>{data.status}</Badge>
+          <IncidentStatusBadge status={data.status} />
           <span>
             Service <span className="font-medium text-slate-800">{data.serviceName}</span>
           </span>
           <span>
             Environment <span className="font-mono text-slate-800">{data.environment}</span>
           </span>
-          <span>Opened {formatDateTime(data.createdAt)}</span>
+          <span>
+            Opened <RelativeTime value={data.createdAt} />
+          </span>
+          <Link href={`/control-center?incidentId=${data.id}`} className="text-blue-700 hover:underline">
+            All actions of this incident
+          </Link>
           {data.externalId && <span className="font-mono">{data.externalId}</span>}
         </div>
         {data.summary && <p className="mt-3 max-w-3xl text-sm text-slate-700">{data.summary}</p>}

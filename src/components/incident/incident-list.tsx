@@ -1,16 +1,23 @@
 "use client";
 import Link from "next/link";
-import { useState } from "react";
-import { Badge, SeverityBadge } from "@/components/ui/badge";
+import { parseAsStringLiteral, useQueryState } from "nuqs";
+import { IncidentStatusBadge, SeverityBadge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { inputClass } from "@/components/ui/field";
-import { formatDateTime } from "@/components/ui/format";
 import { EmptyState, QueryState } from "@/components/ui/states";
 import { Table, Td, Th } from "@/components/ui/table";
+import { RelativeTime } from "@/components/ui/time";
 import { trpc } from "@/lib/trpc";
 
+const INCIDENT_STATUSES = ["OPEN", "RESOLVED"] as const;
+
 export function IncidentList() {
-  const [status, setStatus] = useState<"" | "OPEN" | "RESOLVED">("");
+  // In the URL (`?status=OPEN`, the REST query's name), so the view can be shared.
+  const [statusParam, setStatusParam] = useQueryState(
+    "status",
+    parseAsStringLiteral(INCIDENT_STATUSES).withOptions({ history: "push" }),
+  );
+  const status = statusParam ?? "";
   const incidents = trpc.incidents.list.useQuery(
     { limit: 200, ...(status && { status }) },
     { refetchInterval: 15_000, placeholderData: (prev) => prev },
@@ -26,7 +33,9 @@ export function IncidentList() {
             aria-label="Incident status filter"
             className={`${inputClass} w-40`}
             value={status}
-            onChange={(e) => setStatus(e.target.value as typeof status)}
+            onChange={(e) =>
+              void setStatusParam(e.target.value === "" ? null : (e.target.value as (typeof INCIDENT_STATUSES)[number]))
+            }
           >
             <option value="">All</option>
             <option value="OPEN">Open</option>
@@ -66,9 +75,11 @@ export function IncidentList() {
                       <SeverityBadge severity={i.severity} />
                     </Td>
                     <Td>
-                      <Badge tone={i.status === "OPEN" ? "amber" : "green"}>{i.status}</Badge>
+                      <IncidentStatusBadge status={i.status} />
                     </Td>
-                    <Td className="whitespace-nowrap text-xs text-slate-600">{formatDateTime(i.createdAt)}</Td>
+                    <Td className="whitespace-nowrap text-xs text-slate-600">
+                      <RelativeTime value={i.createdAt} />
+                    </Td>
                   </tr>
                 ))}
               </tbody>

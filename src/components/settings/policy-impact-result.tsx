@@ -1,7 +1,7 @@
 "use client";
 import Link from "next/link";
 import { Badge, SeverityBadge } from "@/components/ui/badge";
-import { formatDateTime } from "@/components/ui/format";
+import { formatDateTime, formatNumber } from "@/components/ui/format";
 import { Table, Td, Th } from "@/components/ui/table";
 import type { Severity } from "@/lib/schemas";
 import type { RouterOutputs } from "@/lib/trpc";
@@ -13,11 +13,11 @@ type Sample = Simulation["samples"][number];
 const OUTCOMES: Outcome[] = ["QUEUED", "PENDING_APPROVAL", "BLOCKED"];
 const OUTCOME_TONE = { QUEUED: "green", PENDING_APPROVAL: "amber", BLOCKED: "red" } as const;
 
-/** A sample's action on its incident's page. */
+/** A sample's action on its own page. */
 function SampleLink({ sample }: { sample: Sample }) {
   return (
     <Link
-      href={`/incidents/${sample.incidentId}`}
+      href={`/actions/${sample.actionId}`}
       aria-label={`Open action ${sample.actionId}`}
       className="text-blue-700 hover:underline"
     >
@@ -69,7 +69,7 @@ export function SimulationResult({ data }: { data: Simulation }) {
             return (
               <li key={key} data-testid="impact-transition" data-transition={key} className="flex items-center gap-2">
                 <Outcomes before={before} after={after} />
-                <span className="tabular-nums">{count}</span>
+                <span className="tabular-nums">{formatNumber(count)}</span>
               </li>
             );
           })}
@@ -113,7 +113,7 @@ export function SimulationResult({ data }: { data: Simulation }) {
           </Table>
           {data.changed > data.samples.length && (
             <p className="text-xs text-slate-500">
-              Showing the newest {data.samples.length} of {data.changed} changed requests.
+              Showing the newest {data.samples.length} of {formatNumber(data.changed)} changed requests.
             </p>
           )}
         </>

@@ -1,4 +1,5 @@
 "use client";
+import { parseAsString, parseAsStringLiteral, useQueryStates } from "nuqs";
 import { useState } from "react";
 import { toast } from "sonner";
 import { useLiveStatus } from "@/components/live/use-live";
@@ -7,13 +8,44 @@ import { Badge } from "@/components/ui/badge";
 import { Button, buttonClass } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { inputClass } from "@/components/ui/field";
-import { formatDateTime } from "@/components/ui/format";
+import { formatDateTime, formatNumber } from "@/components/ui/format";
 import { EmptyState, QueryState } from "@/components/ui/states";
 import { Table, Td, Th } from "@/components/ui/table";
 import { trpc } from "@/lib/trpc";
 import { messageOf } from "./server-issues";
 
-type RunStatus = "" | "running" | "success" | "failed";
+const RUN_STATUSES = ["running", "success", "failed"] as const;
+type RunStatus = "" | (typeof RUN_STATUSES)[number];
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * The runs table's filters live in the URL (`?runStatus=&runFrom=&runTo=`, beside `tab=runs`), so a
+ * link reproduces the view. A hand-edited date that is not `YYYY-MM-DD` is ignored, not sent.
+ */
+const RUN_FILTERS = {
+  runStatus: parseAsStringLiteral(RUN_STATUSES),
+  runFrom: parseAsString,
+  runTo: parseAsString,
+};
+
+function useRunFilters(): [
+  { status: RunStatus; from: string; to: string },
+  (next: Partial<{ status: RunStatus; from: string; to: string }>) => void,
+] {
+  const [url, setUrl] = useQueryStates(RUN_FILTERS, { history: "push" });
+  const filters = {
+    status: url.runStatus ?? "",
+    from: url.runFrom && DATE.test(url.runFrom) ? url.runFrom : "",
+    to: url.runTo && DATE.test(url.runTo) ? url.runTo : "",
+  } as const;
+  const set = (next: Partial<{ status: RunStatus; from: string; to: string }>) =>
+    void setUrl({
+      ...("status" in next && { runStatus: next.status || null }),
+      ...("from" in next && { runFrom: next.from || null }),
+      ...("to" in next && { runTo: next.to || null }),
+    });
+  return [filters, set];
+}
 const STATUS_TONE = { running: "blue", success: "green", failed: "red" } as const;
 const POLL_MS = 10_000;
 
@@ -27,11 +59,7 @@ function runsCsvHref(filters: { status: RunStatus; from: string; to: string }): 
 export function ReportRuns() {
   const canManage = useCan("policy:update");
   const live = useLiveStatus() === "live";
-  const [filters, setFilters] = useState<{ status: RunStatus; from: string; to: string }>({
-    status: "",
-    from: "",
-    to: "",
-  });
+  const [filters, setFilters] = useRunFilters();
   const runs = trpc.reporting.listRuns.useQuery(
     {
       limit: 50,
@@ -107,7 +135,7 @@ export function ReportRuns() {
             aria-label="Run status filter"
             className={`${inputClass} mt-1 w-36`}
             value={filters.status}
-            onChange={(e) => setFilters({ ...filters, status: e.target.value as RunStatus })}
+            onChange={(e) => setFilters({ status: e.target.value as RunStatus })}
           >
             <option value="">All</option>
             <option value="running">running</option>
@@ -122,7 +150,7 @@ export function ReportRuns() {
             aria-label="From date"
             className={`${inputClass} mt-1`}
             value={filters.from}
-            onChange={(e) => setFilters({ ...filters, from: e.target.value })}
+            onChange={(e) => setFilters({ from: e.target.value })}
           />
         </label>
         <label className="text-xs font-medium text-slate-600">
@@ -132,7 +160,7 @@ export function ReportRuns() {
             aria-label="To date"
             className={`${inputClass} mt-1`}
             value={filters.to}
-            onChange={(e) => setFilters({ ...filters, to: e.target.value })}
+            onChange={(e) => setFilters({ to: e.target.value })}
           />
         </label>
       </form>
@@ -184,7 +212,7 @@ export function ReportRuns() {
                   <Td className="text-xs tabular-nums">
                     {run.totalActions} ({run.failedActions})
                   </Td>
-                  <Td className="text-xs tabular-nums">{run.deletedCount}</Td>
+                  <Td className="text-xs tabular-nums">{formatNumber(run.deletedCount)}</Td>
                   <Td className="max-w-64 text-xs text-red-700">
                     {run.error ?? ""}
                     {run.deliveryFailures.map((f) => (

@@ -6,7 +6,7 @@ import { useCan } from "@/components/shell/principal-context";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Dialog } from "@/components/ui/dialog";
-import { formatDateTime } from "@/components/ui/format";
+import { formatDateTime, formatNumber } from "@/components/ui/format";
 import { ErrorState, LoadingState } from "@/components/ui/states";
 import { trpc } from "@/lib/trpc";
 import { messageOf } from "./server-issues";
@@ -22,7 +22,7 @@ export function RetentionPanel() {
   async function confirm() {
     try {
       const result = await enforce.mutateAsync(undefined);
-      toast.success(`Retention enforced: ${result.deletedCount} action(s) deleted`, {
+      toast.success(`Retention enforced: ${formatNumber(result.deletedCount)} action(s) deleted`, {
         description: `Cutoff ${formatDateTime(result.cutoff)} (${result.retentionDays} days)`,
       });
       setOpen(false);
@@ -67,7 +67,7 @@ export function RetentionPanel() {
             </dd>
             <dt className="text-slate-500">Will delete</dt>
             <dd data-testid="retention-eligible">
-              {preview.data.eligibleCount} terminal action(s) created before the cutoff
+              {formatNumber(preview.data.eligibleCount)} terminal action(s) created before the cutoff
             </dd>
           </dl>
         ) : preview.error ? (

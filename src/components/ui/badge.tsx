@@ -47,10 +47,36 @@ export function StatusPill({ status }: { status: ActionStatus }) {
   );
 }
 
-const SEVERITY_TONES: Record<Severity, Tone> = { LOW: "slate", MEDIUM: "blue", HIGH: "amber", CRITICAL: "red" };
+/**
+ * Severity has its own palette and shape — solid and square-cornered — so it never
+ * reads as a status pill (soft, round) next to one: grey → yellow → orange → red as urgency rises.
+ */
+const SEVERITY_STYLES: Record<Severity, string> = {
+  LOW: "bg-slate-600 text-white",
+  MEDIUM: "bg-yellow-300 text-yellow-950",
+  HIGH: "bg-orange-700 text-white",
+  CRITICAL: "bg-red-700 text-white",
+};
 
 export function SeverityBadge({ severity }: { severity: Severity }) {
-  return <Badge tone={SEVERITY_TONES[severity]}>{severity}</Badge>;
+  return (
+    <span
+      data-testid="severity"
+      data-severity={severity}
+      className={`inline-flex items-center rounded-sm px-1.5 py-0.5 text-[11px] font-semibold tracking-wide whitespace-nowrap ${SEVERITY_STYLES[severity]}`}
+    >
+      {severity}
+    </span>
+  );
+}
+
+/** An incident's status: open ones need attention, resolved ones are done. */
+export function IncidentStatusBadge({ status }: { status: "OPEN" | "RESOLVED" }) {
+  return (
+    <Badge tone={status === "OPEN" ? "amber" : "green"} testId="incident-status">
+      {status}
+    </Badge>
+  );
 }
 
 export const STATUS_COLORS: Record<ActionStatus, string> = {

@@ -1,4 +1,11 @@
-/** Display helpers only (no rules): timestamps, ages and parameter objects for tables. */
+/** Display helpers only (no rules): timestamps, ages, counts and parameter objects for tables. */
+
+const grouped = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
+
+/** Every count the UI shows, grouped by thousands: `100,018`. */
+export function formatNumber(value: number): string {
+  return grouped.format(value);
+}
 
 const dateTime = new Intl.DateTimeFormat("en-GB", {
   year: "numeric",
@@ -16,6 +23,7 @@ export function formatDateTime(value: Date | string | null | undefined): string 
   return dateTime.format(typeof value === "string" ? new Date(value) : value);
 }
 
+/** How long ago, in words an operator reads at a glance: `42s ago`, `3 min ago`, `5 h ago`, `3 d ago`. */
 export function formatAge(value: Date, now: number): string {
   const seconds = Math.max(0, Math.round((now - value.getTime()) / 1000));
   if (seconds < 60) return `${seconds}s ago`;

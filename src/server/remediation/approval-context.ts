@@ -64,7 +64,7 @@ export function withApprovalContext(
   action: ActionWithBasis,
   global: GlobalPolicy,
   now: Date,
-): ActionRecord & { approvalContext: ApprovalContext | null } {
+): ActionRecord & { approvalContext: ApprovalContext | null; incidentTitle: string | null } {
   const { approvalBasis, ...row } = action;
   const approvalContext =
     row.status === "PENDING_APPROVAL" && approvalBasis

@@ -112,6 +112,19 @@ describe("GET /remediation/:id", () => {
     expect(got.events[1]).toMatchObject({ actor: approverId(1), data: { reason: "go" } });
   });
 
+  it("the list, the history and the single read carry the incident's title", async () => {
+    const org = await createOrganization("read-title");
+    const incidentId = await createIncident(org, { title: "checkout latency p99 over 2 s" });
+    const caller = callerFor(org);
+    const { action } = await caller.remediation.request(requestBody(incidentId));
+    const [listed] = await caller.remediation.list({ incidentId, limit: 5 });
+    const [inHistory] = await caller.remediation.history({ incidentId });
+    const single = await caller.remediation.get({ id: action.id });
+    for (const row of [listed, inHistory, single]) {
+      expect(row).toMatchObject({ id: action.id, incidentTitle: "checkout latency p99 over 2 s" });
+    }
+  });
+
   it("404 for malformed, unknown and foreign ids", async () => {
     const { incidentId, caller } = await orgWithIncident();
     const { action } = await caller.remediation.request(requestBody(incidentId));

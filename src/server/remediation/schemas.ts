@@ -46,8 +46,14 @@ export const approvalContextSchema = z.object({
 });
 export type ApprovalContext = z.output<typeof approvalContextSchema>;
 
-/** An action as the reads return it: PENDING_APPROVAL rows carry their approval context, others null. */
-export const listedActionSchema = actionSchema.extend({ approvalContext: approvalContextSchema.nullable() });
+/**
+ * An action as the reads return it: PENDING_APPROVAL rows carry their approval context, others
+ * null; every row its incident's title (null only if the incident no longer exists).
+ */
+export const listedActionSchema = actionSchema.extend({
+  approvalContext: approvalContextSchema.nullable(),
+  incidentTitle: z.string().nullable(),
+});
 export type ListedAction = z.output<typeof listedActionSchema>;
 
 const eventSchema = z.object({

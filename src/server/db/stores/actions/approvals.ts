@@ -19,7 +19,13 @@ export interface ApprovalBasis {
   votes: VoteRecord[];
 }
 
-export type ActionWithBasis = ActionRecord & { approvalBasis: ApprovalBasis | null };
+/** The action's incident title, so lists show what an operator recognises (null: the incident is gone). */
+export type ActionWithBasis = ActionRecord & { approvalBasis: ApprovalBasis | null; incidentTitle: string | null };
+
+/** The incident title column of action reads: one primary-key lookup per returned row. */
+export const INCIDENT_TITLE = Prisma.sql`(
+  SELECT t.title FROM incidents t WHERE t.id = a."incidentId" AND t."organizationId" = a."organizationId"
+) AS "incidentTitle"`;
 
 function basisJson(withVotes: boolean): Prisma.Sql {
   return Prisma.sql`(
@@ -35,10 +41,13 @@ export const PENDING_APPROVAL_BASIS = Prisma.sql`
 
 type RawBasis = Omit<ApprovalBasis, "votes"> & { votes: (Omit<VoteRecord, "at"> & { at: string })[] };
 
-export function toActionWithBasis(row: RawActionRow & { approvalBasis: RawBasis | null }): ActionWithBasis {
+type RawActionWithBasis = RawActionRow & { approvalBasis: RawBasis | null; incidentTitle: string | null };
+
+export function toActionWithBasis(row: RawActionWithBasis): ActionWithBasis {
   const basis = row.approvalBasis;
   return {
     ...toAction(row),
+    incidentTitle: row.incidentTitle,
     approvalBasis: basis && {
       ...basis,
       votes: basis.votes.map((v) => ({ ...v, at: new Date(v.at) })),
@@ -58,10 +67,10 @@ export async function findActionWithBasis(
   lock = false,
 ): Promise<ActionWithBasis | undefined> {
   if (!isUuid(id)) return undefined;
-  const [row] = await queryRows<RawActionRow & { approvalBasis: RawBasis | null }>(
+  const [row] = await queryRows<RawActionWithBasis>(
     q,
     Prisma.sql`
-      SELECT ${ACTION_COLUMNS}, ${basisJson(!lock)} AS "approvalBasis" FROM remediation_actions a
+      SELECT ${ACTION_COLUMNS}, ${basisJson(!lock)} AS "approvalBasis", ${INCIDENT_TITLE} FROM remediation_actions a
       WHERE ${actionByKey(organizationId, id)}
       ${lock ? Prisma.sql`FOR UPDATE OF a` : Prisma.empty}`,
   );

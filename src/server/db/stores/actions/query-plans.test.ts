@@ -7,7 +7,7 @@ import { appendLifecycleEvents } from "@/server/db/simulate";
 import { HISTORY_LIMIT } from "@/server/remediation/list-history";
 import { createActions, createIncidents, createOrganization } from "@/test/factories";
 import { approvalMetricsQuery, decisionTimeByDayQuery } from "../approval-metrics";
-import { exportCsvQuery, listActionsQuery, prioritySignalQuery, recentFailuresQuery } from ".";
+import { activeForServiceQuery, exportCsvQuery, listActionsQuery, prioritySignalQuery, recentFailuresQuery } from ".";
 
 // The hot reads must be index range scans that need no Sort. Asserted on the planner's choice
 // (EXPLAIN, no timing) over a table shaped like production: two organizations of 15,000 actions,
@@ -35,6 +35,9 @@ async function planOf(query: Prisma.Sql): Promise<PlanNode[]> {
 function expectIndexRangeScan(plan: PlanNode[], index: string) {
   const onActions = plan.filter((n) => n["Relation Name"] === "remediation_actions");
   expect(onActions.map((n) => n["Node Type"])).not.toContain("Seq Scan");
+  // The incident title (and basis) of each returned row: key lookups, never a scan of incidents.
+  const onIncidents = plan.filter((n) => n["Relation Name"] === "incidents");
+  expect(onIncidents.map((n) => n["Node Type"])).not.toContain("Seq Scan");
   expect(plan.map((n) => n["Node Type"])).not.toContain("Sort");
   expect(plan.map((n) => n["Node Type"])).not.toContain("Incremental Sort");
   expect(onActions.some((n) => /^Index (Only )?Scan$/.test(n["Node Type"]) && n["Index Name"] === index)).toBe(true);
@@ -110,6 +113,18 @@ describe("query plans of the hot reads", () => {
       await planOf(listActionsQuery(scope.organizationId, { incidentId, limit: 50 })),
       "remediation_actions_organizationId_incidentId_createdAt_id_idx",
     );
+  });
+
+  // The (environment, status, updatedAt) ranges (a bitmap of them here, half of this table being
+  // unfinished) or, for dense matches, a walk of (environment, createdAt) that stops at the limit:
+  // an environment index of the organization either way, never a scan of the table.
+  it("unfinished actions of one service (execute pre-flight): an environment index, no Seq Scan", async () => {
+    const plan = await planOf(
+      activeForServiceQuery(scope.organizationId, { serviceName: "svc", environment: "staging", limit: 11 }),
+    );
+    const onActions = plan.filter((n) => n["Relation Name"] === "remediation_actions");
+    expect(onActions.map((n) => n["Node Type"])).not.toContain("Seq Scan");
+    expect(plan.some((n) => n["Index Name"]?.startsWith("remediation_actions_organizationId_environment_"))).toBe(true);
   });
 
   it("history/:incidentId", async () => {

@@ -4,7 +4,7 @@ import { type Queryable, queryRows } from "../../client";
 import { isUuid } from "../../scoped";
 import { countByStatusQuery } from "../counters";
 import { overdueReviewsCountSql } from "../override-reviews";
-import { type ActionWithBasis, PENDING_APPROVAL_BASIS, toActionWithBasis } from "./approvals";
+import { type ActionWithBasis, INCIDENT_TITLE, PENDING_APPROVAL_BASIS, toActionWithBasis } from "./approvals";
 import { ACTION_COLUMNS, type ActionRecord, actionByKey, type RawActionRow, toAction } from "./row";
 
 export interface ActionFilters {
@@ -27,15 +27,15 @@ export function actionFilterSql(organizationId: string, filters: ActionFilters):
 }
 
 /**
- * Newest first (createdAt desc, id desc), pending rows with their approval basis in the same
- * statement (no query per row). The page is chosen by the inner query alone, so its plan is the
+ * Newest first (createdAt desc, id desc), pending rows with their approval basis and every row
+ * with its incident's title in the same statement (no query per row; a key lookup per page row). The page is chosen by the inner query alone, so its plan is the
  * plain list's (the basis' subplans change the planner's cost estimates, and once tipped a
  * `?environment=` page to the createdAt index); the outer ORDER BY is satisfied by it, no Sort.
  * Exported so the EXPLAIN test and the bench use this exact SQL.
  */
 export function listActionsQuery(organizationId: string, input: ActionFilters & { limit: number }): Prisma.Sql {
   return Prisma.sql`
-    SELECT a.*, ${PENDING_APPROVAL_BASIS} FROM (
+    SELECT a.*, ${PENDING_APPROVAL_BASIS}, ${INCIDENT_TITLE} FROM (
       SELECT ${ACTION_COLUMNS} FROM remediation_actions
       WHERE ${actionFilterSql(organizationId, input)}
       ORDER BY "createdAt" DESC, id DESC
@@ -193,4 +193,34 @@ export async function countActionsCreatedIn(
     ) period`,
   );
   return row?.count ?? 0;
+}
+
+/** The statuses of an action that has not finished: waiting for approval, queued or running. */
+const ACTIVE_STATUSES: ActionStatus[] = ["PENDING_APPROVAL", "QUEUED", "EXECUTING"];
+
+/**
+ * The organization's unfinished actions on one service in one environment, newest first: what a
+ * new request for that service would run alongside (the execute dialog's conflict warning). Three
+ * ranges of the (organizationId, environment, status, updatedAt) index, bounded by the
+ * environment's unfinished actions, not by the table.
+ */
+export function activeForServiceQuery(
+  organizationId: string,
+  input: { serviceName: string; environment: string; limit: number },
+): Prisma.Sql {
+  const statuses = Prisma.join(ACTIVE_STATUSES.map((s) => Prisma.sql`${s}::"ActionStatus"`));
+  return Prisma.sql`
+    SELECT ${ACTION_COLUMNS} FROM remediation_actions
+    WHERE "organizationId" = ${organizationId} AND environment = ${input.environment}
+      AND status IN (${statuses}) AND "serviceName" = ${input.serviceName}
+    ORDER BY "createdAt" DESC, id DESC
+    LIMIT ${input.limit}`;
+}
+
+export async function listActiveForService(
+  q: Queryable,
+  organizationId: string,
+  input: { serviceName: string; environment: string; limit: number },
+): Promise<ActionRecord[]> {
+  return (await queryRows<RawActionRow>(q, activeForServiceQuery(organizationId, input))).map(toAction);
 }
