@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { uuidField } from "@/lib/action-request";
+import { PENDING_QUEUE_PAGE_SIZE } from "@/lib/pending-queue";
 import {
   actionStatusSchema,
   environmentSchema,
@@ -149,7 +150,6 @@ export { AUDIT_CSV_COLUMNS as CSV_COLUMNS } from "@/server/db/stores/actions";
 export const CSV_FILENAME = "remediation-audit-export.csv";
 
 /** The pending queue's page (docs/behaviour.md#pending-queue): offset pagination, 25 rows by default. */
-export const PENDING_QUEUE_PAGE_SIZE = 25;
 export const pendingQueueInput = z
   .strictObject({
     offset: z.number().int().min(0).max(1_000_000).default(0),
