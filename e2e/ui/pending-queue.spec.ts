@@ -128,8 +128,8 @@ test("an override row names the rule and when it ends; a opens the override prom
   await expect(reason).toHaveValue("ra");
   await page.keyboard.press("Escape");
   await expect(dialog).toBeHidden();
-  // Focus returns to the row the prompt was opened from.
-  await expect(row).toBeFocused();
+  // The selection survives the prompt: triage goes on from the same row.
+  await expect(row).toHaveAttribute("aria-selected", "true");
   expect(approvals).toEqual([]);
   const [stored] = await org.query<{ status: string }>(
     "SELECT status::text AS status FROM remediation_actions WHERE id = $1",

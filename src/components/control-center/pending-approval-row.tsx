@@ -113,6 +113,8 @@ export function PendingApprovalRow({
         <span className="flex min-w-0 shrink-0 items-baseline gap-1.5 md:max-w-[14rem]">
           <Link
             href={`/actions/${action.id}`}
+            // Not prefetched: a page of 25 rows, refetched live, would prefetch 25 action pages each time.
+            prefetch={false}
             className="truncate font-medium text-slate-900 hover:underline"
             title={`${action.actionType} ${formatParameters(action.parameters)}`}
           >
