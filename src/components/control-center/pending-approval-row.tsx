@@ -127,7 +127,7 @@ export function PendingApprovalRow({
         </span>
         <Link
           href={`/incidents/${action.incidentId}`}
-          className="min-w-0 flex-1 truncate text-blue-700 hover:underline"
+          className="min-w-0 basis-full truncate text-blue-700 hover:underline md:flex-1 md:basis-0"
           title={action.incidentTitle ?? undefined}
         >
           {action.incidentTitle ?? `Incident ${action.incidentId.slice(0, 8)}`}
@@ -185,9 +185,10 @@ export function PendingApprovalRow({
           aria-controls={detailsId}
           onClick={onToggleDetails}
           tabIndex={tabbable ? 0 : -1}
+          title={expanded ? "Hide details" : "Show details"}
         >
           <span aria-hidden>{expanded ? "▾" : "▸"}</span>
-          Details
+          <span className="sr-only">Details</span>
         </Button>
       </div>
       {rules.length > 0 && (

@@ -91,6 +91,8 @@ export function PendingApprovals() {
 
   const approve = useCallback(
     (action: QueueRow) => {
+      // The button's guards: no second vote while one is in flight, and a disabled approve says why.
+      if (decisions.busy === action.id) return;
       const blocked = gate(action).blocked;
       if (blocked) return void toast.info(blocked);
       void decisions.approveInline(action);
