@@ -152,6 +152,24 @@ describe("remediation.pendingQueue", () => {
     expect(byService.qa).toEqual([]);
   });
 
+  it("malformed recorded violations count as none and never fail the read", async () => {
+    const org = await createOrganization("queue");
+    const incidentId = await createIncident(org);
+    const shapes = [{ policy: { violations: "blocked" } }, { policy: null }, { other: 1 }, violating];
+    await createActions(
+      org,
+      shapes.map((details, i) => ({
+        incidentId,
+        status: "PENDING_APPROVAL" as const,
+        serviceName: `s${i}`,
+        details,
+        createdAt: minutes(i),
+      })),
+    );
+    const page = await callerFor(org).remediation.pendingQueue();
+    expect(page.rows.map((r) => r.serviceName)).toEqual(["s3", "s0", "s1", "s2"]);
+  });
+
   it("needs remediation:view", async () => {
     const org = await createOrganization("queue");
     await expect(callerFor(org, { permissions: [] }).remediation.pendingQueue()).rejects.toMatchObject({
