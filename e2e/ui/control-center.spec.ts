@@ -34,19 +34,28 @@ test("hero, stats, chart and pending approvals show the server's figures and ver
   const row = pendingRow(page, needsApproval.id);
   await expect(row).toContainText("api-gateway 5xx rate above 12%");
   await expect(row).toContainText("restart-service");
-  await expect(row).toContainText("service=api-gateway");
   await expect(row).toContainText("production");
+  await expect(row).toContainText(/\d+s ago|min ago/);
+  await expect(row.getByTestId("approval-tally")).toHaveText("0 of 1 approval");
+  // The governance details unfold under the compact row.
+  await expect(row.getByTestId("pending-details")).toHaveCount(0);
+  await row.getByRole("button", { name: "Details" }).click();
+  await expect(row.getByRole("button", { name: "Details" })).toHaveAttribute("aria-expanded", "true");
+  await expect(row).toContainText("service=api-gateway");
   await expect(row).toContainText("HIGH");
   await expect(row.getByTestId("requester")).toHaveText(org.users.operator.name);
-  await expect(row).toContainText(/\d+s ago|min ago/);
   await expect(row.getByTestId("policy-verdict")).toHaveAttribute("data-verdict", "approval");
   await expect(row.getByTestId("policy-verdict")).toContainText("Environment production requires approval.");
   const blockedRow = pendingRow(page, blocked.id);
+  // Riskier (a violation) than the plain approval: first in the queue.
+  await expect(page.getByTestId("pending-row").first()).toHaveAttribute("data-action-id", blocked.id);
+  await expect(blockedRow.getByTestId("override-rule")).toHaveText("⚠ Override: qa is blocked");
+  await blockedRow.getByRole("button", { name: "Details" }).click();
   await expect(blockedRow.getByTestId("policy-verdict")).toHaveAttribute("data-verdict", "violation");
   await expect(blockedRow.getByTestId("policy-verdict")).toContainText(
     "Environment qa is blocked from automated remediation.",
   );
-  await expect(blockedRow.getByRole("button", { name: "Review override…" })).toBeVisible();
+  await expect(blockedRow.getByRole("button", { name: "Override…" })).toBeVisible();
   await saveScreenshot(page, testInfo, "control-center");
 
   // Narrow window: rows stack, wide tables scroll inside their card, the page never scrolls sideways.
@@ -99,6 +108,8 @@ test("approve on a newly blocked environment shows what changed and then require
   await expect(row.getByTestId("context-changed")).toContainText(
     "Guardrails changed: Environment production is blocked from automated remediation.",
   );
+  await expect(row.getByTestId("override-rule")).toHaveText("⚠ Override: production is blocked");
+  await row.getByRole("button", { name: "Details" }).click();
   await expect(row.getByTestId("policy-verdict")).toHaveAttribute("data-verdict", "violation");
   expect(approvals).toHaveLength(1);
   const [pending] = await org.query<{ status: string }>("SELECT status FROM remediation_actions WHERE id = $1", [
@@ -106,7 +117,7 @@ test("approve on a newly blocked environment shows what changed and then require
   ]);
   expect(pending?.status).toBe("PENDING_APPROVAL");
 
-  await row.getByRole("button", { name: "Review override…" }).click();
+  await row.getByRole("button", { name: "Override…" }).click();
   const dialog = page.getByRole("dialog", { name: "Override policy violations" });
   await expect(dialog.getByTestId("override-violations")).toContainText(
     "Environment production is blocked from automated remediation.",
@@ -121,7 +132,7 @@ test("approve on a newly blocked environment shows what changed and then require
   expect(approvals).toHaveLength(2);
   await expect(toasts(page).getByText("Override approved restart-service: QUEUED")).toBeVisible();
   await expect(row).toHaveCount(0);
-  await expect(row.getByRole("button", { name: "Review override…" })).toHaveCount(0);
+  await expect(row.getByRole("button", { name: "Override…" })).toHaveCount(0);
 
   await page.goto(`/incidents/${action.incidentId}`);
   const history = page.locator(`[data-testid="history-row"][data-action-id="${action.id}"]`);
@@ -144,7 +155,7 @@ test("a row with recorded violations opens the override prompt without sending a
   const action = await org.requestAction("staging", { environment: "qa" });
   await signInAs(page, org, "operator2");
   const approvals = recordProcedureCalls(page, "remediation.approve");
-  await pendingRow(page, action.id).getByRole("button", { name: "Review override…" }).click();
+  await pendingRow(page, action.id).getByRole("button", { name: "Override…" }).click();
   const dialog = page.getByRole("dialog", { name: "Override policy violations" });
   await expect(dialog).toContainText("Environment qa is blocked from automated remediation.");
   await page.keyboard.press("Escape");
@@ -225,7 +236,7 @@ test("rejecting an action someone else already decided shows the backend message
   const row = pendingRow(page, action.id);
   await expect(row.getByRole("button", { name: "Reject" })).toBeVisible();
   // Right after a poll, so the next one (5 s later) cannot remove the row before the click.
-  await page.waitForResponse((r) => r.url().includes("remediation.list") && r.ok());
+  await page.waitForResponse((r) => r.url().includes("remediation.pendingQueue") && r.ok());
   const decided = await org.api(
     "POST",
     `/remediation/${action.id}/reject`,

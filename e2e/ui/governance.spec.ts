@@ -34,6 +34,9 @@ test("quorum of 2: one operator's vote is recorded, the other sees 1 of 2, and t
   const olga = await secondSession(browser, testInfo, org, "operator2");
   const mine = pendingRow(page, action.id);
   const theirs = pendingRow(olga.page, action.id);
+  await expect(mine.getByTestId("approval-tally")).toHaveText("0 of 2 approvals");
+  await mine.getByRole("button", { name: "Details" }).click();
+  await theirs.getByRole("button", { name: "Details" }).click();
   await expect(mine.getByTestId("approval-count")).toHaveText("0 of 2 approvals");
   await expect(theirs.getByTestId("approval-count")).toHaveText("0 of 2 approvals");
   // The default expiry (1440 minutes) counts down on the card.
@@ -43,6 +46,7 @@ test("quorum of 2: one operator's vote is recorded, the other sees 1 of 2, and t
   await expect(toasts(page).getByText("Approval recorded (1 of 2)")).toBeVisible();
   // The vote alone does not decide: the row stays, and says who approved.
   await expect(mine.getByTestId("approval-count")).toHaveText("1 of 2 approvals");
+  await expect(mine.getByTestId("approval-tally")).toHaveText("1 of 2 approvals");
   await expect(mine.getByTestId("approval-vote")).toContainText(`Approved by ${org.users.operator.name}`);
   await expect(mine.getByTestId("approval-blocked")).toHaveText("You approved — waiting for 1 more.");
   await expect(mine.getByRole("button", { name: "Approve" })).toBeDisabled();
@@ -76,6 +80,8 @@ test("separation of duties: the requester cannot approve, in the UI or over REST
   const action = await org.requestAction("production");
   await signInAs(page, org, "operator");
   const row = pendingRow(page, action.id);
+  await expect(row.getByRole("button", { name: "Approve" })).toBeDisabled();
+  await row.getByRole("button", { name: "Details" }).click();
   await expect(row.getByTestId("approval-blocked")).toHaveText("You requested this — another approver must decide.");
   await expect(row.getByRole("button", { name: "Approve" })).toBeDisabled();
   await expect(row.getByRole("button", { name: "Reject" })).toBeEnabled();
@@ -96,6 +102,8 @@ test("separation of duties: the requester cannot approve, in the UI or over REST
   // Another operator may approve the same action.
   const olga = await secondSession(browser, testInfo, org, "operator2");
   await expect(pendingRow(olga.page, action.id).getByRole("button", { name: "Approve" })).toBeEnabled();
+  await pendingRow(olga.page, action.id).getByRole("button", { name: "Details" }).click();
+  await expect(pendingRow(olga.page, action.id).getByTestId("approval-progress")).toBeVisible();
   await expect(pendingRow(olga.page, action.id).getByTestId("approval-blocked")).toHaveCount(0);
   await olga.close();
 
@@ -122,6 +130,8 @@ test("separation of duties turned on after the page loaded: the refused approval
   await signInAs(page, org, "operator");
   const row = pendingRow(page, action.id);
   await expect(row.getByRole("button", { name: "Approve" })).toBeEnabled();
+  await row.getByRole("button", { name: "Details" }).click();
+  await expect(row.getByTestId("approval-progress")).toBeVisible();
   await expect(row.getByTestId("approval-blocked")).toHaveCount(0);
 
   await org.updatePolicy({ separationOfDuties: true });
@@ -144,6 +154,7 @@ test("a freeze window added while the card is open: approve says what changed, n
   await signInAs(page, org, "operator2");
   const row = pendingRow(page, action.id);
   await expect(row.getByRole("button", { name: "Approve" })).toBeEnabled();
+  await row.getByRole("button", { name: "Details" }).click();
   await expect(row.getByTestId("policy-verdict")).toHaveAttribute("data-verdict", "approval");
 
   // Live: nothing refetches the card but events, and a policy change is none, so only the
@@ -165,12 +176,17 @@ test("a freeze window added while the card is open: approve says what changed, n
   await expect(notice).toContainText("Guardrails changed: Environment production is in a change freeze until");
   await expect(row.getByTestId("policy-verdict")).toHaveAttribute("data-verdict", "violation");
   await expect(row.getByTestId("policy-verdict")).toContainText("Quarter-end");
+  // The row names the rule its approval would override and when it ends, in words.
+  await expect(row.getByTestId("override-rule")).toHaveText(
+    new RegExp(`^⚠ Override: Change freeze ends in 1 h \\((\\d+ \\w+ )?${end.slice(11, 16)} UTC\\)$`),
+  );
+  await expect(row.getByRole("button", { name: "Override…" })).toHaveClass(/\bbg-amber-100\b/);
   await saveScreenshot(page, testInfo, "governance-context-changed");
   // Nothing was recorded: no vote, no block, still pending.
   expect(await eventTypes(org, action.id)).toEqual(["REQUESTED"]);
 
   // Approving again now needs the override prompt and a typed reason.
-  await row.getByRole("button", { name: "Review override…" }).click();
+  await row.getByRole("button", { name: "Override…" }).click();
   const dialog = page.getByRole("dialog", { name: "Override policy violations" });
   await expect(dialog.getByTestId("override-violations")).toContainText("Environment production is in a change freeze");
   await expect(dialog.getByTestId("context-changed")).toContainText("Guardrails changed");

@@ -15,6 +15,7 @@ const liveStatus = (page: Page) => page.getByTestId("live-status");
 /** The reads the stream replaces polling for (Control Center and the incident view). */
 const LIVE_READS = [
   "remediation.list",
+  "remediation.pendingQueue",
   "remediation.stats",
   "remediation.prioritySignal",
   "ui.activityByDay",

@@ -25,7 +25,7 @@ test("A overrides a blocked action and cannot review it (and sees why); B review
   // A (operator) overrides the guardrail from the Control Center.
   await signInAs(page, org, "operator");
   const pending = page.locator(`[data-testid="pending-row"][data-action-id="${action.id}"]`);
-  await pending.getByRole("button", { name: "Review override…" }).click();
+  await pending.getByRole("button", { name: "Override…" }).click();
   const overrideDialog = page.getByRole("dialog", { name: "Override policy violations" });
   await overrideDialog.getByLabel("Override reason (required)").fill("Checkout is down; the fix cannot wait.");
   await overrideDialog.getByRole("button", { name: "Override and approve" }).click();

@@ -1,24 +1,35 @@
 import Link from "next/link";
-import { ActionLabel } from "@/components/remediation/action-label";
+import type { Ref } from "react";
 import { ApprovalProgress, ContextChangeNotice } from "@/components/remediation/approval-progress";
-import type { ApprovalState } from "@/components/remediation/approval-state";
+import { type ApprovalState, formatApprovalCount } from "@/components/remediation/approval-state";
 import { PolicyVerdict } from "@/components/remediation/policy-verdict";
-import { type Action, recordedPolicy } from "@/components/remediation/types";
+import { recordedPolicy } from "@/components/remediation/types";
 import { SeverityBadge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { RelativeTime } from "@/components/ui/time";
+import { formatAge, formatDateTime, formatParameters } from "@/components/ui/format";
+import type { RouterOutputs } from "@/lib/trpc";
+import { describeGuardrail } from "./override-wording";
+
+export type QueueRow = RouterOutputs["remediation"]["pendingQueue"]["rows"][number];
 
 export interface PendingApprovalRowProps {
-  action: Action;
+  action: QueueRow;
   /** Optimistically hidden: kept in the layout (invisible) so nothing below jumps. */
   hidden: boolean;
-  incidentTitle: string | undefined;
+  /** The keyboard selection (j/k): the one row in the tab order, marked aria-selected. */
+  selected: boolean;
+  /** In the tab order: the selected row, or the first row while none is selected (roving tabindex). */
+  tabbable: boolean;
+  onSelect: () => void;
+  rowRef: Ref<HTMLDivElement>;
+  expanded: boolean;
+  onToggleDetails: () => void;
   requester: string;
   nameOf: (userId: string) => string;
   now: number;
   /** The signed-in principal's standing on this action: votes so far, and why they may not approve. */
   approval: ApprovalState;
-  /** What changed since the operator last saw the card (a refetch or a 409 on approve). */
+  /** What changed since the operator last saw the row (a refetch or a 409 on approve). */
   changes: string[] | undefined;
   /** A vote short of the quorum is on its way (the row stays). */
   busy: boolean;
@@ -28,10 +39,34 @@ export interface PendingApprovalRowProps {
   onReject: (() => void) | undefined;
 }
 
+const SEVERITY_MARK = {
+  CRITICAL: "bg-red-600",
+  HIGH: "bg-orange-500",
+  MEDIUM: "bg-blue-500",
+  LOW: "bg-slate-400",
+} as const;
+
+/** What approving would override, in words: the rules and when they end, else the violation sentence. */
+function overrideRules(action: QueueRow, needsOverride: boolean, violations: string[], now: number): string[] {
+  if (!needsOverride) return [];
+  const rules = action.guardrails.map((g) => describeGuardrail(g, now));
+  return rules.length > 0 ? rules : violations.slice(0, 1);
+}
+
+/**
+ * One pending action on one line (docs/behaviour.md#pending-queue): risk marker, action and
+ * service, environment, incident, age, votes, the override it would be, Approve/Reject; the
+ * governance details (requester, policy verdict, votes, expiry) unfold under it.
+ */
 export function PendingApprovalRow({
   action,
   hidden,
-  incidentTitle,
+  selected,
+  tabbable,
+  onSelect,
+  rowRef,
+  expanded,
+  onToggleDetails,
   requester,
   nameOf,
   now,
@@ -43,70 +78,158 @@ export function PendingApprovalRow({
   onApprove,
   onReject,
 }: PendingApprovalRowProps) {
+  const violations = liveViolations ?? recordedPolicy(action.details).violations;
+  const rules = overrideRules(action, needsOverride, violations, now);
+  const detailsId = `pending-details-${action.id}`;
+  const riskLabel = `${needsOverride ? "Overrides a guardrail, " : ""}${action.severity} severity`;
   return (
-    <li
+    <div
+      role="row"
+      ref={rowRef}
       data-testid="pending-row"
       data-action-id={action.id}
+      data-override={needsOverride || undefined}
+      aria-selected={selected}
+      tabIndex={tabbable ? 0 : -1}
+      onFocus={onSelect}
       aria-hidden={hidden || undefined}
       inert={hidden || undefined}
-      className={`grid gap-3 rounded-md border border-slate-200 p-3 md:grid-cols-[minmax(0,1fr)_minmax(0,1fr)_auto] md:items-start ${hidden ? "invisible" : ""}`}
+      className={`rounded-md border text-sm outline-none focus-visible:ring-2 focus-visible:ring-blue-600 focus-visible:ring-offset-1 ${
+        selected ? "border-blue-400 bg-blue-50/60" : "border-slate-200"
+      } ${needsOverride ? "border-l-4 border-l-amber-500" : ""} ${hidden ? "invisible" : ""}`}
     >
+      <div
+        role="gridcell"
+        tabIndex={-1}
+        className="flex flex-wrap items-center gap-x-3 gap-y-1 px-2.5 py-1 md:flex-nowrap"
+      >
+        <span
+          role="img"
+          aria-label={riskLabel}
+          title={riskLabel}
+          data-testid="risk-marker"
+          className={`size-2.5 shrink-0 rounded-full ${needsOverride ? "bg-amber-500 ring-2 ring-amber-200" : SEVERITY_MARK[action.severity]}`}
+        />
+        <span className="flex min-w-0 shrink-0 items-baseline gap-1.5 md:max-w-[14rem]">
+          <Link
+            href={`/actions/${action.id}`}
+            // Not prefetched: a page of 25 rows, refetched live, would prefetch 25 action pages each time.
+            prefetch={false}
+            className="truncate font-medium text-slate-900 hover:underline"
+            title={`${action.actionType} ${formatParameters(action.parameters)}`}
+          >
+            {action.actionType}
+          </Link>
+          {action.serviceName && <span className="truncate text-slate-600">{action.serviceName}</span>}
+        </span>
+        <span className="shrink-0 rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs text-slate-700">
+          {action.environment}
+        </span>
+        <Link
+          href={`/incidents/${action.incidentId}`}
+          className="min-w-0 basis-full truncate text-blue-700 hover:underline md:flex-1 md:basis-0"
+          title={action.incidentTitle ?? undefined}
+        >
+          {action.incidentTitle ?? `Incident ${action.incidentId.slice(0, 8)}`}
+        </Link>
+        <time
+          dateTime={action.createdAt.toISOString()}
+          title={formatDateTime(action.createdAt)}
+          className="shrink-0 text-xs text-slate-500 tabular-nums"
+        >
+          {formatAge(action.createdAt, now)}
+        </time>
+        <span
+          data-testid="approval-tally"
+          title={approval.blocked ?? formatApprovalCount(approval)}
+          className="shrink-0 text-xs font-medium text-slate-700 tabular-nums"
+        >
+          {approval.approvals} of {approval.required}
+          <span className="sr-only"> approval{approval.required === 1 ? "" : "s"}</span>
+        </span>
+        {(onApprove || onReject) && (
+          <span className="flex shrink-0 gap-1.5">
+            {onApprove && (
+              <Button
+                size="sm"
+                variant={needsOverride ? "warning" : "primary"}
+                onClick={onApprove}
+                busy={busy}
+                disabled={approval.blocked !== undefined}
+                title={
+                  approval.blocked ??
+                  (needsOverride ? "Approving overrides a guardrail: a reason is required" : undefined)
+                }
+                tabIndex={tabbable ? 0 : -1}
+              >
+                {needsOverride ? "Override…" : "Approve"}
+              </Button>
+            )}
+            {onReject && (
+              <Button
+                size="sm"
+                variant="danger"
+                onClick={onReject}
+                title={approval.selfRequested ? "Withdraw your own request" : undefined}
+                tabIndex={tabbable ? 0 : -1}
+              >
+                Reject
+              </Button>
+            )}
+          </span>
+        )}
+        <Button
+          size="sm"
+          variant="ghost"
+          aria-expanded={expanded}
+          aria-controls={detailsId}
+          onClick={onToggleDetails}
+          tabIndex={tabbable ? 0 : -1}
+          title={expanded ? "Hide details" : "Show details"}
+        >
+          <span aria-hidden>{expanded ? "▾" : "▸"}</span>
+          <span className="sr-only">Details</span>
+        </Button>
+      </div>
+      {rules.length > 0 && (
+        <div
+          role="gridcell"
+          tabIndex={-1}
+          data-testid="override-rule"
+          className="px-2.5 pb-1.5 text-xs font-medium text-amber-900"
+        >
+          <span aria-hidden>⚠ </span>
+          Override: {rules.join("; ")}
+        </div>
+      )}
       {changes && (
-        <div className="md:col-span-3">
+        <div role="gridcell" tabIndex={-1} className="px-2.5 pb-2">
           <ContextChangeNotice changes={changes} />
         </div>
       )}
-      <div className="min-w-0 space-y-1">
-        <Link
-          href={`/incidents/${action.incidentId}`}
-          className="block truncate text-sm font-medium text-blue-700 hover:underline"
-          title={incidentTitle}
+      {expanded && (
+        <div
+          role="gridcell"
+          tabIndex={-1}
+          id={detailsId}
+          data-testid="pending-details"
+          className="grid gap-3 border-t border-slate-100 px-2.5 py-2 md:grid-cols-2"
         >
-          {incidentTitle ?? `Incident ${action.incidentId.slice(0, 8)}`}
-        </Link>
-        <Link href={`/actions/${action.id}`} className="block hover:underline" data-testid="open-action">
-          <ActionLabel actionType={action.actionType} parameters={action.parameters} />
-        </Link>
-        <div className="flex flex-wrap items-center gap-1.5 text-xs text-slate-500">
-          <span className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-slate-700">{action.environment}</span>
-          <SeverityBadge severity={action.severity} />
-          <span>
-            by <span data-testid="requester">{requester}</span> · <RelativeTime value={action.createdAt} />
-          </span>
-        </div>
-      </div>
-      <div className="min-w-0 space-y-2">
-        <PolicyVerdict policy={recordedPolicy(action.details)} liveViolations={liveViolations} />
-        {action.approvalContext && (
-          <ApprovalProgress context={action.approvalContext} state={approval} nameOf={nameOf} now={now} />
-        )}
-      </div>
-      {(onApprove || onReject) && (
-        <div className="flex gap-2 md:flex-col md:items-stretch">
-          {onApprove && (
-            <Button
-              size="sm"
-              variant={needsOverride ? "secondary" : "primary"}
-              onClick={onApprove}
-              busy={busy}
-              disabled={approval.blocked !== undefined}
-              title={approval.blocked}
-            >
-              {needsOverride ? "Review override…" : "Approve"}
-            </Button>
-          )}
-          {onReject && (
-            <Button
-              size="sm"
-              variant="danger"
-              onClick={onReject}
-              title={approval.selfRequested ? "Withdraw your own request" : undefined}
-            >
-              Reject
-            </Button>
-          )}
+          <div className="min-w-0 space-y-1 text-xs text-slate-600">
+            <p className="truncate font-mono" title={formatParameters(action.parameters)}>
+              {formatParameters(action.parameters)}
+            </p>
+            <p>
+              Requested by <span data-testid="requester">{requester}</span> ·{" "}
+              <SeverityBadge severity={action.severity} />
+            </p>
+            {action.approvalContext && (
+              <ApprovalProgress context={action.approvalContext} state={approval} nameOf={nameOf} now={now} />
+            )}
+          </div>
+          <PolicyVerdict policy={recordedPolicy(action.details)} liveViolations={liveViolations} />
         </div>
       )}
-    </li>
+    </div>
   );
 }

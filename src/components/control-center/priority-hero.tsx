@@ -58,7 +58,7 @@ export function PriorityHero() {
           <div key={c.label} className="rounded-md bg-white/70 px-3 py-2 ring-1 ring-black/5">
             <dt className="text-xs text-slate-600">{c.label}</dt>
             <dd data-testid={c.testId} className="text-2xl font-semibold text-slate-900 tabular-nums">
-              {c.value}
+              {c.value.toLocaleString("en-US")}
             </dd>
           </div>
         ))}

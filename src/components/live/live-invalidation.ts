@@ -34,6 +34,7 @@ export function useLiveInvalidation() {
     if (!work) return;
     void Promise.all([
       utils.remediation.list.invalidate(),
+      utils.remediation.pendingQueue.invalidate(),
       utils.remediation.stats.invalidate(),
       utils.remediation.prioritySignal.invalidate(),
       utils.ui.activityByDay.invalidate(),
@@ -73,6 +74,7 @@ export function useLiveInvalidation() {
         };
         void Promise.all([
           utils.remediation.list.invalidate(undefined, withData),
+          utils.remediation.pendingQueue.invalidate(undefined, withData),
           utils.remediation.stats.invalidate(undefined, withData),
           utils.remediation.prioritySignal.invalidate(undefined, withData),
           utils.ui.activityByDay.invalidate(undefined, withData),

@@ -1,12 +1,14 @@
 import type { ButtonHTMLAttributes } from "react";
 
-export type ButtonVariant = "primary" | "secondary" | "danger" | "ghost";
+export type ButtonVariant = "primary" | "secondary" | "danger" | "warning" | "ghost";
 export type ButtonSize = "sm" | "md";
 
 const VARIANTS: Record<ButtonVariant, string> = {
   primary: "bg-blue-600 text-white hover:bg-blue-700 border border-blue-600",
   secondary: "bg-white text-slate-800 hover:bg-slate-50 border border-slate-300",
   danger: "bg-white text-red-700 hover:bg-red-50 border border-red-300",
+  // A risky act that is allowed: overriding a guardrail (docs/behaviour.md#pending-queue).
+  warning: "bg-amber-100 text-amber-950 hover:bg-amber-200 border border-amber-500",
   ghost: "text-slate-700 hover:bg-slate-100 border border-transparent",
 };
 

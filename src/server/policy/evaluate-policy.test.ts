@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_POLICY, type Policy } from "@/lib/policy-schema";
-import { evaluatePolicy, policyDetail, policyOutcome, QUEUED_REASON } from "./evaluate-policy";
+import { activeGuardrails, evaluatePolicy, policyDetail, policyOutcome, QUEUED_REASON } from "./evaluate-policy";
 
 const NO_GLOBAL = { blockedEnvironments: [], deniedActionTypes: [] };
 const NOW = new Date("2026-04-20T06:00:00.000Z");
@@ -249,5 +249,38 @@ describe("policyOutcome (the replay's allocation-free judgement)", () => {
       }),
       { numRuns: 1000 },
     );
+  });
+});
+
+describe("activeGuardrails", () => {
+  const window = (start: string, end: string, environments = ["production"]) => ({
+    start,
+    end,
+    environments,
+    reason: "Quarter-end",
+  });
+
+  it("lists what evaluatePolicy counts as violations, as data: blocked first, then active freezes", () => {
+    const p = policy({
+      blockedEnvironments: ["production"],
+      freezeWindows: [
+        window("2026-04-20T05:00:00.000Z", "2026-04-20T08:00:00Z"),
+        window("2026-04-21T00:00:00.000Z", "2026-04-22T00:00:00.000Z"),
+        window("2026-04-20T05:00:00.000Z", "2026-04-20T09:00:00.000Z", ["staging"]),
+      ],
+    });
+    expect(activeGuardrails("production", p, NO_GLOBAL, NOW)).toEqual([
+      { kind: "blocked", environment: "production" },
+      { kind: "freeze", environment: "production", endsAt: "2026-04-20T08:00:00.000Z", reason: "Quarter-end" },
+    ]);
+    expect(evaluatePolicy(request({ environment: "production" }), p, NO_GLOBAL, NOW).violations).toHaveLength(2);
+  });
+
+  it("global blocked environments count; a window ends at its end exactly; none → []", () => {
+    const global = { blockedEnvironments: ["qa"], deniedActionTypes: [] };
+    expect(activeGuardrails("qa", DEFAULT_POLICY, global, NOW)).toEqual([{ kind: "blocked", environment: "qa" }]);
+    const ended = policy({ freezeWindows: [window("2026-04-20T05:00:00.000Z", NOW.toISOString())] });
+    expect(activeGuardrails("production", ended, NO_GLOBAL, NOW)).toEqual([]);
+    expect(activeGuardrails("dev", DEFAULT_POLICY, NO_GLOBAL, NOW)).toEqual([]);
   });
 });

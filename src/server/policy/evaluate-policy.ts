@@ -93,6 +93,31 @@ function guardrailFindings(request: PolicyRequest, policy: Policy, global: Globa
   return findings;
 }
 
+/** A guardrail in force on an environment now, as data (the pending queue words it: docs/behaviour.md#pending-queue). */
+export type ActiveGuardrail =
+  | { kind: "blocked"; environment: string }
+  | { kind: "freeze"; environment: string; endsAt: string; reason: string };
+
+/** The guardrails the same rules as evaluatePolicy's violations find now: blocked first, then active freezes. */
+export function activeGuardrails(
+  environment: string,
+  policy: Policy,
+  global: GlobalPolicy,
+  now: Date,
+): ActiveGuardrail[] {
+  const blocked =
+    listMatches(environment, "blockedEnvironments", global.blockedEnvironments, policy.blockedEnvironments).length > 0;
+  return [
+    ...(blocked ? [{ kind: "blocked" as const, environment }] : []),
+    ...activeFreezeWindows(policy, environment, now).map((w) => ({
+      kind: "freeze" as const,
+      environment,
+      endsAt: new Date(w.end).toISOString(),
+      reason: w.reason,
+    })),
+  ];
+}
+
 function approvalFindings(request: PolicyRequest, policy: Policy): Finding[] {
   const findings: Finding[] = [];
   const { environment, severity, actionType } = request;

@@ -10,6 +10,7 @@ import { getPrioritySignal } from "./get-priority-signal";
 import { getStats } from "./get-stats";
 import { listActions } from "./list-actions";
 import { listHistory } from "./list-history";
+import { listPendingQueue } from "./list-pending-queue";
 import { rejectAction } from "./reject-action";
 import { requestAction } from "./request-action";
 import {
@@ -23,6 +24,8 @@ import {
   historyInput,
   listActionsInput,
   listedActionSchema,
+  pendingQueueInput,
+  pendingQueueSchema,
   prioritySignalSchema,
   rejectOutput,
   requestActionOutput,
@@ -46,6 +49,11 @@ export const remediationRouter = router({
     .input(listActionsInput)
     .output(z.array(listedActionSchema))
     .query(({ ctx, input }) => listActions(ctx, input)),
+  // The Control Center's triage queue: riskiest first, the true total (docs/behaviour.md#pending-queue).
+  pendingQueue: requires("remediation:view")
+    .input(pendingQueueInput)
+    .output(pendingQueueSchema)
+    .query(({ ctx, input }) => listPendingQueue(ctx, input)),
   get: requires("remediation:view")
     .input(actionIdInput)
     .output(actionWithEventsSchema)

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { uuidField } from "@/lib/action-request";
+import { PENDING_QUEUE_PAGE_SIZE } from "@/lib/pending-queue";
 import {
   actionStatusSchema,
   environmentSchema,
@@ -153,3 +154,32 @@ export const prioritySignalSchema = z.object({
 
 export { AUDIT_CSV_COLUMNS as CSV_COLUMNS } from "@/server/db/stores/actions";
 export const CSV_FILENAME = "remediation-audit-export.csv";
+
+/** The pending queue's page (docs/behaviour.md#pending-queue): offset pagination, 25 rows by default. */
+export const pendingQueueInput = z
+  .strictObject({
+    offset: z.number().int().min(0).max(1_000_000).default(0),
+    limit: z.number().int().min(1).max(100).default(PENDING_QUEUE_PAGE_SIZE),
+  })
+  .optional()
+  .transform((v) => v ?? { offset: 0, limit: PENDING_QUEUE_PAGE_SIZE });
+
+const activeGuardrailSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("blocked"), environment: z.string() }),
+  z.object({ kind: z.literal("freeze"), environment: z.string(), endsAt: z.string(), reason: z.string() }),
+]);
+
+export const pendingQueueSchema = z.object({
+  /** Every PENDING_APPROVAL action of the organization (the counters), not the page's length. */
+  total: z.number(),
+  offset: z.number(),
+  limit: z.number(),
+  rows: z.array(
+    listedActionSchema.extend({
+      incidentTitle: z.string().nullable(),
+      /** The guardrails in force on the action's environment now: what approving would override. */
+      guardrails: z.array(activeGuardrailSchema),
+    }),
+  ),
+});
+export type PendingQueue = z.output<typeof pendingQueueSchema>;

@@ -8,6 +8,7 @@ export * from "./expiry";
 export * from "./export";
 export * from "./notices";
 export * from "./override-review";
+export * from "./pending-queue";
 export * from "./reads";
 export * from "./replay";
 export * from "./retention";

@@ -7,7 +7,14 @@ import { appendLifecycleEvents } from "@/server/db/simulate";
 import { HISTORY_LIMIT } from "@/server/remediation/list-history";
 import { createActions, createIncidents, createOrganization } from "@/test/factories";
 import { approvalMetricsQuery, decisionTimeByDayQuery } from "../approval-metrics";
-import { activeForServiceQuery, exportCsvQuery, listActionsQuery, prioritySignalQuery, recentFailuresQuery } from ".";
+import {
+  activeForServiceQuery,
+  exportCsvQuery,
+  listActionsQuery,
+  pendingQueueQuery,
+  prioritySignalQuery,
+  recentFailuresQuery,
+} from ".";
 
 // The hot reads must be index range scans that need no Sort. Asserted on the planner's choice
 // (EXPLAIN, no timing) over a table shaped like production: two organizations of 15,000 actions,
@@ -125,6 +132,23 @@ describe("query plans of the hot reads", () => {
     const onActions = plan.filter((n) => n["Relation Name"] === "remediation_actions");
     expect(onActions.map((n) => n["Node Type"])).not.toContain("Seq Scan");
     expect(plan.some((n) => n["Index Name"]?.startsWith("remediation_actions_organizationId_environment_"))).toBe(true);
+  });
+
+  it("pending queue: the partial risk index in order, cut by OFFSET/LIMIT; the total from the counters", async () => {
+    for (const offset of [0, 1000]) {
+      const plan = await planOf(pendingQueueQuery(scope.organizationId, { offset, limit: 25 }));
+      const onActions = plan.filter((n) => n["Relation Name"] === "remediation_actions");
+      expect(onActions.map((n) => n["Node Type"])).not.toContain("Seq Scan");
+      expect(onActions.map((n) => n["Node Type"])).not.toContain("Bitmap Heap Scan");
+      expect(onActions.some((n) => n["Index Name"] === "remediation_actions_pending_risk_idx")).toBe(true);
+      // The backlog is never sorted: the only Sort (if any) orders the page's ≤ 25 joined rows,
+      // above the Limit that reads the index in order.
+      const limit = plan.find((n) => n["Node Type"] === "Limit")!;
+      expect(nodes(limit).map((n) => n["Node Type"])).not.toContain("Sort");
+      expect(plan.filter((n) => n["Relation Name"] === "remediation_counters").map((n) => n["Index Name"])).toEqual([
+        "remediation_counters_pkey",
+      ]);
+    }
   });
 
   it("history/:incidentId", async () => {
