@@ -6,6 +6,7 @@ import { useRefreshRemediation } from "@/components/remediation/use-refresh";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
+import { failureMessage, toastFailure } from "@/components/ui/failure";
 import { formatParameters } from "@/components/ui/format";
 import { UNMAPPABLE_SUGGESTION_MESSAGE } from "@/lib/action-catalog";
 import { trpc } from "@/lib/trpc";
@@ -70,7 +71,7 @@ export function ExecuteDialog({
       toast.success(`Remediation requested: ${action.actionType} is ${action.status}`);
       onRequested(newest?.id);
     } catch (error) {
-      toast.error("Remediation request failed", { description: error instanceof Error ? error.message : undefined });
+      toastFailure("Remediation request failed", error, confirm);
     }
   }
 
@@ -125,7 +126,7 @@ export function ExecuteDialog({
           )}
           {request.error && (
             <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-red-800">
-              {request.error.message}
+              {failureMessage(request.error)}
             </p>
           )}
         </div>

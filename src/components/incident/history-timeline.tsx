@@ -12,6 +12,7 @@ import { useMemberNames } from "@/components/remediation/use-members";
 import { useRefreshRemediation } from "@/components/remediation/use-refresh";
 import { useCan } from "@/components/shell/principal-context";
 import { Button } from "@/components/ui/button";
+import { failureMessage, toastFailure } from "@/components/ui/failure";
 import { EmptyState, QueryState } from "@/components/ui/states";
 import { useNow } from "@/components/ui/use-now";
 import { trpc } from "@/lib/trpc";
@@ -25,8 +26,6 @@ interface ApproveTarget {
   violations: string[];
   detail?: string | undefined;
 }
-
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : "Request failed");
 
 /** The incident's actions, newest first, each with its events; decisions from here end in a refetch. */
 export function HistoryTimeline({ incidentId, highlightId }: { incidentId: string; highlightId: string | undefined }) {
@@ -87,9 +86,9 @@ export function HistoryTimeline({ incidentId, highlightId }: { incidentId: strin
       changes.acknowledge(action.id);
       toastApproved(action, result, override);
     } catch (error) {
-      setDialogError(messageOf(error));
+      setDialogError(failureMessage(error));
       void utils.policy.get.invalidate();
-      toastApprovalFailure(error);
+      toastApprovalFailure(error, () => submitApprove(reason));
       if (isContextConflict(error)) {
         await Promise.all([refresh(), reviewAgain(action)]);
         return;
@@ -105,7 +104,7 @@ export function HistoryTimeline({ incidentId, highlightId }: { incidentId: strin
       changes.acknowledge(action.id);
       toast.success(`Rejected ${action.actionType}`);
     } catch (error) {
-      toast.error("Rejection failed", { description: messageOf(error) });
+      toastFailure("Rejection failed", error, () => rejectInline(action));
     }
     await refresh();
     setRejecting(undefined);
