@@ -125,6 +125,28 @@ test("report runs: filter, retry a failed run, send now, outbox and CSV export",
   await saveScreenshot(page, testInfo, "settings-outbox");
 });
 
+test("report runs offer Retry only on runs with failed deliveries", async ({ page, org }) => {
+  const failed = await insertFailedRun(org);
+  const [succeeded] = await org.query<{ id: string }>(
+    `INSERT INTO report_runs (id, "organizationId", cadence, trigger, recipients, "deliveredCount", "failedDeliveryCount",
+       "deliveryFailures", "totalActions", status, "periodStart", "periodEnd", "startedAt", "completedAt")
+     VALUES (gen_random_uuid(), $1, 'weekly', 'schedule', $2, 1, 0, '[]'::jsonb, 3, 'success',
+       now() - interval '7 days', now(), now(), now())
+     RETURNING id`,
+    [org.id, ["sre@example.com"]],
+  );
+  // The server refuses a retry of the successful run (nothing failed, nobody gets it twice).
+  const refused = await org.api<{ message: string }>("POST", `/remediation/reporting/runs/${succeeded?.id}/retry`);
+  expect(refused.status).toBe(409);
+
+  await signInAs(page, org, "admin");
+  await openTab(page, "Report runs");
+  const run = (id: string | undefined) => page.locator(`[data-testid="run-row"][data-run-id="${id}"]`);
+  await expect(run(succeeded?.id)).toBeVisible();
+  await expect(run(failed).getByRole("button", { name: "Retry" })).toBeVisible();
+  await expect(run(succeeded?.id).getByRole("button", { name: "Retry" })).toHaveCount(0);
+});
+
 test("enforce retention asks for confirmation with the cutoff, then deletes", async ({ page, org }) => {
   const incident = org.incidents.staging.id;
   await org.query(

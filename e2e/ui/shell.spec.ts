@@ -39,3 +39,23 @@ test("sign-out returns to the sign-in page", async ({ page }) => {
   await page.goto("/control-center");
   await expect(page).toHaveURL(/\/signin/);
 });
+
+test("pages do not fetch the session on load, so leaving a page mid-load logs nothing", async ({ page }) => {
+  // The shell gets the principal from the server: a client fetch of /api/auth/session would
+  // only be cut off by the next navigation and reported to /api/auth/_log as an error.
+  const authCalls: string[] = [];
+  page.on("request", (req) => {
+    const { pathname } = new URL(req.url());
+    if (pathname === "/api/auth/session" || pathname === "/api/auth/_log") authCalls.push(pathname);
+  });
+  await signIn(page, "operator");
+  // Navigate away before each page has finished loading its data.
+  for (const path of ["/incidents", "/settings", "/control-center", "/incidents"]) {
+    await page.goto(path, { waitUntil: "commit" });
+  }
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Settings" }).click();
+  await expect(page.getByRole("heading", { name: "Settings" })).toBeVisible();
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/signin/);
+  expect(authCalls).toEqual([]);
+});

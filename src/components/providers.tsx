@@ -1,7 +1,6 @@
 "use client";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { httpBatchLink, httpLink, splitLink } from "@trpc/client";
-import { SessionProvider } from "next-auth/react";
 import { NuqsAdapter } from "nuqs/adapters/next/app";
 import { type ReactNode, useState } from "react";
 import { Toaster } from "sonner";
@@ -26,14 +25,16 @@ export function Providers({ children }: { children: ReactNode }) {
     }),
   );
   return (
-    <SessionProvider>
-      <trpc.Provider client={trpcClient} queryClient={queryClient}>
-        <QueryClientProvider client={queryClient}>
-          {/* List filters live in the URL (docs/behaviour.md#operator-ui). */}
-          <NuqsAdapter>{children}</NuqsAdapter>
-          <Toaster richColors closeButton position="top-right" />
-        </QueryClientProvider>
-      </trpc.Provider>
-    </SessionProvider>
+    // No next-auth SessionProvider: nothing reads the session on the client (the shell gets the
+    // principal from the server), and its fetch of /api/auth/session on every page load was cut
+    // off by the next navigation and reported as an error (docs/behaviour.md#ui-accessibility).
+    <trpc.Provider client={trpcClient} queryClient={queryClient}>
+      <QueryClientProvider client={queryClient}>
+        {/* List filters live in the URL (docs/behaviour.md#operator-ui). */}
+        <NuqsAdapter>{children}</NuqsAdapter>
+        {/* Follows the system theme like the page (src/app/dark-theme.css). */}
+        <Toaster richColors closeButton position="top-right" theme="system" />
+      </QueryClientProvider>
+    </trpc.Provider>
   );
 }

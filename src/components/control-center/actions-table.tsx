@@ -176,23 +176,24 @@ export function ActionsTable() {
         empty={<EmptyState title="No actions match these filters." />}
       >
         {(rows) => (
+          // Below md only incident, action and status (docs/behaviour.md#ui-accessibility).
           <Table label="Remediation actions">
             <thead>
               <tr>
-                <Th>Created</Th>
+                <Th className="max-md:hidden">Created</Th>
                 <Th>Incident</Th>
                 <Th>Action</Th>
-                <Th>Environment</Th>
-                <Th>Severity</Th>
+                <Th className="max-md:hidden">Environment</Th>
+                <Th className="max-md:hidden">Severity</Th>
                 <Th>Status</Th>
-                <Th>Requested by</Th>
-                <Th>Error</Th>
+                <Th className="max-md:hidden">Requested by</Th>
+                <Th className="max-md:hidden">Error</Th>
               </tr>
             </thead>
             <tbody>
               {rows.map((a) => (
                 <tr key={a.id} data-testid="action-row" data-action-id={a.id} data-status={a.status}>
-                  <Td className="whitespace-nowrap text-xs text-slate-600">
+                  <Td className="whitespace-nowrap text-xs text-slate-600 max-md:hidden">
                     <RelativeTime value={a.createdAt} />
                   </Td>
                   <Td className="max-w-56">
@@ -213,15 +214,15 @@ export function ActionsTable() {
                       <ActionLabel actionType={a.actionType} parameters={a.parameters} />
                     </Link>
                   </Td>
-                  <Td className="font-mono text-xs">{a.environment}</Td>
-                  <Td>
+                  <Td className="font-mono text-xs max-md:hidden">{a.environment}</Td>
+                  <Td className="max-md:hidden">
                     <SeverityBadge severity={a.severity} />
                   </Td>
                   <Td>
                     <StatusPill status={a.status} />
                   </Td>
-                  <Td className="text-xs">{nameOf(a.performedBy)}</Td>
-                  <Td className="max-w-64 text-xs text-red-700">{a.error ?? ""}</Td>
+                  <Td className="text-xs max-md:hidden">{nameOf(a.performedBy)}</Td>
+                  <Td className="max-w-64 text-xs text-red-700 max-md:hidden">{a.error ?? ""}</Td>
                 </tr>
               ))}
             </tbody>

@@ -1,6 +1,7 @@
 "use client";
 import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from "recharts";
 import { formatDuration } from "@/components/ui/format";
+import { CHART, legendLabel } from "./chart-theme";
 
 export interface DecisionTimePoint {
   day: string;
@@ -21,13 +22,16 @@ export default function DecisionTimeChart({ days }: { days: DecisionTimePoint[] 
       style={{ width: "100%", height: 200 }}
       margin={{ top: 8, right: 8, bottom: 0, left: -16 }}
     >
-      <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e2e8f0" />
-      <XAxis dataKey="day" tick={{ fontSize: 11 }} interval="preserveStartEnd" />
-      <YAxis tick={{ fontSize: 11 }} unit=" m" />
-      <Tooltip formatter={(value) => formatDuration(typeof value === "number" ? value * 60 : null)} />
-      <Legend wrapperStyle={{ fontSize: 11 }} />
-      <Line dataKey="p50" name="p50" stroke="#2563eb" dot={{ r: 2 }} isAnimationActive={false} />
-      <Line dataKey="p95" name="p95" stroke="#dc2626" dot={{ r: 2 }} isAnimationActive={false} />
+      <CartesianGrid strokeDasharray="3 3" vertical={false} stroke={CHART.grid} />
+      <XAxis dataKey="day" tick={CHART.tick} interval="preserveStartEnd" />
+      <YAxis tick={CHART.tick} unit=" m" />
+      <Tooltip
+        {...CHART.tooltip}
+        formatter={(value) => formatDuration(typeof value === "number" ? value * 60 : null)}
+      />
+      <Legend wrapperStyle={CHART.legend} formatter={legendLabel} />
+      <Line dataKey="p50" name="p50" stroke={CHART.p50} dot={{ r: 2 }} isAnimationActive={false} />
+      <Line dataKey="p95" name="p95" stroke={CHART.p95} dot={{ r: 2 }} isAnimationActive={false} />
     </LineChart>
   );
 }

@@ -5,6 +5,7 @@ import { toast } from "sonner";
 import { useMemberNames } from "@/components/remediation/use-members";
 import { useShellUser } from "@/components/shell/principal-context";
 import { Card } from "@/components/ui/card";
+import { failureMessage, isNetworkFailure, toastFailure } from "@/components/ui/failure";
 import { EmptyState, QueryState } from "@/components/ui/states";
 import { useNow } from "@/components/ui/use-now";
 import { hasPermission } from "@/lib/permissions";
@@ -53,7 +54,9 @@ export function OverrideReviews() {
       toast.success(result.status === "FLAGGED" ? "Override flagged" : "Override accepted");
       setReviewing(null);
     } catch (err) {
-      setError(err instanceof Error ? err.message : "Request failed");
+      setError(failureMessage(err));
+      // A refusal is explained in the dialog; a review that never arrived also gets a Retry.
+      if (isNetworkFailure(err)) toastFailure("Override review failed", err, () => submit(values));
     } finally {
       await Promise.all([utils.overrideReviews.invalidate(), utils.remediation.invalidate()]);
     }

@@ -23,12 +23,12 @@ export function StatsCards() {
     <section
       aria-label="Remediation stats"
       aria-busy={!s}
-      className="grid grid-cols-2 gap-3 sm:grid-cols-4 xl:grid-cols-8"
+      className="grid grid-cols-2 gap-2 sm:grid-cols-4 md:gap-3 xl:grid-cols-8"
     >
       {cards.map((c) => (
-        <div key={c.label} className="rounded-lg border border-slate-200 bg-white px-4 py-3 shadow-sm">
+        <div key={c.label} className="rounded-lg border border-slate-200 bg-white px-3 py-2 shadow-sm md:px-4 md:py-3">
           <p className="text-xs font-medium text-slate-500">{c.label}</p>
-          <p data-testid={c.testId} className="mt-1 text-2xl font-semibold text-slate-900 tabular-nums">
+          <p data-testid={c.testId} className="text-lg font-semibold text-slate-900 tabular-nums md:mt-1 md:text-2xl">
             {c.value ?? "…"}
           </p>
         </div>

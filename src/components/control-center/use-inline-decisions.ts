@@ -1,11 +1,12 @@
 "use client";
-import { useCallback, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { toast } from "sonner";
 import { isContextConflict } from "@/components/remediation/approval-state";
 import { toastApprovalFailure, toastApproved } from "@/components/remediation/approval-toasts";
 import type { Action } from "@/components/remediation/types";
 import { recordedPolicy } from "@/components/remediation/types";
 import { useRefreshRemediation } from "@/components/remediation/use-refresh";
+import { failureMessage, toastFailure } from "@/components/ui/failure";
 import { trpc } from "@/lib/trpc";
 
 const CONTROL_CENTER_APPROVE_REASON = "Approved from remediation control center.";
@@ -16,8 +17,6 @@ export interface OverridePrompt {
   violations: string[];
   detail?: string | undefined;
 }
-
-const messageOf = (error: unknown) => (error instanceof Error && error.message ? error.message : "Request failed");
 
 /** This vote would complete the quorum, so the row may leave the pending list. */
 function completesQuorum(action: Action): boolean {
@@ -44,6 +43,8 @@ export function useInlineDecisions({ onDecided }: { onDecided: (actionId: string
   const reject = trpc.remediation.reject.useMutation();
   const utils = trpc.useUtils();
   const refresh = useRefreshRemediation();
+  // A failure toast's Retry repeats the decision through the latest handlers.
+  const retry = useRef<{ approve?: (action: Action) => unknown; reject?: (action: Action) => unknown }>({});
 
   const hide = useCallback((id: string) => setHidden((s) => new Set(s).add(id)), []);
   const restore = useCallback(
@@ -132,7 +133,7 @@ export function useInlineDecisions({ onDecided }: { onDecided: (actionId: string
         // change notice (useContextChanges) says what moved before the operator approves again.
         restore(action.id);
         setBusy(undefined);
-        toastApprovalFailure(error);
+        toastApprovalFailure(error, () => retry.current.approve?.(action));
         void refresh();
         // A 403 may come from a policy changed since it loaded (separation of duties turned on).
         void utils.policy.get.invalidate();
@@ -177,7 +178,7 @@ export function useInlineDecisions({ onDecided }: { onDecided: (actionId: string
         await settle(action.id);
       } catch (error) {
         restore(action.id);
-        setPromptError(messageOf(error));
+        setPromptError(failureMessage(error));
         toastApprovalFailure(error);
         void refresh();
         if (isContextConflict(error)) await reopenWithCurrentContext(action);
@@ -196,12 +197,16 @@ export function useInlineDecisions({ onDecided }: { onDecided: (actionId: string
         await settle(action.id);
       } catch (error) {
         restore(action.id);
-        toast.error("Rejection failed", { description: messageOf(error) });
+        toastFailure("Rejection failed", error, () => retry.current.reject?.(action));
         void refresh();
       }
     },
     [decided, hide, refresh, reject, restore, settle],
   );
+
+  useEffect(() => {
+    retry.current = { approve: approveInline, reject: rejectInline };
+  }, [approveInline, rejectInline]);
 
   return {
     hidden,

@@ -7,6 +7,7 @@ import { useRefreshRemediation } from "@/components/remediation/use-refresh";
 import { Badge, SeverityBadge, StatusPill } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
+import { failureMessage, toastFailure } from "@/components/ui/failure";
 import { RelativeTime } from "@/components/ui/time";
 import { mapSuggestionToAction, UNMAPPABLE_SUGGESTION_MESSAGE } from "@/lib/action-catalog";
 import { SERVICE_CONFLICTS_LIMIT } from "@/lib/action-request";
@@ -134,7 +135,7 @@ export function ExecuteDialog({
       toast.success(`Remediation requested: ${action.actionType} is ${action.status}`);
       onRequested(newest?.id);
     } catch (error) {
-      toast.error("Remediation request failed", { description: error instanceof Error ? error.message : undefined });
+      toastFailure("Remediation request failed", error, confirm);
     }
   }
 
@@ -222,7 +223,7 @@ export function ExecuteDialog({
           )}
           {request.error && (
             <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-red-800">
-              {request.error.message}
+              {failureMessage(request.error)}
             </p>
           )}
         </div>

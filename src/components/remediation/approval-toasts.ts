@@ -1,4 +1,5 @@
 import { toast } from "sonner";
+import { toastFailure } from "@/components/ui/failure";
 import { isContextConflict } from "./approval-state";
 
 interface Approved {
@@ -6,8 +7,6 @@ interface Approved {
   approvals?: number | undefined;
   requiredApprovals?: number | undefined;
 }
-
-const messageOf = (error: unknown) => (error instanceof Error && error.message ? error.message : "Request failed");
 
 /** The toast for an approve answer: queued, a vote recorded toward the quorum, or decided elsewhere. */
 export function toastApproved(
@@ -24,9 +23,10 @@ export function toastApproved(
   }
 }
 
-/** A refused approval, with the backend message (a 409 asks for a second look rather than reporting a failure). */
-export function toastApprovalFailure(error: unknown) {
-  toast.error(isContextConflict(error) ? "Review the action again" : "Approval failed", {
-    description: messageOf(error),
-  });
+/**
+ * A refused approval, with the backend message (a 409 asks for a second look rather than reporting
+ * a failure); one that never reached the server says it was not recorded and offers `retry`.
+ */
+export function toastApprovalFailure(error: unknown, retry?: () => unknown) {
+  toastFailure(isContextConflict(error) ? "Review the action again" : "Approval failed", error, retry);
 }

@@ -1,6 +1,7 @@
 "use client";
 import { useState } from "react";
 import { toast } from "sonner";
+import { failureMessage, toastFailure } from "@/components/ui/failure";
 import { trpc } from "@/lib/trpc";
 import { isContextConflict } from "./approval-state";
 import { toastApprovalFailure, toastApproved } from "./approval-toasts";
@@ -14,8 +15,6 @@ interface ApproveTarget {
   violations: string[];
   detail?: string | undefined;
 }
-
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : "Request failed");
 
 /**
  * Approve (through the dialog, optional or override reason) and reject (inline, `rejectReason`)
@@ -72,9 +71,9 @@ export function useActionDecisions(rows: Action[] | undefined, rejectReason: str
       changes.acknowledge(action.id);
       toastApproved(action, result, override);
     } catch (error) {
-      setDialogError(messageOf(error));
+      setDialogError(failureMessage(error));
       void utils.policy.get.invalidate();
-      toastApprovalFailure(error);
+      toastApprovalFailure(error, () => submitApprove(reason));
       if (isContextConflict(error)) {
         await Promise.all([refresh(), reviewAgain(action)]);
         return;
@@ -90,7 +89,7 @@ export function useActionDecisions(rows: Action[] | undefined, rejectReason: str
       changes.acknowledge(action.id);
       toast.success(`Rejected ${action.actionType}`);
     } catch (error) {
-      toast.error("Rejection failed", { description: messageOf(error) });
+      toastFailure("Rejection failed", error, () => rejectInline(action));
     }
     await refresh();
     setRejecting(undefined);

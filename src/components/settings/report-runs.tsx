@@ -7,12 +7,12 @@ import { useCan } from "@/components/shell/principal-context";
 import { Badge } from "@/components/ui/badge";
 import { Button, buttonClass } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
+import { toastFailure } from "@/components/ui/failure";
 import { inputClass } from "@/components/ui/field";
 import { formatDateTime, formatNumber } from "@/components/ui/format";
 import { EmptyState, QueryState } from "@/components/ui/states";
 import { Table, Td, Th } from "@/components/ui/table";
 import { trpc } from "@/lib/trpc";
-import { messageOf } from "./server-issues";
 
 const RUN_STATUSES = ["running", "success", "failed"] as const;
 type RunStatus = "" | (typeof RUN_STATUSES)[number];
@@ -93,7 +93,7 @@ export function ReportRuns() {
       if (run.status === "success") toast.success(`Report sent to ${run.deliveredCount} recipient(s)`);
       else toast.error("Report run failed", { description: run.error ?? undefined });
     } catch (error) {
-      toast.error("Could not send the report", { description: messageOf(error) });
+      toastFailure("Could not send the report", error);
     }
     await refresh();
   }
@@ -105,7 +105,7 @@ export function ReportRuns() {
       if (run.status === "success") toast.success(`Retry delivered to ${run.deliveredCount} recipient(s)`);
       else toast.error("Retry failed", { description: run.error ?? undefined });
     } catch (error) {
-      toast.error("Could not retry the run", { description: messageOf(error) });
+      toastFailure("Could not retry the run", error, () => retryRun(runId));
     }
     await refresh();
     setRetrying(undefined);
@@ -223,14 +223,12 @@ export function ReportRuns() {
                   </Td>
                   {canManage && (
                     <Td>
-                      <Button
-                        size="sm"
-                        onClick={() => retryRun(run.id)}
-                        busy={retrying === run.id}
-                        disabled={run.status !== "failed"}
-                      >
-                        Retry
-                      </Button>
+                      {/* Only a failed run has deliveries to redo; the server refuses the others (409). */}
+                      {run.status === "failed" && (
+                        <Button size="sm" onClick={() => retryRun(run.id)} busy={retrying === run.id}>
+                          Retry
+                        </Button>
+                      )}
                     </Td>
                   )}
                 </tr>

@@ -4,5 +4,5 @@ export function serverIssues(error: unknown): { path: string; message: string }[
   return Array.isArray(app?.issues) ? (app.issues as { path: string; message: string }[]) : [];
 }
 
-export const messageOf = (error: unknown): string =>
-  error instanceof Error && error.message ? error.message : "Request failed";
+/** The message of a failed call ("not recorded" when it never reached the server). */
+export { failureMessage as messageOf } from "@/components/ui/failure";

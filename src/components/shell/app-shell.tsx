@@ -52,7 +52,12 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
               <div className="ml-auto flex items-center gap-3 text-sm">
                 <LiveIndicator />
                 <span data-testid="signed-in-user" className="text-slate-700">
-                  {user.name ?? user.email} · <span className="font-mono">{user.organizationId}</span> ·{" "}
+                  {user.name ?? user.email}
+                  <span className="max-sm:sr-only">
+                    {" "}
+                    · <span className="font-mono">{user.organizationId}</span>
+                  </span>{" "}
+                  ·{" "}
                   <span data-testid="signed-in-role" className="rounded bg-slate-100 px-1.5 py-0.5">
                     {user.role}
                   </span>
@@ -61,7 +66,7 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
                   type="button"
                   onClick={onSignOut}
                   disabled={signingOut}
-                  className="rounded-md border border-slate-300 px-3 py-1.5 hover:bg-slate-100"
+                  className="rounded-md border border-slate-300 px-3 py-1.5 whitespace-nowrap hover:bg-slate-100"
                 >
                   Sign out
                 </button>

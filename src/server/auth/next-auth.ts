@@ -7,6 +7,7 @@ import type { RoleName, SessionUser } from "@/lib/permissions";
 import { db } from "@/server/db/client";
 import { env } from "@/server/env";
 import { logger } from "@/server/logger";
+import { isClientNetworkFailure } from "./next-auth-log";
 import { OIDC_PROVIDER_ID, oidcProvider, oidcSettings } from "./oidc-provider";
 import { authSecret } from "./secret";
 import { nowSeconds, SESSION_MAX_AGE_SECONDS, sessionExpired } from "./session-token";
@@ -131,7 +132,10 @@ export function getAuthOptions(): AuthOptions {
     },
     // next-auth logs through console by default; keep its output in the app's structured log.
     logger: {
-      error: (code, metadata) => logger().error({ code, err: metadata }, "next-auth error"),
+      error: (code, metadata) =>
+        isClientNetworkFailure(code, metadata)
+          ? logger().info({ code, err: metadata }, "a browser's next-auth request did not complete")
+          : logger().error({ code, err: metadata }, "next-auth error"),
       warn: (code) => logger().warn({ code }, "next-auth warning"),
       debug: () => {},
     },
