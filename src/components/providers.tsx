@@ -9,7 +9,14 @@ import { trpc } from "@/lib/trpc";
 
 export function Providers({ children }: { children: ReactNode }) {
   const [queryClient] = useState(
-    () => new QueryClient({ defaultOptions: { queries: { staleTime: 5_000, retry: 1, refetchOnWindowFocus: true } } }),
+    () =>
+      new QueryClient({
+        defaultOptions: {
+          queries: { staleTime: 5_000, retry: 1, refetchOnWindowFocus: true },
+          // Queries a server component prefetched arrive superjson-encoded (src/app/(app)/server-trpc.tsx).
+          hydrate: { deserializeData: superjson.deserialize },
+        },
+      }),
   );
   const [trpcClient] = useState(() =>
     trpc.createClient({

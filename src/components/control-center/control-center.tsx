@@ -18,9 +18,14 @@ export function ControlCenter() {
         <PendingApprovals />
         <ActivityPanel />
       </div>
-      <OverrideReviews />
+      {/* Anchors of the hero's links (docs/behaviour.md#ui-control-center). */}
+      <div id="override-reviews" className="scroll-mt-4">
+        <OverrideReviews />
+      </div>
       <DecisionTimePanel />
-      <ActionsTable />
+      <div id="actions" className="scroll-mt-4">
+        <ActionsTable />
+      </div>
     </div>
   );
 }

@@ -12,9 +12,10 @@ import { hasPermission } from "@/lib/permissions";
 import { trpc } from "@/lib/trpc";
 import { PendingApprovalRow } from "./pending-approval-row";
 import { usePolling } from "./poll";
+import { PENDING_QUEUE_INPUT } from "./queries";
 import { useInlineDecisions } from "./use-inline-decisions";
 
-const PENDING_LIMIT = 100;
+const PENDING_LIMIT = PENDING_QUEUE_INPUT.limit;
 
 /** Incident titles for the rows' links (cached; one batched request for all distinct incidents). */
 function useIncidentTitles(actions: Action[] | undefined): (id: string) => string | undefined {
@@ -28,7 +29,7 @@ export function PendingApprovals() {
   const user = useShellUser();
   const canApprove = hasPermission(user.permissions, "remediation:approve");
   const canReject = hasPermission(user.permissions, "remediation:reject");
-  const pending = trpc.remediation.list.useQuery({ status: "PENDING_APPROVAL", limit: PENDING_LIMIT }, usePolling());
+  const pending = trpc.remediation.list.useQuery(PENDING_QUEUE_INPUT, usePolling());
   const changes = useContextChanges(pending.data);
   const decisions = useInlineDecisions({ onDecided: changes.acknowledge });
   const gate = useApprovalGate();
