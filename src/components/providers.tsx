@@ -1,11 +1,15 @@
 "use client";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { httpBatchLink, httpLink, splitLink } from "@trpc/client";
-import { SessionProvider } from "next-auth/react";
+import dynamic from "next/dynamic";
 import { type ReactNode, useState } from "react";
-import { Toaster } from "sonner";
 import superjson from "superjson";
+import { loadSonner } from "@/components/ui/toast";
 import { trpc } from "@/lib/trpc";
+
+// Out of the first load (docs/architecture.md#first-load-javascript): the toasts' container
+// arrives right after the page; toasts raised before it wait for it (src/components/ui/toast.ts).
+const Toaster = dynamic(() => loadSonner().then((m) => m.Toaster), { ssr: false });
 
 export function Providers({ children }: { children: ReactNode }) {
   const [queryClient] = useState(
@@ -32,13 +36,11 @@ export function Providers({ children }: { children: ReactNode }) {
     }),
   );
   return (
-    <SessionProvider>
-      <trpc.Provider client={trpcClient} queryClient={queryClient}>
-        <QueryClientProvider client={queryClient}>
-          {children}
-          <Toaster richColors closeButton position="top-right" />
-        </QueryClientProvider>
-      </trpc.Provider>
-    </SessionProvider>
+    <trpc.Provider client={trpcClient} queryClient={queryClient}>
+      <QueryClientProvider client={queryClient}>
+        {children}
+        <Toaster richColors closeButton position="top-right" />
+      </QueryClientProvider>
+    </trpc.Provider>
   );
 }

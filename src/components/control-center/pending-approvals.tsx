@@ -1,5 +1,6 @@
 "use client";
-import { ApproveDialog } from "@/components/remediation/approve-dialog";
+import dynamic from "next/dynamic";
+import { useEffect } from "react";
 import type { Action } from "@/components/remediation/types";
 import { useApprovalGate } from "@/components/remediation/use-approval-gate";
 import { useContextChanges } from "@/components/remediation/use-context-changes";
@@ -16,6 +17,11 @@ import { PENDING_QUEUE_INPUT } from "./queries";
 import { useInlineDecisions } from "./use-inline-decisions";
 
 const PENDING_LIMIT = PENDING_QUEUE_INPUT.limit;
+
+// The override prompt (a dialog and a form library) is not needed to show the queue: out of the
+// first load (docs/architecture.md#first-load-javascript), fetched once the page is up.
+const loadApproveDialog = () => import("@/components/remediation/approve-dialog").then((m) => m.ApproveDialog);
+const ApproveDialog = dynamic(loadApproveDialog, { ssr: false });
 
 /** Incident titles for the rows' links (cached; one batched request for all distinct incidents). */
 function useIncidentTitles(actions: Action[] | undefined): (id: string) => string | undefined {
@@ -37,6 +43,9 @@ export function PendingApprovals() {
   const titleOf = useIncidentTitles(pending.data);
   const now = useNow();
   const visibleCount = pending.data?.filter((a) => !decisions.hidden.has(a.id)).length;
+  useEffect(() => {
+    void loadApproveDialog();
+  }, []);
 
   return (
     <Card

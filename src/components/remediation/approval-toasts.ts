@@ -1,4 +1,4 @@
-import { toast } from "sonner";
+import { toast } from "@/components/ui/toast";
 import { isContextConflict } from "./approval-state";
 
 interface Approved {
