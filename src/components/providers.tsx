@@ -4,12 +4,11 @@ import { httpBatchLink, httpLink, splitLink } from "@trpc/client";
 import dynamic from "next/dynamic";
 import { type ReactNode, useState } from "react";
 import superjson from "superjson";
-import { loadSonner } from "@/components/ui/toast";
 import { trpc } from "@/lib/trpc";
 
 // Out of the first load (docs/architecture.md#first-load-javascript): the toasts' container
 // arrives right after the page; toasts raised before it wait for it (src/components/ui/toast.ts).
-const Toaster = dynamic(() => loadSonner().then((m) => m.Toaster), { ssr: false });
+const Toaster = dynamic(() => import("@/components/ui/toaster"), { ssr: false });
 
 export function Providers({ children }: { children: ReactNode }) {
   const [queryClient] = useState(

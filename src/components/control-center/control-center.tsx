@@ -1,8 +1,8 @@
 "use client";
 import dynamic from "next/dynamic";
-import type { ReactNode } from "react";
 import { LoadingState } from "@/components/ui/states";
 import { ActivityPanel } from "./activity-panel";
+import { PendingApprovals } from "./pending-approvals";
 import { PriorityHero } from "./priority-hero";
 import { StatsCards } from "./stats-cards";
 
@@ -31,19 +31,15 @@ const ActionsTable = dynamic(() => import("./actions-table").then((m) => m.Actio
   loading: () => <PanelPlaceholder label="Actions" minHeight="24rem" />,
 });
 
-/**
- * The home page: what needs an operator now, then the audit trail (docs/behaviour.md#ui).
- * `pendingQueue` is the pending approvals panel as the server streams it (its own Suspense
- * boundary, docs/architecture.md#server-rendered-data), so the hero and stats never wait for it.
- */
-export function ControlCenter({ pendingQueue }: { pendingQueue: ReactNode }) {
+/** The home page: what needs an operator now, then the audit trail (docs/behaviour.md#ui). */
+export function ControlCenter() {
   return (
     <div className="space-y-5">
       <h1 className="text-2xl font-semibold">Remediation Control Center</h1>
       <PriorityHero />
       <StatsCards />
       <div className="grid gap-5 xl:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
-        {pendingQueue}
+        <PendingApprovals />
         <ActivityPanel />
       </div>
       {/* Anchors of the hero's links (docs/behaviour.md#ui-control-center). */}
