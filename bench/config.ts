@@ -35,6 +35,8 @@ export interface BenchConfig {
   liveEvents: number;
   liveEventsPerSecond: number;
   liveIdleStreams: number;
+  /** P6: timed first loads of each page (after one untimed warm-up). */
+  firstLoadRuns: number;
   keepDatabase: boolean;
   /** `--database URL`: measure an already seeded bench database (kept; no seed). For iterating. */
   database?: string;
@@ -51,7 +53,7 @@ export interface BenchConfig {
   appDir?: string;
 }
 
-export const PHASES = ["P1", "P2", "P3", "P4", "P5", "PA", "P7", "P8", "P9"] as const;
+export const PHASES = ["P1", "P2", "P3", "P4", "P5", "P6", "PA", "P7", "P8", "P9"] as const;
 export type Phase = (typeof PHASES)[number];
 
 function parsePhases(value: string | undefined): Set<Phase> {
@@ -114,6 +116,7 @@ export function benchConfig(argv: string[] = process.argv.slice(2)): BenchConfig
         liveEvents: 10,
         liveEventsPerSecond: 20,
         liveIdleStreams: 100,
+        firstLoadRuns: 3,
       }
     : {
         ...common,
@@ -133,6 +136,7 @@ export function benchConfig(argv: string[] = process.argv.slice(2)): BenchConfig
         liveEvents: 200,
         liveEventsPerSecond: 20,
         liveIdleStreams: 1000,
+        firstLoadRuns: 7,
       };
   if (values.duration) config.durationSeconds = Number(values.duration);
   if (values.approvals) {

@@ -2,6 +2,7 @@ import type { ApproveMeasurement } from "./phases/approve";
 import type { AuditMeasurement } from "./phases/audit";
 import type { ExecutionMeasurement } from "./phases/execution";
 import type { ExportMeasurement } from "./phases/export";
+import type { FirstLoadMeasurement } from "./phases/first-load";
 import type { LiveMeasurement } from "./phases/live";
 import type { ReadMeasurement } from "./phases/reads";
 import type { ReplayMeasurement } from "./phases/replay";
@@ -26,6 +27,7 @@ export interface Measurements {
   audit?: AuditMeasurement;
   live?: LiveMeasurement;
   replay?: ReplayMeasurement;
+  firstLoad?: FirstLoadMeasurement;
 }
 
 const TARGETS = {
@@ -49,6 +51,10 @@ const TARGETS = {
   replayRequestsPerSecond: 100_000,
   /** "Flat": the 90-day replay may not grow the app more than this above the 9-day one. */
   replayFlatMb: 16,
+  /** P6: the Control Center's first-load JavaScript, gzip. */
+  firstLoadJsKiB: 180,
+  /** P6: stats visible ÷ first contentful paint of a page without data, same server and run. */
+  statsVisibleRatio: 1.5,
 } as const;
 
 const fmt = (n: number, digits = 2) =>
@@ -215,6 +221,23 @@ export function evaluate(m: Measurements): Check[] {
         `${l.rssGrowthMb < -5 ? "; RSS fell: a full GC ran in the window, not a measurement" : ""})`,
       target: `≤ ${TARGETS.liveIdleGrowthMb} MB`,
       pass: l.rssGrowthMb <= TARGETS.liveIdleGrowthMb && l.rssGrowthMb >= -5 && l.leftOpen === 0,
+    });
+  }
+  if (m.firstLoad) {
+    const f = m.firstLoad;
+    checks.push({
+      id: "P6",
+      what: `Control Center first-load JS (${f.jsFiles} files, gzip)`,
+      value: `${fmt(f.jsGzipKiB, 1)} KiB (sent ${fmt(f.jsTransferredKiB, 1)} KiB; ${fmt(f.lazyJsGzipKiB, 1)} KiB lazy after load)`,
+      target: `≤ ${TARGETS.firstLoadJsKiB} KiB`,
+      pass: f.jsGzipKiB <= TARGETS.firstLoadJsKiB,
+    });
+    checks.push({
+      id: "P6",
+      what: `stats visible ÷ /signin FCP (${f.actions} actions, median of ${f.runs.length})`,
+      value: `${fmt(f.statsVisibleMedianMs, 0)}/${fmt(f.staticFcpMedianMs, 0)} ms = ${fmt(f.ratio)}×`,
+      target: `≤ ${TARGETS.statsVisibleRatio}×`,
+      pass: f.ratio <= TARGETS.statsVisibleRatio,
     });
   }
   if (m.replay) {

@@ -13,6 +13,7 @@ import { measureApprove } from "./phases/approve";
 import { measureAudit } from "./phases/audit";
 import { type ExecutionMeasurement, measureExecution } from "./phases/execution";
 import { measureExports } from "./phases/export";
+import { measureFirstLoad } from "./phases/first-load";
 import { measureLive } from "./phases/live";
 import { measureReads, type OrgTarget, selectedReads } from "./phases/reads";
 import { measureReplay } from "./phases/replay";
@@ -153,6 +154,14 @@ async function main(): Promise<void> {
         measureReads(config, { app, baseline }, { big, small }, log),
       );
     await baseline.stop();
+    // P6 after the reads' load (a warm server, as operators meet it) and before any phase writes.
+    if (config.phases.has("P6")) {
+      const org = organizations.others[0]!;
+      measurements.firstLoad = await timed("P6 first load", () =>
+        measureFirstLoad(config, database.url, app, org, log),
+      );
+      log(`P6 first load: ${JSON.stringify({ ...measurements.firstLoad, runs: undefined })}`);
+    }
     // P7 before P8 (its idle-stream RSS window must not follow a phase that leaves garbage; the
     // replay left ~250 MB of it before it streamed its rows) and before P4/P5/PA (no execute job
     // queued for its worker).

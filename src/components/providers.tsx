@@ -1,15 +1,26 @@
 "use client";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { httpBatchLink, httpLink, splitLink } from "@trpc/client";
+import dynamic from "next/dynamic";
 import { NuqsAdapter } from "nuqs/adapters/next/app";
 import { type ReactNode, useState } from "react";
-import { Toaster } from "sonner";
 import superjson from "superjson";
 import { trpc } from "@/lib/trpc";
 
+// Out of the first load (docs/architecture.md#first-load-javascript): the toasts' container
+// arrives right after the page; toasts raised before it wait for it (src/components/ui/toast.ts).
+const Toaster = dynamic(() => import("@/components/ui/toaster"), { ssr: false });
+
 export function Providers({ children }: { children: ReactNode }) {
   const [queryClient] = useState(
-    () => new QueryClient({ defaultOptions: { queries: { staleTime: 5_000, retry: 1, refetchOnWindowFocus: true } } }),
+    () =>
+      new QueryClient({
+        defaultOptions: {
+          queries: { staleTime: 5_000, retry: 1, refetchOnWindowFocus: true },
+          // Queries a server component prefetched arrive superjson-encoded (src/app/(app)/server-trpc.tsx).
+          hydrate: { deserializeData: superjson.deserialize },
+        },
+      }),
   );
   const [trpcClient] = useState(() =>
     trpc.createClient({

@@ -12,7 +12,7 @@ import { createCaller } from "@/server/root";
  * layout, not after it: a signed-out visitor is sent to sign-in from here too, with the same
  * callbackUrl, rather than failing the read.
  */
-const pageCaller = cache(async () => {
+export const pageCaller = cache(async () => {
   const requestHeaders = await headers();
   const principal = await resolvePrincipal({ headers: requestHeaders });
   if (!principal) await requireSessionUser();

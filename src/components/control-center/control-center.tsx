@@ -1,11 +1,35 @@
 "use client";
-import { ActionsTable } from "./actions-table";
+import dynamic from "next/dynamic";
+import { LoadingState } from "@/components/ui/states";
 import { ActivityPanel } from "./activity-panel";
-import { DecisionTimePanel } from "./decision-time-panel";
-import { OverrideReviews } from "./override-reviews";
 import { PendingApprovals } from "./pending-approvals";
 import { PriorityHero } from "./priority-hero";
 import { StatsCards } from "./stats-cards";
+
+/*
+ * The panels below the queue fetch their own data in the browser after the page is shown; their
+ * code is not in the first load either (docs/architecture.md#first-load-javascript). Each keeps
+ * its place with a placeholder of about its height, so nothing above it moves.
+ */
+function PanelPlaceholder({ label, minHeight }: { label: string; minHeight: string }) {
+  return (
+    <section aria-label={label} className="rounded-lg border border-slate-200 bg-white">
+      <LoadingState label={`Loading ${label.toLowerCase()}…`} minHeight={minHeight} />
+    </section>
+  );
+}
+const OverrideReviews = dynamic(() => import("./override-reviews").then((m) => m.OverrideReviews), {
+  ssr: false,
+  loading: () => <PanelPlaceholder label="Override reviews" minHeight="8rem" />,
+});
+const DecisionTimePanel = dynamic(() => import("./decision-time-panel").then((m) => m.DecisionTimePanel), {
+  ssr: false,
+  loading: () => <PanelPlaceholder label="Decision time" minHeight="16rem" />,
+});
+const ActionsTable = dynamic(() => import("./actions-table").then((m) => m.ActionsTable), {
+  ssr: false,
+  loading: () => <PanelPlaceholder label="Actions" minHeight="24rem" />,
+});
 
 /**
  * The home page: what needs an operator now, then the audit trail (docs/behaviour.md#ui). Below
@@ -28,9 +52,14 @@ export function ControlCenter() {
           </div>
         </div>
       </div>
-      <OverrideReviews />
+      {/* Anchors of the hero's links (docs/behaviour.md#ui-control-center). */}
+      <div id="override-reviews" className="scroll-mt-4">
+        <OverrideReviews />
+      </div>
       <DecisionTimePanel />
-      <ActionsTable />
+      <div id="actions" className="scroll-mt-4">
+        <ActionsTable />
+      </div>
     </div>
   );
 }

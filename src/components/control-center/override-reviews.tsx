@@ -1,12 +1,12 @@
 "use client";
 import dynamic from "next/dynamic";
 import { useState } from "react";
-import { toast } from "sonner";
 import { useMemberNames } from "@/components/remediation/use-members";
 import { useShellUser } from "@/components/shell/principal-context";
 import { Card } from "@/components/ui/card";
 import { failureMessage, isNetworkFailure, toastFailure } from "@/components/ui/failure";
 import { EmptyState, QueryState } from "@/components/ui/states";
+import { toast } from "@/components/ui/toast";
 import { useNow } from "@/components/ui/use-now";
 import { hasPermission } from "@/lib/permissions";
 import { trpc } from "@/lib/trpc";

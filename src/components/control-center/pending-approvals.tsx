@@ -1,15 +1,15 @@
 "use client";
 import { keepPreviousData } from "@tanstack/react-query";
+import dynamic from "next/dynamic";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { toast } from "sonner";
-import { ApproveDialog } from "@/components/remediation/approve-dialog";
 import { useApprovalGate } from "@/components/remediation/use-approval-gate";
 import { useContextChanges } from "@/components/remediation/use-context-changes";
 import { useMemberNames } from "@/components/remediation/use-members";
 import { useShellUser } from "@/components/shell/principal-context";
 import { Card } from "@/components/ui/card";
 import { EmptyState, QueryState } from "@/components/ui/states";
+import { toast } from "@/components/ui/toast";
 import { useNow } from "@/components/ui/use-now";
 import { FIRST_PENDING_PAGE, PENDING_QUEUE_PAGE_SIZE } from "@/lib/pending-queue";
 import { hasPermission } from "@/lib/permissions";
@@ -20,6 +20,11 @@ import { QueuePager, ShortcutsDialog } from "./queue-chrome";
 import { useCountInTitle } from "./use-count-in-title";
 import { useInlineDecisions } from "./use-inline-decisions";
 import { useQueueKeyboard } from "./use-queue-keyboard";
+
+// The override prompt (a dialog and a form library) is not needed to show the queue: out of the
+// first load (docs/architecture.md#first-load-javascript), fetched once the page is up.
+const loadApproveDialog = () => import("@/components/remediation/approve-dialog").then((m) => m.ApproveDialog);
+const ApproveDialog = dynamic(loadApproveDialog, { ssr: false });
 
 /**
  * The pending queue (docs/behaviour.md#pending-queue): a page of compact rows, riskiest first as
@@ -42,6 +47,10 @@ export function PendingApprovals() {
   const gate = useApprovalGate();
   const nameOf = useMemberNames();
   const now = useNow();
+  // Fetch the override prompt's code once the page is up, before anyone needs it.
+  useEffect(() => {
+    void loadApproveDialog();
+  }, []);
   const router = useRouter();
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());

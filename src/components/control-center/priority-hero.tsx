@@ -1,4 +1,6 @@
 "use client";
+import Link from "next/link";
+import { formatNumber } from "@/components/ui/format";
 import { ErrorState, LoadingState } from "@/components/ui/states";
 import { trpc } from "@/lib/trpc";
 import { usePolling } from "./poll";
@@ -8,6 +10,28 @@ const LEVEL_STYLES = {
   warning: { box: "border-amber-200 bg-amber-50", dot: "bg-amber-500", text: "text-amber-900" },
   critical: { box: "border-red-200 bg-red-50", dot: "bg-red-600", text: "text-red-900" },
 } as const;
+
+interface HeroCount {
+  label: string;
+  value: number;
+  testId: string;
+  /** The filtered list behind the count (the actions table reads `status` from the URL). */
+  href: string;
+  trend?: { change: number; against: string } | undefined;
+}
+
+/** "▲ 3 vs 24 h ago": the change the server computed (docs/behaviour.md#priority-signal). */
+function Trend({ change, against, testId }: { change: number; against: string; testId: string }) {
+  const shown = change === 0 ? `= same as ${against}` : `${change > 0 ? "▲" : "▼"} ${Math.abs(change)} vs ${against}`;
+  const spoken =
+    change === 0 ? `same as ${against}` : `${Math.abs(change)} ${change > 0 ? "more" : "fewer"} than ${against}`;
+  return (
+    <dd data-testid={testId} className="text-xs text-slate-600 tabular-nums" title={spoken}>
+      <span aria-hidden>{shown}</span>
+      <span className="sr-only">{spoken}</span>
+    </dd>
+  );
+}
 
 /** The operator-priority signal: level colour, label, reason and the three counts behind it. */
 export function PriorityHero() {
@@ -25,13 +49,37 @@ export function PriorityHero() {
   }
   const s = signal.data;
   const style = LEVEL_STYLES[s.level];
-  const counts = [
-    { label: "Pending approvals", value: s.pendingApprovals, testId: "signal-pending" },
-    { label: "Active executions", value: s.activeExecutions, testId: "signal-active" },
-    { label: "Failed in last 24 h", value: s.failedInLast24h, testId: "signal-failed" },
+  const counts: HeroCount[] = [
+    {
+      label: "Pending approvals",
+      value: s.pendingApprovals,
+      testId: "signal-pending",
+      href: "/control-center?status=PENDING_APPROVAL#actions",
+      trend: s.pendingChange24h === null ? undefined : { change: s.pendingChange24h, against: "24 h ago" },
+    },
+    {
+      label: "Active executions",
+      value: s.activeExecutions,
+      testId: "signal-active",
+      href: "/control-center?status=EXECUTING#actions",
+    },
+    {
+      label: "Failed in last 24 h",
+      value: s.failedInLast24h,
+      testId: "signal-failed",
+      href: "/control-center?status=FAILED#actions",
+      trend: { change: s.failedChange24h, against: "previous 24 h" },
+    },
     // Only while there is that pressure (docs/behaviour.md#override-review): the hero keeps its three counts otherwise.
     ...(s.overdueOverrideReviews > 0
-      ? [{ label: "Overdue override reviews", value: s.overdueOverrideReviews, testId: "signal-overdue-reviews" }]
+      ? [
+          {
+            label: "Overdue override reviews",
+            value: s.overdueOverrideReviews,
+            testId: "signal-overdue-reviews",
+            href: "/control-center#override-reviews",
+          },
+        ]
       : []),
   ];
   return (
@@ -58,8 +106,15 @@ export function PriorityHero() {
           <div key={c.label} className="rounded-md bg-white/70 px-3 py-2 ring-1 ring-black/5">
             <dt className="text-xs text-slate-600">{c.label}</dt>
             <dd data-testid={c.testId} className="text-2xl font-semibold text-slate-900 tabular-nums">
-              {c.value.toLocaleString("en-US")}
+              <Link
+                href={c.href}
+                className="rounded hover:underline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600"
+                aria-label={`${formatNumber(c.value)} ${c.label.toLowerCase()}: show them`}
+              >
+                {formatNumber(c.value)}
+              </Link>
             </dd>
+            {c.trend && <Trend testId={`${c.testId}-trend`} {...c.trend} />}
           </div>
         ))}
       </dl>

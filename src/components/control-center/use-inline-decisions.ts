@@ -1,12 +1,12 @@
 "use client";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { toast } from "sonner";
 import { isContextConflict } from "@/components/remediation/approval-state";
 import { toastApprovalFailure, toastApproved } from "@/components/remediation/approval-toasts";
 import type { Action } from "@/components/remediation/types";
 import { recordedPolicy } from "@/components/remediation/types";
 import { useRefreshRemediation } from "@/components/remediation/use-refresh";
 import { failureMessage, toastFailure } from "@/components/ui/failure";
+import { toast } from "@/components/ui/toast";
 import { trpc } from "@/lib/trpc";
 
 const CONTROL_CENTER_APPROVE_REASON = "Approved from remediation control center.";

@@ -1,7 +1,6 @@
 "use client";
 import Link from "next/link";
 import { useEffect, useMemo, useState } from "react";
-import { toast } from "sonner";
 import type { Incident, Suggestion } from "@/components/remediation/types";
 import { useRefreshRemediation } from "@/components/remediation/use-refresh";
 import { Badge, SeverityBadge, StatusPill } from "@/components/ui/badge";
@@ -9,6 +8,7 @@ import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { failureMessage, toastFailure } from "@/components/ui/failure";
 import { RelativeTime } from "@/components/ui/time";
+import { toast } from "@/components/ui/toast";
 import { mapSuggestionToAction, UNMAPPABLE_SUGGESTION_MESSAGE } from "@/lib/action-catalog";
 import { SERVICE_CONFLICTS_LIMIT } from "@/lib/action-request";
 import { trpc } from "@/lib/trpc";

@@ -1,5 +1,5 @@
-import { toast } from "sonner";
 import { toastFailure } from "@/components/ui/failure";
+import { toast } from "@/components/ui/toast";
 import { isContextConflict } from "./approval-state";
 
 interface Approved {

@@ -1,7 +1,7 @@
 "use client";
 import { useState } from "react";
-import { toast } from "sonner";
 import { failureMessage, toastFailure } from "@/components/ui/failure";
+import { toast } from "@/components/ui/toast";
 import { trpc } from "@/lib/trpc";
 import { isContextConflict } from "./approval-state";
 import { toastApprovalFailure, toastApproved } from "./approval-toasts";

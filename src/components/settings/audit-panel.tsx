@@ -1,10 +1,10 @@
 "use client";
-import { toast } from "sonner";
 import { Button, buttonClass } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { formatDateTime } from "@/components/ui/format";
 import { ShortHash } from "@/components/ui/short-hash";
 import { ErrorState } from "@/components/ui/states";
+import { toast } from "@/components/ui/toast";
 import { trpc } from "@/lib/trpc";
 
 // docs/audit.md: the export streams from the REST adapter (the session cookie authenticates it,

@@ -2,11 +2,11 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useState } from "react";
 import { useForm } from "react-hook-form";
-import { toast } from "sonner";
 import { useCan } from "@/components/shell/principal-context";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { QueryState } from "@/components/ui/states";
+import { toast } from "@/components/ui/toast";
 import { type RouterOutputs, trpc } from "@/lib/trpc";
 import { PolicyFields } from "./policy-fields";
 import {

@@ -1,7 +1,6 @@
 "use client";
 import { parseAsString, parseAsStringLiteral, useQueryStates } from "nuqs";
 import { useState } from "react";
-import { toast } from "sonner";
 import { useLiveStatus } from "@/components/live/use-live";
 import { useCan } from "@/components/shell/principal-context";
 import { Badge } from "@/components/ui/badge";
@@ -12,6 +11,7 @@ import { inputClass } from "@/components/ui/field";
 import { formatDateTime, formatNumber } from "@/components/ui/format";
 import { EmptyState, QueryState } from "@/components/ui/states";
 import { Table, Td, Th } from "@/components/ui/table";
+import { toast } from "@/components/ui/toast";
 import { trpc } from "@/lib/trpc";
 
 const RUN_STATUSES = ["running", "success", "failed"] as const;

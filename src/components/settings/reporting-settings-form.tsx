@@ -2,7 +2,6 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useEffect } from "react";
 import { type FieldPath, useForm } from "react-hook-form";
-import { toast } from "sonner";
 import { z } from "zod";
 import { useCan } from "@/components/shell/principal-context";
 import { Button } from "@/components/ui/button";
@@ -10,6 +9,7 @@ import { Card } from "@/components/ui/card";
 import { Field, inputClass, invalidProps } from "@/components/ui/field";
 import { formatDateTime } from "@/components/ui/format";
 import { QueryState } from "@/components/ui/states";
+import { toast } from "@/components/ui/toast";
 import {
   REPORT_CADENCES,
   reportCadenceSchema,

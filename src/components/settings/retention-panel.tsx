@@ -1,6 +1,5 @@
 "use client";
 import { useState } from "react";
-import { toast } from "sonner";
 import { useRefreshRemediation } from "@/components/remediation/use-refresh";
 import { useCan } from "@/components/shell/principal-context";
 import { Button } from "@/components/ui/button";
@@ -8,6 +7,7 @@ import { Card } from "@/components/ui/card";
 import { Dialog } from "@/components/ui/dialog";
 import { formatDateTime, formatNumber } from "@/components/ui/format";
 import { ErrorState, LoadingState } from "@/components/ui/states";
+import { toast } from "@/components/ui/toast";
 import { trpc } from "@/lib/trpc";
 import { messageOf } from "./server-issues";
 

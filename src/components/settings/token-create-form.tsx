@@ -1,10 +1,10 @@
 "use client";
 import { useState } from "react";
-import { toast } from "sonner";
 import { useShellUser } from "@/components/shell/principal-context";
 import { Button } from "@/components/ui/button";
 import { Field, inputClass, invalidProps } from "@/components/ui/field";
 import { formatDateTime } from "@/components/ui/format";
+import { toast } from "@/components/ui/toast";
 import { MAX_API_TOKEN_NAME_LENGTH } from "@/lib/api-tokens";
 import { PERMISSIONS, type Permission } from "@/lib/permissions";
 import { trpc } from "@/lib/trpc";

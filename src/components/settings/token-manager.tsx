@@ -1,6 +1,5 @@
 "use client";
 import { useState } from "react";
-import { toast } from "sonner";
 import { useShellUser } from "@/components/shell/principal-context";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -9,6 +8,7 @@ import { Dialog } from "@/components/ui/dialog";
 import { formatDateTime } from "@/components/ui/format";
 import { EmptyState, QueryState } from "@/components/ui/states";
 import { Table, Td, Th } from "@/components/ui/table";
+import { toast } from "@/components/ui/toast";
 import { useNow } from "@/components/ui/use-now";
 import { trpc } from "@/lib/trpc";
 import { messageOf } from "./server-issues";

@@ -2,7 +2,6 @@
 import { useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
-import { signOut } from "next-auth/react";
 import { type ReactNode, useState } from "react";
 import { LiveIndicator } from "@/components/live/live-indicator";
 import { LiveProvider } from "@/components/live/live-provider";
@@ -23,6 +22,8 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
   const onSignOut = async () => {
     setSigningOut(true);
     await queryClient.cancelQueries();
+    // next-auth's browser module only when it is needed (docs/architecture.md#first-load-javascript).
+    const { signOut } = await import("next-auth/react");
     await signOut({ callbackUrl: "/signin" });
   };
   return (

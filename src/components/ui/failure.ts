@@ -1,4 +1,4 @@
-import { toast } from "sonner";
+import { toast } from "@/components/ui/toast";
 
 // What a failed request means to the operator, in one place (docs/behaviour.md#ui-accessibility). A
 // fetch that never got an answer (offline, server down, connection cut) rejects with a bare

@@ -165,6 +165,9 @@ describe("the expiry schedule in two worker processes", () => {
       activeExecutions: 1,
       failedInLast24h: 0,
       overdueOverrideReviews: 0,
+      // The one requested 10 min ago; the expired ones were requested and ended within the 24 h.
+      pendingChange24h: 1,
+      failedChange24h: 0,
     });
     expect(await readJson(b, "/remediation/priority-signal?environment=staging")).toMatchObject({
       level: "healthy",

@@ -80,6 +80,8 @@ describe("priority signal", () => {
       activeExecutions: 5,
       failedInLast24h: 0,
       overdueOverrideReviews: 2,
+      pendingChange24h: 0,
+      failedChange24h: 0,
     });
     expect((await read(r.org, "/remediation/priority-signal?environment=staging")).body).toMatchObject({
       level: "warning",

@@ -14,6 +14,7 @@ const signal = (
     failedInLast24h,
     failedPrevious24h,
     overdueOverrideReviews,
+    pendingChange24h: null,
   });
 
 describe("computePrioritySignal", () => {
@@ -26,7 +27,22 @@ describe("computePrioritySignal", () => {
       activeExecutions: 2,
       failedInLast24h: 5,
       overdueOverrideReviews: 0,
+      pendingChange24h: null,
+      failedChange24h: 4,
     });
+  });
+
+  it("passes the pending change through and computes the failures' change against the day before", () => {
+    expect(
+      computePrioritySignal({
+        pendingApprovals: 2,
+        activeExecutions: 0,
+        failedInLast24h: 1,
+        failedPrevious24h: 6,
+        overdueOverrideReviews: 0,
+        pendingChange24h: -3,
+      }),
+    ).toMatchObject({ pendingChange24h: -3, failedChange24h: -5 });
   });
 
   it("healthy below every threshold", () => {
@@ -67,6 +83,8 @@ describe("computePrioritySignal", () => {
       activeExecutions: 0,
       failedInLast24h: 0,
       overdueOverrideReviews: 1,
+      pendingChange24h: null,
+      failedChange24h: 0,
     });
     expect(signal(5, 12, 4, 9, 3).reason).toBe(
       "Failures elevated and approval queue growing and execution load high and override reviews overdue.",

@@ -16,6 +16,9 @@ export interface PrioritySignal {
   failedInLast24h: number;
   /** Override reviews still pending past their due time (docs/behaviour.md#override-review). */
   overdueOverrideReviews: number;
+  /** The 24 h trends the hero shows: pending now − 24 h ago (null with an environment), failures last 24 h − the 24 h before. */
+  pendingChange24h: number | null;
+  failedChange24h: number;
 }
 
 const PRESSURE_THRESHOLDS = { failures: 3, approvals: 3, load: 10 } as const;
@@ -25,7 +28,14 @@ const NO_PRESSURE_REASON = "No remediation pressure.";
 const LABELS = { healthy: "Healthy", warning: "Warning", critical: "Critical" } as const;
 
 export function computePrioritySignal(counts: SignalCounts): PrioritySignal {
-  const { pendingApprovals, activeExecutions, failedInLast24h, failedPrevious24h, overdueOverrideReviews } = counts;
+  const {
+    pendingApprovals,
+    activeExecutions,
+    failedInLast24h,
+    failedPrevious24h,
+    overdueOverrideReviews,
+    pendingChange24h,
+  } = counts;
   const failurePressure = failedInLast24h >= PRESSURE_THRESHOLDS.failures;
   const approvalPressure = pendingApprovals >= PRESSURE_THRESHOLDS.approvals;
   const loadPressure = activeExecutions >= PRESSURE_THRESHOLDS.load;
@@ -53,5 +63,7 @@ export function computePrioritySignal(counts: SignalCounts): PrioritySignal {
     activeExecutions,
     failedInLast24h,
     overdueOverrideReviews,
+    pendingChange24h,
+    failedChange24h: failedInLast24h - failedPrevious24h,
   };
 }

@@ -223,6 +223,9 @@ describe("GET /remediation/priority-signal", () => {
       activeExecutions: 2,
       failedInLast24h: 5,
       overdueOverrideReviews: 0,
+      // Four requested now, none decided: four more than 24 h ago; five failures against two.
+      pendingChange24h: 4,
+      failedChange24h: 3,
     });
   });
 
@@ -278,6 +281,8 @@ describe("GET /remediation/priority-signal", () => {
       activeExecutions: 10,
       failedInLast24h: 3,
       overdueOverrideReviews: 0,
+      pendingChange24h: 10,
+      failedChange24h: -1,
     });
     await createActions(org, {
       count: 7,
@@ -291,5 +296,28 @@ describe("GET /remediation/priority-signal", () => {
       reason: "Failures rising.",
       failedInLast24h: 10,
     });
+  });
+
+  it("the pending queue's change over 24 h: requested in the 24 h and still pending, minus decided in the 24 h and requested before", async () => {
+    const { org, incidentId, caller } = await orgWithIncident();
+    const pending = (count: number, hours: number) =>
+      createActions(org, { count, status: "PENDING_APPROVAL", incidentId, createdAt: hoursAgo(hours) });
+    await pending(2, 1); // +2: not pending 24 h ago, pending now
+    await pending(3, 30); // pending then and now: no change
+    const oldDecided = await pending(4, 30); // −4 once decided: pending then, not now
+    const newDecided = await pending(5, 2); // requested and decided within the 24 h: neither
+    const rejecter = callerFor(org, { userId: "rejecter" });
+    for (const id of [...oldDecided, ...newDecided]) await rejecter.remediation.reject({ id, reason: "not now" });
+    expect(await caller.remediation.prioritySignal()).toMatchObject({ pendingApprovals: 5, pendingChange24h: 2 - 4 });
+    // Still pending since before the window: in the queue then and now, no change.
+    await createActions(org, { count: 1, status: "PENDING_APPROVAL", incidentId, createdAt: hoursAgo(50) });
+    expect(await caller.remediation.prioritySignal()).toMatchObject({ pendingApprovals: 6, pendingChange24h: -2 });
+    // Decisions carry no environment: no figure rather than a wrong one.
+    expect(await caller.remediation.prioritySignal({ environment: "production" })).toMatchObject({
+      pendingChange24h: null,
+    });
+    // Another organization's queue never counts.
+    const other = await createOrganization("read");
+    expect(await callerFor(other).remediation.prioritySignal()).toMatchObject({ pendingChange24h: 0 });
   });
 });

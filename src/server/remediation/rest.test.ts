@@ -270,6 +270,8 @@ describe("reads over REST", () => {
       activeExecutions: 1,
       failedInLast24h: 0,
       overdueOverrideReviews: 0,
+      pendingChange24h: 0,
+      failedChange24h: 0,
     });
     expect((await rest("GET", "/remediation/stats?environment=NOT VALID", { auth })).status).toBe(400);
   });

@@ -150,6 +150,10 @@ export const prioritySignalSchema = z.object({
   activeExecutions: z.number(),
   failedInLast24h: z.number(),
   overdueOverrideReviews: z.number(),
+  /** Pending approvals now − 24 h ago; null with `?environment=` (docs/behaviour.md#priority-signal). */
+  pendingChange24h: z.number().nullable(),
+  /** failedInLast24h − the FAILED count of the 24 h before. */
+  failedChange24h: z.number(),
 });
 
 export { AUDIT_CSV_COLUMNS as CSV_COLUMNS } from "@/server/db/stores/actions";

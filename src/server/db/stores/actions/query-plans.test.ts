@@ -11,6 +11,7 @@ import {
   activeForServiceQuery,
   exportCsvQuery,
   listActionsQuery,
+  pendingChangeQuery,
   pendingQueueQuery,
   prioritySignalQuery,
   recentFailuresQuery,
@@ -190,9 +191,34 @@ describe("query plans of the hot reads", () => {
         new Set(["override_reviews_organizationId_status_dueAt_idx"]),
       );
       expect(new Set(names.filter((name) => !name.startsWith("override_reviews_")))).toEqual(
-        new Set([index, "remediation_counters_pkey", ...(environment ? ["remediation_actions_pkey"] : [])]),
+        new Set([
+          index,
+          "remediation_counters_pkey",
+          ...(environment
+            ? ["remediation_actions_pkey"]
+            : // The pending queue's 24 h change, organization-wide only (next test).
+              [
+                "remediation_actions_organizationId_status_createdAt_id_idx",
+                "approval_decisions_organizationId_decidedAt_outcome_seconds_idx",
+              ]),
+        ]),
       );
     }
+  });
+
+  it("priority-signal pending change over 24 h: the pending range and an index-only approval_decisions range", async () => {
+    const plan = await planOf(pendingChangeQuery(scope.organizationId, new Date()));
+    const scans = plan.filter((n) => n["Relation Name"] !== undefined);
+    expect(scans.map((n) => n["Node Type"])).not.toContain("Seq Scan");
+    expect(scans.map((n) => n["Node Type"])).not.toContain("Bitmap Heap Scan");
+    const onActions = scans.filter((n) => n["Relation Name"] === "remediation_actions");
+    expect(onActions.map((n) => n["Index Name"])).toEqual([
+      "remediation_actions_organizationId_status_createdAt_id_idx",
+    ]);
+    const onDecisions = scans.filter((n) => n["Relation Name"] === "approval_decisions");
+    expect(onDecisions.map((n) => [n["Node Type"], n["Index Name"]])).toEqual([
+      ["Index Only Scan", "approval_decisions_organizationId_decidedAt_outcome_seconds_idx"],
+    ]);
   });
 
   it("approval metrics and decision time by day: one approval_decisions range, no probe of actions per decision", async () => {

@@ -82,6 +82,11 @@ export interface SignalCounts {
   failedInLast24h: number;
   failedPrevious24h: number;
   overdueOverrideReviews: number;
+  /**
+   * Pending approvals now minus 24 h ago (docs/behaviour.md#priority-signal); null with an
+   * environment filter (the decisions it subtracts carry no environment).
+   */
+  pendingChange24h: number | null;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -93,7 +98,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * - FAILED rows updated in the last 24 h and in the 24 h before: one range scan of the
  *   (organizationId, status, updatedAt) index, or (organizationId, environment, status,
  *   updatedAt) with an environment — index-only, bounded by two days of failures, not by the table;
- * - overdue override reviews: a range of the override_reviews (organizationId, status, dueAt) index.
+ * - overdue override reviews: a range of the override_reviews (organizationId, status, dueAt) index;
+ * - the pending queue's change over 24 h (`pendingChangeQuery`), organization-wide only.
  */
 export function prioritySignalQuery(organizationId: string, environment: string | undefined, now: Date): Prisma.Sql {
   return Prisma.sql`
@@ -103,8 +109,30 @@ export function prioritySignalQuery(organizationId: string, environment: string 
            coalesce((SELECT sum(count) FROM counts WHERE status IN ('QUEUED', 'EXECUTING')), 0)::int AS "activeExecutions",
            failures.last AS "failedInLast24h",
            failures.previous AS "failedPrevious24h",
-           ${overdueReviewsCountSql(organizationId, environment, now)} AS "overdueOverrideReviews"
+           ${overdueReviewsCountSql(organizationId, environment, now)} AS "overdueOverrideReviews",
+           ${environment ? Prisma.sql`NULL::int` : Prisma.sql`(${pendingChangeQuery(organizationId, now)})`} AS "pendingChange24h"
     FROM failures`;
+}
+
+/**
+ * Pending approvals now minus pending approvals 24 h ago, without a snapshot: the actions still
+ * pending that were requested in the last 24 h (they were not pending then), minus the actions
+ * decided or expired in the last 24 h that were requested before it (they were pending then and
+ * are not now). Requests both made and decided within the 24 h count in neither. Two index
+ * ranges bounded by a day of the queue's traffic, never by the table: the pending range of
+ * (organizationId, status, createdAt DESC, id DESC), and approval_decisions' (organizationId,
+ * decidedAt, outcome, seconds) index-only, where `seconds` (decided − requested) tells the
+ * request time without reading the action. Also planned on its own by the EXPLAIN test.
+ */
+export function pendingChangeQuery(organizationId: string, now: Date): Prisma.Sql {
+  const dayAgo = new Date(now.getTime() - DAY_MS);
+  return Prisma.sql`
+    SELECT (SELECT count(*) FROM remediation_actions
+            WHERE "organizationId" = ${organizationId} AND status = 'PENDING_APPROVAL'::"ActionStatus"
+              AND "createdAt" >= ${dayAgo}::timestamptz)::int
+         - (SELECT count(*) FROM approval_decisions
+            WHERE "organizationId" = ${organizationId} AND "decidedAt" >= ${dayAgo}::timestamptz
+              AND seconds > extract(epoch FROM "decidedAt" - ${dayAgo}::timestamptz))::int`;
 }
 
 /** The failures part of the signal (also planned on its own by the EXPLAIN test). */
