@@ -114,15 +114,15 @@ async function main(): Promise<void> {
     await shot(desktop, "execute-dialog");
     await desktop.keyboard.press("Escape");
 
-    // An action's own page, where the app has one: the newest action of this incident.
+    // An action's own page: the newest action of this incident.
     const actionId = await desktop
       .locator("[data-action-id]")
       .first()
-      .getAttribute("data-action-id", { timeout: 15_000 })
-      .catch(() => null);
-    const response = actionId ? await desktop.goto(`/actions/${actionId}`) : null;
-    if (response?.status() === 200) await shot(desktop, "action");
-    else console.log(`skipped action.png: /actions/[id] answered ${response?.status() ?? "nothing (no action id)"}`);
+      .getAttribute("data-action-id", { timeout: 15_000 });
+    const response = await desktop.goto(`/actions/${actionId}`);
+    if (response?.status() !== 200) throw new Error(`/actions/${actionId} answered ${response?.status()}`);
+    await desktop.getByRole("heading", { level: 1 }).waitFor();
+    await shot(desktop, "action-page");
 
     await browser.close();
   } finally {
