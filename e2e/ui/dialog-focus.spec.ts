@@ -53,7 +53,7 @@ test("the override prompt and the override review dialog return focus to their b
     page,
     page
       .locator(`[data-testid="pending-row"][data-action-id="${blocked.id}"]`)
-      .getByRole("button", { name: "Review override…" }),
+      .getByRole("button", { name: "Override…" }),
     page.getByRole("dialog", { name: "Override policy violations" }),
   );
   await roundTrip(

@@ -206,11 +206,7 @@ export function ActionsTable() {
                     </Link>
                   </Td>
                   <Td className="max-w-64">
-                    <Link
-                      href={`/actions/${a.id}`}
-                      className="block hover:underline"
-                      aria-label={`Open action ${a.actionType} ${a.serviceName ?? ""}`.trim()}
-                    >
+                    <Link href={`/actions/${a.id}`} className="block hover:underline">
                       <ActionLabel actionType={a.actionType} parameters={a.parameters} />
                     </Link>
                   </Td>

@@ -117,6 +117,7 @@ export function PendingApprovalRow({
             prefetch={false}
             className="truncate font-medium text-slate-900 hover:underline"
             title={`${action.actionType} ${formatParameters(action.parameters)}`}
+            data-testid="open-action"
           >
             {action.actionType}
           </Link>
