@@ -1,4 +1,5 @@
-import type { ButtonHTMLAttributes } from "react";
+"use client";
+import { type ButtonHTMLAttributes, useSyncExternalStore } from "react";
 
 export type ButtonVariant = "primary" | "secondary" | "danger" | "warning" | "ghost";
 export type ButtonSize = "sm" | "md";
@@ -36,6 +37,22 @@ export interface ButtonProps extends ButtonHTMLAttributes<HTMLButtonElement> {
   busy?: boolean;
 }
 
+const noSubscription = () => () => {};
+
+/** False in the server's HTML and while React hydrates it; true once this runs in the browser. */
+function useHydrated(): boolean {
+  return useSyncExternalStore(
+    noSubscription,
+    () => true,
+    () => false,
+  );
+}
+
+/**
+ * A button. One with a click handler is `aria-disabled` in the server-rendered HTML until React
+ * has hydrated it: before that a click would do nothing, so it is announced (and, for tests,
+ * treated) as not yet usable instead of silently dropping an approve (docs/architecture.md#server-rendered-data).
+ */
 export function Button({
   variant,
   size,
@@ -46,11 +63,14 @@ export function Button({
   children,
   ...rest
 }: ButtonProps) {
+  const hydrated = useHydrated();
+  const inert = !hydrated && rest.onClick !== undefined;
   return (
     <button
       type={type}
       disabled={disabled || busy}
       aria-busy={busy || undefined}
+      aria-disabled={inert || rest["aria-disabled"] || undefined}
       className={buttonClass(variant, size, className)}
       {...rest}
     >
