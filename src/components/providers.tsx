@@ -2,7 +2,6 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { httpBatchLink, httpLink, splitLink } from "@trpc/client";
 import dynamic from "next/dynamic";
-import { NuqsAdapter } from "nuqs/adapters/next/app";
 import { type ReactNode, useState } from "react";
 import superjson from "superjson";
 import { trpc } from "@/lib/trpc";
@@ -41,8 +40,8 @@ export function Providers({ children }: { children: ReactNode }) {
     // off by the next navigation and reported as an error (docs/behaviour.md#ui-accessibility).
     <trpc.Provider client={trpcClient} queryClient={queryClient}>
       <QueryClientProvider client={queryClient}>
-        {/* List filters live in the URL (docs/behaviour.md#operator-ui). */}
-        <NuqsAdapter>{children}</NuqsAdapter>
+        {/* List filters live in the URL where a view has them (src/components/ui/url-state.tsx). */}
+        {children}
         {/* Follows the system theme like the page (src/app/dark-theme.css). */}
         <Toaster richColors closeButton position="top-right" theme="system" />
       </QueryClientProvider>

@@ -11,6 +11,7 @@ import { inputClass } from "@/components/ui/field";
 import { EmptyState, QueryState } from "@/components/ui/states";
 import { Table, Td, Th } from "@/components/ui/table";
 import { RelativeTime } from "@/components/ui/time";
+import { UrlState } from "@/components/ui/url-state";
 import type { ActionStatus } from "@/lib/schemas";
 import { trpc } from "@/lib/trpc";
 import { usePolling } from "./poll";
@@ -82,7 +83,16 @@ function IncidentFilterTitle({ id }: { id: string }) {
   );
 }
 
+/** The table with its filters in the URL (loaded after the page: src/components/ui/url-state.tsx). */
 export function ActionsTable() {
+  return (
+    <UrlState>
+      <FilteredActionsTable />
+    </UrlState>
+  );
+}
+
+function FilteredActionsTable() {
   const [url, setUrl] = useUrlFilters();
   const status = url.status ?? "";
   const { environment, environmentError } = useEnvironmentFilter(url.environment);

@@ -16,7 +16,7 @@ import { hasPermission } from "@/lib/permissions";
 import { trpc } from "@/lib/trpc";
 import { PendingApprovalRow, type QueueRow } from "./pending-approval-row";
 import { usePolling } from "./poll";
-import { QueuePager, ShortcutsDialog } from "./queue-chrome";
+import { QueuePager } from "./queue-chrome";
 import { useCountInTitle } from "./use-count-in-title";
 import { useInlineDecisions } from "./use-inline-decisions";
 import { useQueueKeyboard } from "./use-queue-keyboard";
@@ -25,6 +25,8 @@ import { useQueueKeyboard } from "./use-queue-keyboard";
 // first load (docs/architecture.md#first-load-javascript), fetched once the page is up.
 const loadApproveDialog = () => import("@/components/remediation/approve-dialog").then((m) => m.ApproveDialog);
 const ApproveDialog = dynamic(loadApproveDialog, { ssr: false });
+// The `?` list too: a dialog library nobody needs before pressing the key.
+const ShortcutsDialog = dynamic(() => import("./shortcuts-dialog").then((m) => m.ShortcutsDialog), { ssr: false });
 
 /**
  * The pending queue (docs/behaviour.md#pending-queue): a page of compact rows, riskiest first as
@@ -207,7 +209,7 @@ export function PendingApprovals() {
           </>
         )}
       </QueryState>
-      <ShortcutsDialog open={helpOpen} onOpenChange={setHelpOpen} />
+      {helpOpen && <ShortcutsDialog open onOpenChange={setHelpOpen} />}
       <ApproveDialog
         open={decisions.prompt !== null}
         onOpenChange={(open) => !open && decisions.closePrompt()}
