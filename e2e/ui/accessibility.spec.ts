@@ -28,13 +28,7 @@ async function seedVariety(org: SeededOrg): Promise<{ pendingId: string }> {
   const pending = await org.requestAction("production", { by: "admin" }); // pending, then blocked by the policy below
   const overridden = await org.requestAction("production", { by: "admin" });
   await org.updatePolicy({ blockedEnvironments: ["production"] });
-  const approved = await org.api(
-    "POST",
-    `/remediation/${overridden.id}/approve`,
-    { reason: "Checkout is down; the fix cannot wait.", override: true },
-    "operator",
-  );
-  expect(approved.status).toBe(200); // an override waiting for review
+  await org.override(overridden.id);
   await org.query(
     `INSERT INTO report_runs (id, "organizationId", cadence, trigger, recipients, "deliveredCount", "failedDeliveryCount",
        "deliveryFailures", "totalActions", status, error, "periodStart", "periodEnd", "startedAt", "completedAt")

@@ -40,13 +40,7 @@ test("the override prompt and the override review dialog return focus to their b
   const blocked = await org.requestAction("production", { by: "admin" });
   const overridden = await org.requestAction("production", { by: "admin" });
   await org.updatePolicy({ blockedEnvironments: ["production"] });
-  const approved = await org.api(
-    "POST",
-    `/remediation/${overridden.id}/approve`,
-    { reason: "Checkout is down; the fix cannot wait.", override: true },
-    "operator",
-  );
-  expect(approved.status).toBe(200);
+  await org.override(overridden.id);
 
   await signInAs(page, org, "operator2");
   await roundTrip(

@@ -98,13 +98,7 @@ test("override review: the dialog says not recorded and the toast's Retry record
 }) => {
   const overridden = await org.requestAction("production", { by: "admin" });
   await org.updatePolicy({ blockedEnvironments: ["production"] });
-  const approved = await org.api(
-    "POST",
-    `/remediation/${overridden.id}/approve`,
-    { reason: "Checkout is down; the fix cannot wait.", override: true },
-    "operator",
-  );
-  expect(approved.status).toBe(200);
+  await org.override(overridden.id);
   await signInAs(page, org, "operator2");
   await page
     .locator(`[data-testid="override-review-row"][data-action-id="${overridden.id}"]`)
