@@ -42,7 +42,7 @@ async function settled(page: Page): Promise<void> {
   );
   // Fonts and the last layout pass.
   await page.evaluate("document.fonts.ready");
-  await page.waitForTimeout(300);
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
 }
 
 async function shot(page: Page, name: string): Promise<void> {

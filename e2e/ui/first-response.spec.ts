@@ -60,7 +60,10 @@ test("hydration reuses the server's data: with every tRPC read held back the num
   // Once the scripts have run (hydrated), still the server's numbers, not a loading state: the
   // browser's cache was filled from the HTML.
   await page.waitForLoadState("load");
-  await page.waitForTimeout(1000);
+  // Hydrated: buttons become usable only once React runs them (src/components/ui/button.tsx).
+  await expect(
+    page.locator(`[data-testid="pending-row"][data-action-id="${first.id}"] button[aria-controls^="pending-details-"]`),
+  ).not.toHaveAttribute("aria-disabled", "true");
   await expect(page.getByTestId("stat-pending")).toHaveText("1");
   await expect(page.getByTestId("signal-pending")).toHaveText("1");
   await expect(page.locator(`[data-testid="pending-row"][data-action-id="${first.id}"]`)).toBeVisible();
