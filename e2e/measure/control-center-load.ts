@@ -1,10 +1,10 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { chromium, type Page, type Response, request } from "@playwright/test";
 import pg from "pg";
 import { DEMO_PASSWORD } from "@/server/demo/demo-data";
 import { closeE2eDb, seedOrganization } from "../fixtures/seed";
+import { startMeasuredApp } from "./app-server";
 
 // `npx tsx e2e/measure/control-center-load.ts [actions=100000] [runs=5]`
 // Starts the production app on a throwaway database (e2e/serve.ts), gives one organization N
@@ -16,18 +16,6 @@ const ACTIONS = Number(process.argv[2] ?? 100_000);
 const RUNS = Number(process.argv[3] ?? 5);
 const PORT = 3104;
 const BASE = `http://127.0.0.1:${PORT}`;
-
-async function waitForHealth(server: ChildProcess): Promise<void> {
-  for (let i = 0; i < 600; i++) {
-    if (server.exitCode !== null) throw new Error("server exited");
-    const ok = await fetch(`${BASE}/health`)
-      .then((r) => r.ok)
-      .catch(() => false);
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error("server did not become healthy");
-}
 
 async function seedActions(url: string, organizationId: string, incidentId: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
@@ -110,19 +98,8 @@ async function measure(page: Page): Promise<{ ms: number; jsFiles: number; jsKiB
 }
 
 async function main(): Promise<void> {
-  const server = spawn(process.execPath, ["--import", "tsx", "e2e/serve.ts"], {
-    env: { ...process.env, E2E_PORT: String(PORT), LOG_LEVEL: "error" },
-    stdio: ["ignore", "inherit", "inherit"],
-  });
-  // serve.ts forwards SIGTERM to the app and stops its embedded PostgreSQL once the app is gone.
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      if (server.exitCode !== null) return resolve();
-      server.once("exit", () => resolve());
-      server.kill("SIGTERM");
-    });
+  const { stop } = await startMeasuredApp(PORT);
   try {
-    await waitForHealth(server);
     const url = readFileSync(path.join(process.cwd(), ".data", "e2e-database-url"), "utf8").trim();
     const api = await request.newContext({ baseURL: BASE });
     const org = await seedOrganization(api);

@@ -1,8 +1,8 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { type Browser, chromium, type Page } from "@playwright/test";
 import { DEMO_INCIDENTS, DEMO_PASSWORD, DEMO_USERS } from "@/server/demo/demo-data";
+import { startMeasuredApp } from "./app-server";
 
 // `npx tsx e2e/measure/screenshots.ts` (after `npm run build`)
 // Starts the production app on a throwaway database with the demo data (e2e/serve.ts), signs in
@@ -15,18 +15,6 @@ const BASE = `http://127.0.0.1:${PORT}`;
 const OUT = path.join(process.cwd(), "docs", "screenshots");
 const DESKTOP = { width: 1440, height: 900 };
 const PHONE = { width: 390, height: 844 };
-
-async function waitForHealth(server: ChildProcess): Promise<void> {
-  for (let i = 0; i < 600; i++) {
-    if (server.exitCode !== null) throw new Error("server exited");
-    const ok = await fetch(`${BASE}/health`)
-      .then((r) => r.ok)
-      .catch(() => false);
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error("server did not become healthy");
-}
 
 /** Until no panel shows its loading spinner and the chart has drawn its bars. */
 async function settled(page: Page): Promise<void> {
@@ -77,19 +65,8 @@ async function signedInPage(
 
 async function main(): Promise<void> {
   mkdirSync(OUT, { recursive: true });
-  const server = spawn(process.execPath, ["--import", "tsx", "e2e/serve.ts"], {
-    env: { ...process.env, E2E_PORT: String(PORT), LOG_LEVEL: "error" },
-    stdio: ["ignore", "inherit", "inherit"],
-  });
-  // serve.ts forwards SIGTERM to the app and stops its embedded PostgreSQL once the app is gone.
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      if (server.exitCode !== null) return resolve();
-      server.once("exit", () => resolve());
-      server.kill("SIGTERM");
-    });
+  const { stop } = await startMeasuredApp(PORT);
   try {
-    await waitForHealth(server);
     const browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
       args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
