@@ -80,6 +80,7 @@ export function benchConfig(argv: string[] = process.argv.slice(2)): BenchConfig
       "app-dir": { type: "string" },
       approvals: { type: "string" },
       reads: { type: "string" },
+      "first-load-runs": { type: "string" },
     },
   });
   const appDir = values["app-dir"] ?? process.env.BENCH_APP_DIR;
@@ -139,6 +140,11 @@ export function benchConfig(argv: string[] = process.argv.slice(2)): BenchConfig
         firstLoadRuns: 7,
       };
   if (values.duration) config.durationSeconds = Number(values.duration);
+  if (values["first-load-runs"]) {
+    config.firstLoadRuns = Number(values["first-load-runs"]);
+    if (!Number.isInteger(config.firstLoadRuns) || config.firstLoadRuns < 1)
+      throw new Error("--first-load-runs: a positive integer");
+  }
   if (values.approvals) {
     config.approveRequests = Number(values.approvals);
     if (!Number.isInteger(config.approveRequests) || config.approveRequests < config.connections)

@@ -87,7 +87,7 @@ test("an unmappable suggestion says why, without a primary Execute button", asyn
     const suggestion = page.getByTestId("suggestion").filter({ hasText: title });
     await expect(suggestion.getByTestId("suggestion-unmappable")).toContainText(why);
     const button = suggestion.getByRole("button", { name: `Execute: ${title}` });
-    await expect(button).not.toHaveClass(/bg-blue-600/);
+    await expect(button).not.toHaveClass(/\bbtn-primary\b/);
     const dialog = await openExecute(page, title);
     await expect(dialog.getByTestId("unmappable-reason")).toContainText(why);
     await dialog.getByRole("button", { name: "Cancel" }).click();
@@ -98,5 +98,5 @@ test("an unmappable suggestion says why, without a primary Execute button", asyn
       .getByTestId("suggestion")
       .filter({ hasText: "Scale checkout to 6 replicas" })
       .getByRole("button", { name: "Execute: Scale checkout to 6 replicas" }),
-  ).toHaveClass(/bg-blue-600/);
+  ).toHaveClass(/\bbtn-primary\b/);
 });

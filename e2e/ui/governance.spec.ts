@@ -180,7 +180,7 @@ test("a freeze window added while the card is open: approve says what changed, n
   await expect(row.getByTestId("override-rule")).toHaveText(
     new RegExp(`^⚠ Override: Change freeze ends in 1 h \\((\\d+ \\w+ )?${end.slice(11, 16)} UTC\\)$`),
   );
-  await expect(row.getByRole("button", { name: "Override…" })).toHaveClass(/\bbg-amber-100\b/);
+  await expect(row.getByRole("button", { name: "Override…" })).toHaveClass(/\bbtn-warning\b/);
   await saveScreenshot(page, testInfo, "governance-context-changed");
   // Nothing was recorded: no vote, no block, still pending.
   expect(await eventTypes(org, action.id)).toEqual(["REQUESTED"]);

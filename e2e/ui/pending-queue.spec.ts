@@ -113,7 +113,7 @@ test("an override row names the rule and when it ends; a opens the override prom
   await expect(row).toHaveAttribute("data-override", "true");
   await expect(row.getByTestId("risk-marker")).toHaveAttribute("aria-label", "Overrides a guardrail, HIGH severity");
   const override = row.getByRole("button", { name: "Override…" });
-  await expect(override).toHaveClass(/\bbg-amber-100\b/);
+  await expect(override).toHaveClass(/\bbtn-warning\b/);
   await expect(row.getByRole("button", { name: "Approve" })).toHaveCount(0);
 
   const approvals = recordProcedureCalls(page, "remediation.approve");
@@ -137,7 +137,7 @@ test("an override row names the rule and when it ends; a opens the override prom
   expect(stored?.status).toBe("PENDING_APPROVAL");
 });
 
-test("a backlog of 1,000 pending: the true count in badge, hero and title; one screen; pages of 25", async ({
+test("a backlog of 1,000 pending: the true count in badge, hero and title; one screen; pages of 10", async ({
   page,
   org,
 }) => {
@@ -150,9 +150,9 @@ test("a backlog of 1,000 pending: the true count in badge, hero and title; one s
   await expect(page.getByTestId("pending-count")).toHaveText("1,001");
   await expect(page.getByTestId("signal-pending")).toHaveText("1,001");
   await expect(page).toHaveTitle(/^\(1,001\) /);
-  await expect(rows(page)).toHaveCount(25);
+  await expect(rows(page)).toHaveCount(10);
   await expect(rows(page).first()).toHaveAttribute("data-action-id", critical.id);
-  await expect(page.getByTestId("pending-range")).toHaveText("1–25 of 1,001");
+  await expect(page.getByTestId("pending-range")).toHaveText("1–10 of 1,001");
 
   // The queue fits the screen: its card is no taller than the viewport.
   const card = page.locator("section", { has: page.getByTestId("pending-queue") });
@@ -161,12 +161,12 @@ test("a backlog of 1,000 pending: the true count in badge, hero and title; one s
 
   const firstPage = await rows(page).evaluateAll((els) => els.map((e) => e.getAttribute("data-action-id")));
   await page.getByRole("button", { name: "Next" }).click();
-  await expect(page.getByTestId("pending-range")).toHaveText("26–50 of 1,001");
-  await expect(rows(page)).toHaveCount(25);
+  await expect(page.getByTestId("pending-range")).toHaveText("11–20 of 1,001");
+  await expect(rows(page)).toHaveCount(10);
   const secondPage = await rows(page).evaluateAll((els) => els.map((e) => e.getAttribute("data-action-id")));
   expect(secondPage.filter((id) => firstPage.includes(id))).toEqual([]);
   await page.getByRole("button", { name: "Previous" }).click();
-  await expect(page.getByTestId("pending-range")).toHaveText("1–25 of 1,001");
+  await expect(page.getByTestId("pending-range")).toHaveText("1–10 of 1,001");
   await expect(page.getByRole("button", { name: "Previous" })).toBeDisabled();
 
   // A decision moves every count at once.

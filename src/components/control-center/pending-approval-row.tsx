@@ -94,28 +94,23 @@ export function PendingApprovalRow({
       onFocus={onSelect}
       aria-hidden={hidden || undefined}
       inert={hidden || undefined}
-      className={`rounded-md border text-sm outline-none focus-visible:ring-2 focus-visible:ring-blue-600 focus-visible:ring-offset-1 ${
-        selected ? "border-blue-400 bg-blue-50/60" : "border-slate-200"
-      } ${needsOverride ? "border-l-4 border-l-amber-500" : ""} ${hidden ? "invisible" : ""}`}
+      // Looks: pending-queue.css (selected and override states follow aria-selected / data-override).
+      className={hidden ? "q-row invisible" : "q-row"}
     >
-      <div
-        role="gridcell"
-        tabIndex={-1}
-        className="flex flex-wrap items-center gap-x-3 gap-y-1 px-2.5 py-1 md:flex-nowrap"
-      >
+      <div role="gridcell" tabIndex={-1} className="q-line">
         <span
           role="img"
           aria-label={riskLabel}
           title={riskLabel}
           data-testid="risk-marker"
-          className={`size-2.5 shrink-0 rounded-full ${needsOverride ? "bg-amber-500 ring-2 ring-amber-200" : SEVERITY_MARK[action.severity]}`}
+          className={`q-risk ${needsOverride ? "bg-amber-500 ring-2 ring-amber-200" : SEVERITY_MARK[action.severity]}`}
         />
-        <span className="flex min-w-0 shrink-0 items-baseline gap-1.5 md:max-w-[14rem]">
+        <span className="q-name">
           <Link
             href={`/actions/${action.id}`}
             // Not prefetched: a page of 25 rows, refetched live, would prefetch 25 action pages each time.
             prefetch={false}
-            className="truncate font-medium text-slate-900 hover:underline"
+            className="q-open"
             title={`${action.actionType} ${formatParameters(action.parameters)}`}
             data-testid="open-action"
           >
@@ -123,27 +118,17 @@ export function PendingApprovalRow({
           </Link>
           {action.serviceName && <span className="truncate text-slate-600">{action.serviceName}</span>}
         </span>
-        <span className="shrink-0 rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs text-slate-700">
-          {action.environment}
-        </span>
-        <Link
-          href={`/incidents/${action.incidentId}`}
-          className="min-w-0 basis-full truncate text-blue-700 hover:underline md:flex-1 md:basis-0"
-          title={action.incidentTitle ?? undefined}
-        >
+        <span className="q-env">{action.environment}</span>
+        <Link href={`/incidents/${action.incidentId}`} className="q-incident" title={action.incidentTitle ?? undefined}>
           {action.incidentTitle ?? `Incident ${action.incidentId.slice(0, 8)}`}
         </Link>
-        <time
-          dateTime={action.createdAt.toISOString()}
-          title={formatDateTime(action.createdAt)}
-          className="shrink-0 text-xs text-slate-500 tabular-nums"
-        >
+        <time dateTime={action.createdAt.toISOString()} title={formatDateTime(action.createdAt)} className="q-age">
           {formatAge(action.createdAt, now)}
         </time>
         <span
           data-testid="approval-tally"
           title={approval.blocked ?? formatApprovalCount(approval)}
-          className="shrink-0 text-xs font-medium text-slate-700 tabular-nums"
+          className="q-tally"
         >
           {approval.approvals} of {approval.required}
           <span className="sr-only"> approval{approval.required === 1 ? "" : "s"}</span>

@@ -4,30 +4,15 @@ import { type ButtonHTMLAttributes, useSyncExternalStore } from "react";
 export type ButtonVariant = "primary" | "secondary" | "danger" | "warning" | "ghost";
 export type ButtonSize = "sm" | "md";
 
-const VARIANTS: Record<ButtonVariant, string> = {
-  primary: "bg-blue-600 text-white hover:bg-blue-700 border border-blue-600",
-  secondary: "bg-white text-slate-800 hover:bg-slate-50 border border-slate-300",
-  danger: "bg-white text-red-700 hover:bg-red-50 border border-red-300",
-  // A risky act that is allowed: overriding a guardrail (docs/behaviour.md#pending-queue).
-  warning: "bg-amber-100 text-amber-950 hover:bg-amber-200 border border-amber-500",
-  ghost: "text-slate-700 hover:bg-slate-100 border border-transparent",
-};
-
-const SIZES: Record<ButtonSize, string> = {
-  sm: "px-2.5 py-1 text-xs",
-  md: "px-3.5 py-2 text-sm",
-};
-
-/** Shared classes so links that look like buttons (CSV downloads) match real buttons. */
+/**
+ * The looks live in globals.css as component classes (`btn`, `btn-<variant>`, `btn-<size>`), not
+ * as utility strings here: a page renders many buttons (three per pending-queue row) and each one
+ * would otherwise repeat ~400 characters of classes in the server's HTML
+ * (docs/architecture.md#server-rendered-data). Utilities passed as `extra` still win: Tailwind
+ * emits its utilities layer after the components layer.
+ */
 export function buttonClass(variant: ButtonVariant = "secondary", size: ButtonSize = "md", extra = ""): string {
-  return [
-    "inline-flex items-center justify-center gap-1.5 whitespace-nowrap rounded-md font-medium shadow-sm transition-colors",
-    "focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-blue-600/50 focus-visible:ring-offset-1",
-    "disabled:cursor-not-allowed disabled:opacity-50",
-    VARIANTS[variant],
-    SIZES[size],
-    extra,
-  ].join(" ");
+  return extra ? `btn btn-${variant} btn-${size} ${extra}` : `btn btn-${variant} btn-${size}`;
 }
 
 export interface ButtonProps extends ButtonHTMLAttributes<HTMLButtonElement> {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { PENDING_QUEUE_PAGE_SIZE } from "@/lib/pending-queue";
 import type { Severity } from "@/lib/schemas";
 import { callerFor } from "@/test/calls";
 import { createActions, createIncident, createOrganization } from "@/test/factories";
@@ -107,8 +108,10 @@ describe("remediation.pendingQueue", () => {
 
     const past = await caller.remediation.pendingQueue({ offset: 100, limit: 25 });
     expect(past).toMatchObject({ total: 60, rows: [] });
-    // Defaults: the first page of 25.
-    expect((await caller.remediation.pendingQueue()).rows.map((r) => r.id)).toEqual(pages.slice(0, 25));
+    // Defaults: the first page of PENDING_QUEUE_PAGE_SIZE.
+    expect((await caller.remediation.pendingQueue()).rows.map((r) => r.id)).toEqual(
+      pages.slice(0, PENDING_QUEUE_PAGE_SIZE),
+    );
   });
 
   it("never shows another organization's actions, nor counts them", async () => {
