@@ -132,6 +132,10 @@ export function evaluate(m: Measurements): Check[] {
   }
   if (m.retention) {
     const r = m.retention;
+    const cpuPerRow = (x: RetentionMeasurement) =>
+      x.cpuMicrosPerRow !== undefined && x.baseline?.cpuMicrosPerRow !== undefined
+        ? `; PostgreSQL CPU/row ${fmt(x.cpuMicrosPerRow)}/${fmt(x.baseline.cpuMicrosPerRow)} µs`
+        : "";
     checks.push({
       id: "P4",
       what: "retention purge rows/s",
@@ -143,7 +147,7 @@ export function evaluate(m: Measurements): Check[] {
       checks.push({
         id: "P4",
         what: "retention purge / bare DELETE (same rows, same run)",
-        value: `${fmt(r.rowsPerSecond / r.baseline.rowsPerSecond)}× (${fmt(r.baseline.rowsPerSecond, 0)} rows/s bare)`,
+        value: `${fmt(r.rowsPerSecond / r.baseline.rowsPerSecond)}× (${fmt(r.baseline.rowsPerSecond, 0)} rows/s bare)${cpuPerRow(r)}`,
         target: `≥ ${TARGETS.purgeBaselineRatio}×`,
         pass: r.rowsPerSecond >= TARGETS.purgeBaselineRatio * r.baseline.rowsPerSecond,
       });
