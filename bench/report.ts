@@ -40,10 +40,12 @@ const TARGETS = {
   exportFlatMb: 16,
   /** P3: the HTTP export against the bare COPY of the same statement, in the same run. */
   exportRawCopyRatio: 0.8,
-  purgeRowsPerSecond: 50_000,
+  // P4 (issue #20): 80k rows/s on the 2-core bench machine (was 50k), the list's p99 during the
+  // purge within 1.5× idle (was 2×).
+  purgeRowsPerSecond: 80_000,
   // P4: the purge against one bare DELETE of the same rows on plain copies, in the same run.
   purgeBaselineRatio: 0.5,
-  purgeP99Factor: 2,
+  purgeP99Factor: 1.5,
   actionsPerSecond: 300,
   pickupP50Ms: 50,
   liveP95Ms: 100,
@@ -130,6 +132,10 @@ export function evaluate(m: Measurements): Check[] {
   }
   if (m.retention) {
     const r = m.retention;
+    const cpuPerRow = (x: RetentionMeasurement) =>
+      x.cpuMicrosPerRow !== undefined && x.baseline?.cpuMicrosPerRow !== undefined
+        ? `; PostgreSQL CPU/row ${fmt(x.cpuMicrosPerRow)}/${fmt(x.baseline.cpuMicrosPerRow)} µs`
+        : "";
     checks.push({
       id: "P4",
       what: "retention purge rows/s",
@@ -141,7 +147,7 @@ export function evaluate(m: Measurements): Check[] {
       checks.push({
         id: "P4",
         what: "retention purge / bare DELETE (same rows, same run)",
-        value: `${fmt(r.rowsPerSecond / r.baseline.rowsPerSecond)}× (${fmt(r.baseline.rowsPerSecond, 0)} rows/s bare)`,
+        value: `${fmt(r.rowsPerSecond / r.baseline.rowsPerSecond)}× (${fmt(r.baseline.rowsPerSecond, 0)} rows/s bare)${cpuPerRow(r)}`,
         target: `≥ ${TARGETS.purgeBaselineRatio}×`,
         pass: r.rowsPerSecond >= TARGETS.purgeBaselineRatio * r.baseline.rowsPerSecond,
       });

@@ -4,6 +4,7 @@ import pg from "pg";
 import { findRepoRoot } from "@/server/data-files";
 import type { BenchConfig } from "../config";
 import { type LoadResult, runLoad, warmUp } from "../load";
+import { processCpuMs } from "../proc-stats";
 import { waitSampler } from "../wait-sampler";
 import type { OrgTarget, ServerTarget } from "./reads";
 
@@ -31,7 +32,14 @@ export interface RetentionMeasurement {
    * The same eligible actions and their events, copied to plain tables with the same indexes and
    * no triggers, deleted by one bare statement in this run: the floor a purge could reach here.
    */
-  baseline?: { rows: number; seconds: number; rowsPerSecond: number };
+  baseline?: { rows: number; seconds: number; rowsPerSecond: number; cpuMicrosPerRow?: number };
+  /**
+   * PostgreSQL CPU per deleted action (µs), which other sessions' load does not change the way
+   * it changes rows/s: every backend of the bench database during the purge, less the list
+   * reads' share (their idle CPU per request × the requests served during the purge). Local
+   * servers only (/proc); absent otherwise.
+   */
+  cpuMicrosPerRow?: number;
   /** bench/results/latest.json's P4 rows/s when this run started (the figure to compare with). */
   previous?: { rowsPerSecond: number; date: string; commit?: string };
 }
@@ -76,6 +84,8 @@ async function measureBareDelete(client: pg.Client, org: string, retentionDays: 
       `INSERT INTO bench_p4_events SELECT e.* FROM remediation_events e JOIN bench_p4_actions a ON a.id = e."actionId"`,
     );
     await client.query("VACUUM ANALYZE bench_p4_actions, bench_p4_events");
+    const backend = (await client.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0]!.pid;
+    const cpuBefore = processCpuMs(backend);
     const started = performance.now();
     const { rows } = await client.query<{ n: number }>(
       `WITH gone AS (DELETE FROM bench_p4_actions WHERE ${ELIGIBLE_WHERE} RETURNING id),
@@ -84,11 +94,32 @@ async function measureBareDelete(client: pg.Client, org: string, retentionDays: 
       [org, retentionDays],
     );
     const seconds = (performance.now() - started) / 1000;
+    const cpuMs = processCpuMs(backend) - cpuBefore;
     const n = rows[0]!.n;
-    return { rows: n, seconds: Math.round(seconds * 100) / 100, rowsPerSecond: Math.round(n / seconds) };
+    return {
+      rows: n,
+      seconds: Math.round(seconds * 100) / 100,
+      rowsPerSecond: Math.round(n / seconds),
+      ...(cpuMs > 0 && { cpuMicrosPerRow: Math.round((cpuMs * 1000 * 10) / n) / 10 }),
+    };
   } finally {
     await drop();
   }
+}
+
+/** CPU (ms) so far of every backend connected to the bench database, by pid (local server: /proc). */
+async function databaseCpu(client: pg.Client): Promise<Map<number, number>> {
+  const { rows } = await client.query<{ pid: number }>(
+    "SELECT pid FROM pg_stat_activity WHERE datname = current_database()",
+  );
+  return new Map(rows.map((r) => [r.pid, processCpuMs(r.pid)]));
+}
+
+/** CPU (ms) the database's backends used since `before` (backends started since count whole). */
+async function databaseCpuSince(client: pg.Client, before: Map<number, number>): Promise<number> {
+  let ms = 0;
+  for (const [pid, cpu] of await databaseCpu(client)) ms += cpu - (before.get(pid) ?? 0);
+  return ms;
 }
 
 /**
@@ -142,12 +173,15 @@ export async function measureRetention(
       serverPid: app.pid,
     };
     await warmUp({ ...read, durationSeconds: config.warmupSeconds }, config.warmupSeconds);
+    const idleCpu = await databaseCpu(client);
     const idle = await runLoad({ ...read, durationSeconds: config.durationSeconds });
+    const idleDbCpuMs = await databaseCpuSince(client, idleCpu);
 
     const chainBefore = (
       await client.query<{ events: number; sealed: number; stubs: number }>(CHAIN_SQL, [org.organizationId])
     ).rows[0]!;
     log(`P4: purging ${eligibleRows} eligible rows (retention ${retentionDays} days) under read load …`);
+    const purgeCpu = await databaseCpu(client);
     const sampler = waitSampler(databaseUrl);
     const started = performance.now();
     let finished = 0;
@@ -162,6 +196,7 @@ export async function measureRetention(
     });
     const [duringPurge, body] = await Promise.all([runLoad({ ...read, until: purge.catch(() => {}) }), purge]);
     const seconds = (finished - started) / 1000;
+    const purgeDbCpuMs = await databaseCpuSince(client, purgeCpu);
     const waits = await sampler.stop();
 
     const drift = await client.query<{ n: number }>(
@@ -181,6 +216,11 @@ export async function measureRetention(
       await client.query<{ events: number; sealed: number; stubs: number }>(CHAIN_SQL, [org.organizationId])
     ).rows[0]!;
     const deletedCount = body.deletedCount ?? 0;
+    const readsCpuMs = idle.requests > 0 ? (idleDbCpuMs / idle.requests) * duringPurge.requests : 0;
+    const cpuMicrosPerRow =
+      purgeDbCpuMs > 0 && deletedCount > 0
+        ? Math.round(((purgeDbCpuMs - readsCpuMs) * 1000 * 10) / deletedCount) / 10
+        : undefined;
     return {
       retentionDays,
       eligibleRows,
@@ -196,6 +236,7 @@ export async function measureRetention(
       sealedEventsDeleted: chainBefore.sealed - chainAfter.sealed,
       stubsWritten: chainAfter.stubs - chainBefore.stubs,
       baseline,
+      ...(cpuMicrosPerRow !== undefined && { cpuMicrosPerRow }),
       ...(previous && { previous }),
     };
   } finally {

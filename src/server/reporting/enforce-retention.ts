@@ -6,8 +6,12 @@ import { ensureReportingSettings } from "./get-reporting-settings";
 import type { RetentionResult } from "./schemas";
 
 export const DAY_MS = 86_400_000;
-/** Rows per DELETE statement: each batch is its own short transaction (locks held milliseconds). */
-const RETENTION_BATCH_SIZE = 5_000;
+/**
+ * Rows per DELETE statement: each batch is its own short transaction (its rows locked for a
+ * few hundred milliseconds; MVCC readers never wait on them). 20,000 rather than 5,000: a
+ * fifth less CPU per row, fewer statements (docs/adr/0012-retention-batches-in-memory.md).
+ */
+const RETENTION_BATCH_SIZE = 20_000;
 
 export interface RetentionOptions {
   batchSize?: number;

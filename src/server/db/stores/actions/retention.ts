@@ -1,6 +1,6 @@
 import { Prisma } from "@/generated/prisma/client";
 import type { ActionStatus } from "@/lib/schemas";
-import { type Queryable, queryRows } from "../../client";
+import { execute, type Queryable, queryRows, transaction } from "../../client";
 import { ALLOW_EVENT_PRUNING } from "../events";
 
 export interface RetentionBatch {
@@ -10,7 +10,7 @@ export interface RetentionBatch {
 }
 
 /**
- * One retention batch (docs/adr/0004-ctid-retention.md): deletes up to `batchSize` of the
+ * One retention batch (docs/adr/0004-ctid-retention.md), its own short transaction unless given one: deletes up to `batchSize` of the
  * organization's actions in `status` created before `cutoff` (and at or after `from`, where the
  * previous batch ended), oldest first; their events and votes go with them (the actions'
  * statement delete trigger, docs/adr/0011-set-based-child-deletes.md) and the statement-level
@@ -30,9 +30,20 @@ export async function deleteExpiredActionsBatch(
   organizationId: string,
   input: RetentionBatchInput,
 ): Promise<RetentionBatch> {
+  if (!("client" in q)) return transaction(q, (tx) => deleteExpiredActionsBatch(tx, organizationId, input));
+  await execute(q, BATCH_WORK_MEM);
   const [row] = await queryRows<RetentionBatch>(q, expiredActionsBatchQuery(organizationId, input));
   return row ?? { deleted: 0, reached: null };
 }
+
+/**
+ * The batch's own transaction gets room for its transition tables (docs/adr/0012-retention-batches-in-memory.md):
+ * the delete triggers read the deleted actions and events from tuplestores sized by work_mem
+ * (default 4 MB, about 5,000 action rows), which otherwise spill to temporary files and are
+ * read back from them by every child delete, the counters and the stubs. `SET LOCAL` ends with
+ * the batch; it has to come before the statement, whose executor creates the tuplestores.
+ */
+const BATCH_WORK_MEM = Prisma.sql`SET LOCAL work_mem = '64MB'`;
 
 export interface RetentionBatchInput {
   status: ActionStatus;
