@@ -13,8 +13,9 @@ import {
 import { runExecution } from "./run-execution";
 import { type ExecutionSettings, executionSettings } from "./settings";
 
-const EXECUTE_WORK: WorkOptions = {
+export const EXECUTE_WORK: WorkOptions = {
   // Up to batchSize × localConcurrency attempts in flight per process; one fetch claims a batch.
+  // (Exported for bench P5's bare pg-boss baseline, which works its no-op jobs with these.)
   // Every NOTIFY wakes every fetch loop of the process, so each extra loop is mostly empty
   // fetches: 2 loops (one fetches while the other runs its batch) instead of 4 cut pg-boss's
   // PostgreSQL CPU per action by 40–60% (bench P5); 1 loop of 8 could not keep up with 300/s.
