@@ -160,20 +160,36 @@ export async function startBaseline(env: NodeJS.ProcessEnv, port: number): Promi
  */
 export async function startWorkers(env: NodeJS.ProcessEnv, count: number, appDir = ROOT): Promise<Child[]> {
   return Promise.all(
-    Array.from({ length: count }, async (_, i) => {
-      // Info level only to see the readiness line; the worker logs nothing per job at info.
-      const worker = spawnScript("src/worker.ts", { ...env, LOG_LEVEL: "info" }, `worker ${i + 1}`, appDir);
-      const deadline = Date.now() + 60_000;
-      while (!worker.output().includes('"msg":"worker started"')) {
-        if (worker.child.exitCode !== null)
-          throw new Error(`worker exited (${worker.child.exitCode}):\n${worker.output()}`);
-        if (Date.now() > deadline) {
-          await worker.stop();
-          throw new Error(`worker not started within 60 s:\n${worker.output()}`);
-        }
-        await sleep(50);
-      }
-      return worker;
-    }),
+    // Info level only to see the readiness line; the worker logs nothing per job at info.
+    Array.from({ length: count }, (_, i) =>
+      startUntilReady(
+        "src/worker.ts",
+        { ...env, LOG_LEVEL: "info" },
+        `worker ${i + 1}`,
+        '"msg":"worker started"',
+        appDir,
+      ),
+    ),
   );
+}
+
+/** A script of this checkout (`node --import tsx`), once it has printed `ready` (60 s at most). */
+export async function startUntilReady(
+  script: string,
+  env: NodeJS.ProcessEnv,
+  name: string,
+  ready: string,
+  dir = ROOT,
+): Promise<Child> {
+  const child = spawnScript(script, env, name, dir);
+  const deadline = Date.now() + 60_000;
+  while (!child.output().includes(ready)) {
+    if (child.child.exitCode !== null) throw new Error(`${name} exited (${child.child.exitCode}):\n${child.output()}`);
+    if (Date.now() > deadline) {
+      await child.stop();
+      throw new Error(`${name} not started within 60 s:\n${child.output()}`);
+    }
+    await sleep(50);
+  }
+  return child;
 }

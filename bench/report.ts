@@ -1,7 +1,9 @@
+import { EXPORT_MAX_LIMIT } from "@/server/remediation/schemas";
 import type { ApproveMeasurement } from "./phases/approve";
 import type { AuditMeasurement } from "./phases/audit";
 import type { ExecutionMeasurement } from "./phases/execution";
-import type { ExportMeasurement } from "./phases/export";
+import type { BossBaselineMeasurement } from "./phases/execution-baseline";
+import type { ExportMeasurement, RawCopyMeasurement } from "./phases/export";
 import type { FirstLoadMeasurement } from "./phases/first-load";
 import type { LiveMeasurement } from "./phases/live";
 import type { ReadMeasurement } from "./phases/reads";
@@ -20,9 +22,11 @@ export interface Check {
 
 export interface Measurements {
   reads: ReadMeasurement[];
-  exports?: { small: ExportMeasurement; large: ExportMeasurement };
+  exports?: { small: ExportMeasurement; large: ExportMeasurement; rawCopyAll?: RawCopyMeasurement };
   retention?: RetentionMeasurement;
   execution: ExecutionMeasurement[];
+  /** P5's bare pg-boss run per worker count (phases/execution-baseline.ts), same run. */
+  executionBaseline: BossBaselineMeasurement[];
   approve?: ApproveMeasurement;
   audit?: AuditMeasurement;
   live?: LiveMeasurement;
@@ -48,6 +52,10 @@ const TARGETS = {
   purgeP99Factor: 1.5,
   actionsPerSecond: 300,
   pickupP50Ms: 50,
+  /** P5: actions/s against bare pg-boss's no-op jobs/s, same worker processes, same run. */
+  bossBaselineRatio: 0.5,
+  /** P5: pickup p50 against bare pg-boss's (started − created), same run. */
+  bossPickupFactor: 2,
   liveP95Ms: 100,
   liveIdleGrowthMb: 150,
   replayRequestsPerSecond: 100_000,
@@ -112,13 +120,28 @@ export function evaluate(m: Measurements): Check[] {
       target: `≥ ${TARGETS.exportRowsPerSecond}`,
       pass: large.rowsPerSecond >= TARGETS.exportRowsPerSecond && large.rows === large.limit,
     });
+    // The target is the large export's (issue 20: 100k and 1M rows, the product allows 100k); the
+    // small one is reported: at ~0.1 s its request's fixed cost (auth, procedure, COPY start) shows.
     for (const e of [small, large]) {
+      const target = e === large;
       checks.push({
         id: "P3",
         what: `export ${e.limit} rows/s / raw COPY (same statement, same run)`,
-        value: `${fmt(e.rowsPerSecond / e.rawCopy.rowsPerSecond)}× (${fmt(e.rowsPerSecond, 0)}/${fmt(e.rawCopy.rowsPerSecond, 0)})`,
-        target: `≥ ${TARGETS.exportRawCopyRatio}×`,
-        pass: e.rowsPerSecond >= TARGETS.exportRawCopyRatio * e.rawCopy.rowsPerSecond,
+        value: `${fmt(e.rowsPerSecond / e.rawCopy.rowsPerSecond)}× (${fmt(e.rowsPerSecond, 0)}/${fmt(e.rawCopy.rowsPerSecond, 0)}; app CPU ${fmt(e.serverCpuUsPerRow, 1)} µs/row)`,
+        target: target ? `≥ ${TARGETS.exportRawCopyRatio}×` : "report",
+        pass: !target || e.rowsPerSecond >= TARGETS.exportRawCopyRatio * e.rawCopy.rowsPerSecond,
+        ...(target ? {} : { info: true }),
+      });
+    }
+    const all = m.exports.rawCopyAll;
+    if (all) {
+      checks.push({
+        id: "P3",
+        what: `raw COPY of all ${all.rows} rows (HTTP: limit ≤ ${EXPORT_MAX_LIMIT})`,
+        value: `${fmt(all.rowsPerSecond, 0)} rows/s (${fmt(all.seconds)} s; ${large.limit}: ${fmt(large.rawCopy.rowsPerSecond, 0)}/s)`,
+        target: `report (limit > ${EXPORT_MAX_LIMIT}: 400)`,
+        pass: true,
+        info: true,
       });
     }
     checks.push({
@@ -161,6 +184,8 @@ export function evaluate(m: Measurements): Check[] {
     });
   }
   for (const e of m.execution) {
+    const bare = e.chain === false ? undefined : m.executionBaseline.find((b) => b.workers === e.workers);
+    if (bare) checks.push(...bossBaselineChecks(e, bare));
     checks.push({
       id: "P5",
       what: `${e.workers} worker(s)${e.chain === false ? " chain OFF" : ""} actions/s`,
@@ -267,6 +292,35 @@ export function evaluate(m: Measurements): Check[] {
   }
   checks.push(...auditChecks(m));
   return checks;
+}
+
+/** P5 against bare pg-boss with as many worker processes (issue 20, target 4). */
+function bossBaselineChecks(e: ExecutionMeasurement, bare: BossBaselineMeasurement): Check[] {
+  const workers = `${e.workers} worker(s)`;
+  return [
+    {
+      id: "P5",
+      what: `${workers} actions/s / bare pg-boss jobs/s`,
+      value: `${fmt(e.actionsPerSecond / bare.jobsPerSecond)}× (${fmt(e.actionsPerSecond, 0)}/${fmt(bare.jobsPerSecond, 0)}; bare: ${bare.completed}/${bare.jobs} in ${fmt(bare.seconds)} s)`,
+      target: `≥ ${TARGETS.bossBaselineRatio}×`,
+      pass: e.finished && bare.finished && e.actionsPerSecond >= TARGETS.bossBaselineRatio * bare.jobsPerSecond,
+    },
+    {
+      id: "P5",
+      what: `${workers} pickup p50 / bare pg-boss`,
+      value: `${fmt(e.pickupP50Ms / bare.pickupP50Ms)}× (${fmt(e.pickupP50Ms, 1)}/${fmt(bare.pickupP50Ms, 1)} ms; bare p99 ${fmt(bare.pickupP99Ms, 1)} ms)`,
+      target: `≤ ${TARGETS.bossPickupFactor}×`,
+      pass: e.pickupP50Ms <= TARGETS.bossPickupFactor * bare.pickupP50Ms,
+    },
+    {
+      id: "P5",
+      what: `${workers} commits per action / per bare job`,
+      value: `${fmt(e.commitsPerAction)}/${fmt(bare.commitsPerJob)} (pg_stat_database.xact_commit, request → COMPLETED)`,
+      target: "report",
+      pass: true,
+      info: true,
+    },
+  ];
 }
 
 const AUDIT_TARGETS = {

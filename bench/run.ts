@@ -12,6 +12,7 @@ import { createBenchDatabase } from "./database";
 import { measureApprove } from "./phases/approve";
 import { measureAudit } from "./phases/audit";
 import { type ExecutionMeasurement, measureExecution } from "./phases/execution";
+import { measureBossBaseline } from "./phases/execution-baseline";
 import { measureExports } from "./phases/export";
 import { measureFirstLoad } from "./phases/first-load";
 import { measureLive } from "./phases/live";
@@ -135,12 +136,16 @@ async function main(): Promise<void> {
     const machineBusyBefore = await machineBusyPercent(2000);
     log(`machine ${machineBusyBefore}% busy before measuring (both cores = 100%)`);
     if (machineBusyBefore > 15) log("  ! other processes are using the CPU: ratios hold better than absolute figures");
-    const measurements: Measurements = { reads: [], execution: [] };
+    const measurements: Measurements = { reads: [], execution: [], executionBaseline: [] };
     // P3 first, on the freshly started app: a heap already grown by P1's load would hide the
     // export's own memory growth.
     if (config.phases.has("P3")) {
       measurements.exports = await timed("P3 export", () =>
-        measureExports(database.url, app, big, { small: config.smallExportRows, large: config.exportRows }),
+        measureExports(database.url, app, big, {
+          small: config.smallExportRows,
+          large: config.exportRows,
+          allRows: config.bigRows,
+        }),
       );
       log(`P3 export: ${JSON.stringify(measurements.exports)}`);
     }
@@ -207,6 +212,13 @@ async function main(): Promise<void> {
       ...(workers === 1 ? [{ workers, org: organizations.executionNoChain, chain: false }] : []),
     ]);
     for (const { workers, org, chain } of p5Runs) {
+      // Bare pg-boss with as many worker processes first, on the same database in the same run.
+      if (chain)
+        measurements.executionBaseline.push(
+          await timed(`P5 baseline ${workers} worker(s)`, () =>
+            measureBossBaseline(config, database.url, env, workers, log),
+          ),
+        );
       const result: ExecutionMeasurement = await timed(
         `P5 ${workers} worker(s)${chain ? "" : " chain OFF"}`,
         async () =>

@@ -5,7 +5,10 @@ import pg from "pg";
  * pg_stat_activity: the share of samples per wait event ("CPU" = running, no wait). Explains a
  * write path that does not scale (e.g. Lock:transactionid = transactions queued on one row lock).
  */
-export function waitSampler(databaseUrl: string, intervalMs = 100): { stop(): Promise<Record<string, number>> } {
+export function waitSampler(
+  databaseUrl: string,
+  intervalMs = 100,
+): { stop(): Promise<Record<string, number>>; samples(): number } {
   const client = new pg.Client({ connectionString: databaseUrl, application_name: "rcc-bench-sampler" });
   const counts = new Map<string, number>();
   let samples = 0;
@@ -26,6 +29,8 @@ export function waitSampler(databaseUrl: string, intervalMs = 100): { stop(): Pr
     }
   })();
   return {
+    /** Queries run so far (one commit each in the sampled database: P5 counts commits). */
+    samples: () => samples,
     async stop() {
       stopped = true;
       await loop.catch(() => {});

@@ -2,6 +2,7 @@ import { cpus } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
 import { type Child, startWorkers } from "../app-process";
+import { settledCommits } from "../commit-counter";
 import type { BenchConfig } from "../config";
 import { type LoadResult, runLoad } from "../load";
 import { sealOrganizations } from "../seal";
@@ -35,6 +36,11 @@ export interface ExecutionMeasurement {
    * request phase, in ms: 2 cores give 2,000 ms per second, so 300 actions/s needs ≤ 6.7 ms.
    */
   machineCpuMsPerAction: number;
+  /**
+   * Transactions committed in the bench database from the first request to the last COMPLETED
+   * (and the workers' stop), the harness's own queries taken out, per action requested.
+   */
+  commitsPerAction: number;
 }
 
 const WARM_UP_REQUESTS = 20;
@@ -48,9 +54,18 @@ const requestBody = (incidentId: string) => ({
   severity: "LOW",
 });
 
-async function waitForTerminal(client: pg.Client, org: string, since: Date, expected: number, timeoutMs: number) {
+/** Polls until `expected` actions are terminal; `polls` counts its queries (one commit each). */
+async function waitForTerminal(
+  client: pg.Client,
+  org: string,
+  since: Date,
+  expected: number,
+  timeoutMs: number,
+  polls = { count: 0 },
+) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
+    polls.count++;
     const { rows } = await client.query<{ done: number }>(
       `SELECT count(*)::int AS done FROM remediation_actions
        WHERE "organizationId" = $1 AND "createdAt" >= $2 AND status IN ('COMPLETED', 'FAILED')`,
@@ -110,18 +125,22 @@ export async function measureExecution(
     await runLoad({ ...post, connections: 4, amount: WARM_UP_REQUESTS });
     await waitForTerminal(client, org.organizationId, warmStart, WARM_UP_REQUESTS, 60_000);
 
+    // Commits from here (the warm-up's settled): the run's, the workers' idle polls, the harness's.
+    const commitsBefore = await settledCommits(client);
     // createdAt has millisecond precision and is taken by the app: start on a fresh millisecond.
     const since = new Date(Date.now() + 1);
     await sleep(2);
     const sampler = waitSampler(databaseUrl);
     const started = Date.now();
     const requests = await runLoad({ ...post, connections: config.connections, amount: config.executionRequests });
+    const polls = { count: 0 };
     const finished = await waitForTerminal(
       client,
       org.organizationId,
       since,
       requests.requests - requests.non2xx,
       config.mode === "full" ? 300_000 : 60_000,
+      polls,
     );
     const waits = await sampler.stop();
     const { rows } = await client.query<{
@@ -144,6 +163,11 @@ export async function measureExecution(
       [org.organizationId, since],
     );
     const r = rows[0]!;
+    // Stopped workers have reported their statistics (and make no idle polls meanwhile).
+    await Promise.all(workers.map((w) => w.stop()));
+    // The harness's queries in the window: the first read, the polls, the samples, the query above.
+    const harnessCommits = 1 + polls.count + sampler.samples() + 1;
+    const commits = (await settledCommits(client)) - commitsBefore - harnessCommits;
     const seconds = r.last_ms ? (r.last_ms - started) / 1000 : Number.NaN;
     const result: ExecutionMeasurement = {
       workers: workerCount,
@@ -162,10 +186,12 @@ export async function measureExecution(
         Math.round(
           ((requests.cpu.machineBusy / 100) * cpus().length * 1000 * requests.seconds * 10) / (requests.requests || 1),
         ) / 10,
+      commitsPerAction: Math.round((commits / (r.requested || 1)) * 100) / 100,
     };
     log(
       `P5 ${workerCount} worker(s)${chain ? "" : " chain OFF"}: ${result.completed}/${result.requested} completed in ${result.seconds} s ` +
         `(${result.actionsPerSecond}/s), requests ${requests.rps}/s, pickup p50 ${result.pickupP50Ms} ms p99 ${result.pickupP99Ms} ms; ` +
+        `${result.commitsPerAction} commits/action; ` +
         `backends waiting: ${JSON.stringify(waits)}`,
     );
     return result;

@@ -3,6 +3,7 @@ import pg from "pg";
 import { to as copyTo } from "pg-copy-streams";
 import { copyCsvStatement } from "@/server/db/copy";
 import { exportCsvQuery } from "@/server/db/stores/actions/export";
+import { EXPORT_MAX_LIMIT } from "@/server/remediation/schemas";
 import { processCpuMs, rssSampler } from "../proc-stats";
 import type { OrgTarget, ServerTarget } from "./reads";
 
@@ -18,7 +19,13 @@ export interface ExportMeasurement {
   /** App CPU per exported row (µs): what bounds rows/s once a core is saturated. */
   serverCpuUsPerRow: number;
   /** The same COPY statement read by a bare pg-copy-streams client into a null sink, this run. */
-  rawCopy: { rows: number; seconds: number; rowsPerSecond: number };
+  rawCopy: RawCopyMeasurement;
+}
+
+export interface RawCopyMeasurement {
+  rows: number;
+  seconds: number;
+  rowsPerSecond: number;
 }
 
 const MB = 1024 * 1024;
@@ -50,7 +57,7 @@ function download(url: string, token: string): Promise<{ bytes: number; lineEnds
  * The export's floor: the product's own COPY statement for the same rows (same SQL builder), run
  * by plain pg-copy-streams on one connection, its bytes counted and dropped.
  */
-async function measureRawCopy(databaseUrl: string, org: OrgTarget, limit: number) {
+async function measureRawCopy(databaseUrl: string, org: OrgTarget, limit: number): Promise<RawCopyMeasurement> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
@@ -98,15 +105,22 @@ async function measureExport(
   };
 }
 
-/** P3: a warm-up export, then the small and the large one (small first: growth must not add up). */
+/**
+ * P3: a warm-up export, then the small and the large one (small first: growth must not add up),
+ * each after the bare COPY of the same rows; then the bare COPY of the whole organization
+ * (`allRows`, 1M in full mode), which the product's `limit` (≤ EXPORT_MAX_LIMIT) does not allow
+ * over HTTP: that line is reported, not a target.
+ */
 export async function measureExports(
   databaseUrl: string,
   app: ServerTarget,
   org: OrgTarget,
-  sizes: { small: number; large: number },
-): Promise<{ small: ExportMeasurement; large: ExportMeasurement }> {
+  sizes: { small: number; large: number; allRows: number },
+): Promise<{ small: ExportMeasurement; large: ExportMeasurement; rawCopyAll: RawCopyMeasurement }> {
+  if (sizes.large > EXPORT_MAX_LIMIT) throw new Error(`P3: the export's limit is at most ${EXPORT_MAX_LIMIT}`);
   await measureExport(databaseUrl, app, org, 1000);
   const small = await measureExport(databaseUrl, app, org, sizes.small);
   const large = await measureExport(databaseUrl, app, org, sizes.large);
-  return { small, large };
+  const rawCopyAll = await measureRawCopy(databaseUrl, org, sizes.allRows);
+  return { small, large, rawCopyAll };
 }

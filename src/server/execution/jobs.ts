@@ -2,6 +2,7 @@ import type { Job, PgBoss, WorkOptions } from "pg-boss";
 import { z } from "zod";
 import { db, isConnectionError } from "@/server/db/client";
 import { isUuid, orgScope } from "@/server/db/scoped";
+import type { ClaimedAction } from "@/server/db/stores/actions";
 import { defineJob, type JobDefinition } from "@/server/jobs/definition";
 import { bossExecutor } from "@/server/jobs/tx-executor";
 import { logger } from "@/server/logger";
@@ -10,11 +11,12 @@ import {
   acrossOrganizationsRecoverLostExecutions,
   acrossOrganizationsRequeueJoblessActions,
 } from "./recover-executions";
-import { runExecution } from "./run-execution";
+import { claimBatch, runExecution } from "./run-execution";
 import { type ExecutionSettings, executionSettings } from "./settings";
 
-const EXECUTE_WORK: WorkOptions = {
+export const EXECUTE_WORK: WorkOptions = {
   // Up to batchSize × localConcurrency attempts in flight per process; one fetch claims a batch.
+  // (Exported for bench P5's bare pg-boss baseline, which works its no-op jobs with these.)
   // Every NOTIFY wakes every fetch loop of the process, so each extra loop is mostly empty
   // fetches: 2 loops (one fetches while the other runs its batch) instead of 4 cut pg-boss's
   // PostgreSQL CPU per action by 40–60% (bench P5); 1 loop of 8 could not keep up with 300/s.
@@ -44,8 +46,25 @@ export function createExecuteJob(settings?: ExecutionSettings): JobDefinition<Ex
     work: EXECUTE_WORK,
     async handle(jobs, boss) {
       const resolved = current();
+      // One statement claims the batch's actions (docs/adr/0013-one-claim-per-fetched-batch.md);
+      // if it fails, every job fails on its own below, as a failed claim of its own would.
+      const claims = claimBatch(
+        db(),
+        jobs.map((job) => job.data),
+        resolved,
+      );
+      claims.catch(() => {});
       // Each job settles on its own: one failing does not send its batch-mates back to the queue.
-      const settled = await Promise.all(jobs.map((job) => executeOne(job, boss, resolved)));
+      const settled = await Promise.all(
+        jobs.map((job, i) =>
+          executeOne(
+            job,
+            boss,
+            resolved,
+            claims.then((all) => all[i]),
+          ),
+        ),
+      );
       // A job whose failure could not be recorded (the database was unreachable) must not be
       // completed with its batch once the database is back: throwing makes pg-boss fail the
       // batch's unsettled jobs instead (a finished batch-mate's re-delivery is acknowledged as
@@ -59,7 +78,12 @@ export function createExecuteJob(settings?: ExecutionSettings): JobDefinition<Ex
 export const executeJob = createExecuteJob();
 
 /** Runs one job; false when it failed and even recording that failure did not reach the database. */
-async function executeOne(job: Job<ExecutePayload>, boss: PgBoss, settings: ExecutionSettings): Promise<boolean> {
+async function executeOne(
+  job: Job<ExecutePayload>,
+  boss: PgBoss,
+  settings: ExecutionSettings,
+  claim: Promise<ClaimedAction | null | undefined>,
+): Promise<boolean> {
   const { actionId, organizationId } = job.data;
   const attempt = { id: job.id, retryCount: job.retryCount };
   try {
@@ -73,6 +97,7 @@ async function executeOne(job: Job<ExecutePayload>, boss: PgBoss, settings: Exec
         actionId,
         signal: job.signal,
         settings,
+        claimed: await claim,
         queue: {
           boss,
           // Release this job first: the queue holds one live job per action (policy exclusive).

@@ -37,6 +37,11 @@ export async function runExecution(
     /** Default: the environment's (README "Configuration"). */
     settings?: ExecutionSettings;
     executor?: Executor;
+    /**
+     * The claim already made for this action with its batch (claimBatch): the row, or null when
+     * it was not claimable. Undefined: this call claims it itself.
+     */
+    claimed?: actions.ClaimedAction | null;
   },
 ): Promise<ExecutionResult> {
   const result = await runAttempt({ db, scope }, input);
@@ -51,13 +56,13 @@ async function runAttempt(
   const settings = input.settings ?? executionSettings();
   const executor = input.executor ?? createExecutor(settings);
   // The common case in one statement: claim, then look only when there was nothing to claim.
-  const claimed = await actions.claimAttempt(db, scope.organizationId, {
-    actionId: input.actionId,
-    executor: executor.name,
-    maxAttempts: settings.maxAttempts,
-    maxLostAttempts: settings.maxLostAttempts,
-    startedAt: new Date().toISOString(),
-  });
+  const claimed =
+    input.claimed !== undefined
+      ? input.claimed
+      : await actions.claimAttempt(db, scope.organizationId, {
+          actionId: input.actionId,
+          ...claimInput(executor.name, settings),
+        });
   if (!claimed) return notClaimed(db, scope, input.actionId, executor.name, settings);
 
   const started = performance.now();
@@ -68,6 +73,43 @@ async function runAttempt(
     (performance.now() - started) / 1000,
   );
   return record(db, claimed, executor.name, outcome, settings, input.queue);
+}
+
+function claimInput(executor: string, settings: ExecutionSettings): actions.ClaimInput {
+  return {
+    executor,
+    maxAttempts: settings.maxAttempts,
+    maxLostAttempts: settings.maxLostAttempts,
+    startedAt: new Date().toISOString(),
+  };
+}
+
+/**
+ * Claims the actions of a fetched batch in one statement, one commit for the batch instead of
+ * one per action (docs/adr/0013-one-claim-per-fetched-batch.md), under the same rule as
+ * runExecution's own claim. Returns, per job (in order), what to pass as `claimed`: the claimed
+ * row, null when the action was not claimable, or undefined for a job whose action another job
+ * of the batch already names (it claims on its own afterwards, as it did before batching).
+ */
+export async function claimBatch(
+  db: Db,
+  jobs: readonly { organizationId: string; actionId: string }[],
+  settings: ExecutionSettings,
+): Promise<(actions.ClaimedAction | null | undefined)[]> {
+  const key = (k: { organizationId: string; actionId: string }) => `${k.organizationId}\u0000${k.actionId}`;
+  const seen = new Set<string>();
+  const first = jobs.map((job) => {
+    const isFirst = !seen.has(key(job));
+    seen.add(key(job));
+    return isFirst;
+  });
+  const claimed = await actions.acrossOrganizationsClaimAttempts(
+    db,
+    jobs.filter((_, i) => first[i]),
+    claimInput(createExecutor(settings).name, settings),
+  );
+  const byKey = new Map(claimed.map((row) => [key({ organizationId: row.organizationId, actionId: row.id }), row]));
+  return jobs.map((job, i) => (first[i] ? (byKey.get(key(job)) ?? null) : undefined));
 }
 
 /**

@@ -39,13 +39,14 @@ export async function requestAction(
 ): Promise<RequestActionResult> {
   const organizationId = scope.organizationId;
   const key = idempotencyKeyFrom(headers);
-  // The incident's visibility and the policy in one read, before the transaction.
-  const found = await findPolicyForIncident(db, organizationId, input.incidentId);
-  if (!found) throw notFound("Incident");
-  const policy = policyFromRow(found.saved);
   await ensureExecuteQueue();
 
   const result = await transaction<RequestActionResult | { replayOf: string }>(db, async (tx) => {
+    // The incident's visibility and the policy in one read, the transaction's first statement
+    // (not one of its own: one commit less per request, bench P5). It takes no lock.
+    const found = await findPolicyForIncident(tx, organizationId, input.incidentId);
+    if (!found) throw notFound("Incident");
+    const policy = policyFromRow(found.saved);
     const actionId = randomUUID();
     if (key) {
       const hash = requestHash(input);

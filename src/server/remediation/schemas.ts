@@ -119,8 +119,11 @@ export const listActionsInput = z
   .optional()
   .transform((v) => v ?? { limit: 50 });
 
+/** The CSV export's largest `limit` (docs/behaviour.md#csv-export). */
+export const EXPORT_MAX_LIMIT = 100_000;
+
 export const exportActionsInput = z
-  .object({ ...optionalFilters, limit: queryField(limitSchema(500, 100_000)) })
+  .object({ ...optionalFilters, limit: queryField(limitSchema(500, EXPORT_MAX_LIMIT)) })
   .optional()
   .transform((v) => v ?? { limit: 500 });
 

@@ -86,6 +86,14 @@ function currentAttempt(action: AttemptRef, staleBefore?: Date): Prisma.Sql {
     ${staleBefore ? Prisma.sql`AND "updatedAt" < ${staleBefore}::timestamptz` : Prisma.empty}`;
 }
 
+/** What a claim records: the executor, the attempt limits, the first attempt's start. */
+export interface ClaimInput {
+  executor: string;
+  maxAttempts: number;
+  maxLostAttempts: number;
+  startedAt: string;
+}
+
 /**
  * QUEUED → EXECUTING, or EXECUTING → EXECUTING as the next attempt. The WHERE is the whole claim
  * rule (docs/behaviour.md#claim), so of two workers racing for one attempt exactly one updates:
@@ -99,11 +107,42 @@ function currentAttempt(action: AttemptRef, staleBefore?: Date): Prisma.Sql {
 export async function claimAttempt(
   q: Queryable,
   organizationId: string,
-  input: { actionId: string; executor: string; maxAttempts: number; maxLostAttempts: number; startedAt: string },
+  input: ClaimInput & { actionId: string },
 ): Promise<ClaimedAction | null> {
-  const { actionId, executor, maxAttempts, maxLostAttempts, startedAt } = input;
+  const [row] = await claimWhere(q, actionByKey(organizationId, input.actionId), input);
+  return row ?? null;
+}
+
+/**
+ * claimAttempt for several actions in ONE statement (one commit): a worker's fetched batch
+ * (docs/adr/0013-one-claim-per-fetched-batch.md). Each row is matched by its own
+ * (organizationId, id) key and claimed under the same rule, each independently of the others;
+ * across organizations on purpose, as a batch of the execution queue mixes tenants. Returns the
+ * rows claimed (an action that was not claimable is absent). The counter trigger is one
+ * statement-level pass that locks its rows in key order, as for any multi-row update.
+ */
+export function acrossOrganizationsClaimAttempts(
+  q: Queryable,
+  keys: readonly { organizationId: string; actionId: string }[],
+  input: ClaimInput,
+): Promise<ClaimedAction[]> {
+  const valid = keys.filter((k) => isUuid(k.actionId));
+  if (valid.length === 0) return Promise.resolve([]);
+  const ids = valid.map((k) => k.actionId);
+  const organizations = valid.map((k) => k.organizationId);
+  return claimWhere(
+    q,
+    // id = ANY: the primary-key lookups whatever the planner thinks of the organizations (row.ts).
+    Prisma.sql`id = ANY(${ids}::uuid[])
+      AND (id, "organizationId") IN (SELECT * FROM unnest(${ids}::uuid[], ${organizations}::text[]))`,
+    input,
+  );
+}
+
+function claimWhere(q: Queryable, key: Prisma.Sql, input: ClaimInput): Promise<ClaimedAction[]> {
+  const { executor, maxAttempts, maxLostAttempts, startedAt } = input;
   const lostAfterClaim = Prisma.sql`("lostAttempts" + ${LOSES_AN_ATTEMPT})`;
-  const [row] = await transition<ClaimedAction>(
+  return transition<ClaimedAction>(
     q,
     {
       set: Prisma.sql`status = 'EXECUTING', attempts = attempts + 1, "lostAttempts" = ${lostAfterClaim},
@@ -113,7 +152,7 @@ export async function claimAttempt(
             || ${lostAttemptsField(lostAfterClaim)}`,
           ["lastError", "nextAttemptAt"],
         )}`,
-      where: Prisma.sql`${actionByKey(organizationId, actionId)}
+      where: Prisma.sql`${key}
         AND (status = 'QUEUED'
           OR (status = 'EXECUTING' AND ${RETRY_PENDING} AND attempts - "lostAttempts" < ${maxAttempts})
           OR (status = 'EXECUTING' AND NOT ${RETRY_PENDING} AND "lostAttempts" + 1 < ${maxLostAttempts}))`,
@@ -126,7 +165,6 @@ export async function claimAttempt(
       fromRow: Prisma.sql`jsonb_build_object('attempt', attempts) || ${lostAttemptsField(Prisma.sql`"lostAttempts"`)}`,
     },
   );
-  return row ?? null;
 }
 
 /** Where an action stands between attempts: what run-execution and the reconciler decide on. */

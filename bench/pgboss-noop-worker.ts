@@ -1,0 +1,20 @@
+import { EXECUTE_WORK } from "@/server/execution/jobs";
+import { executeQueueOptions } from "@/server/execution/queue";
+import { createBoss } from "@/server/jobs/boss";
+
+/**
+ * P5's baseline worker (phases/execution-baseline.ts): bare pg-boss as the product's worker
+ * process runs it — the same instance options (createBoss), the execution queue's options and
+ * the same work options (batch size, fetch loops, polling, burst) — working the jobs of
+ * `BENCH_NOOP_QUEUE` with a handler that does nothing. Started with the bench's environment.
+ */
+const queue = process.env.BENCH_NOOP_QUEUE;
+if (!queue) throw new Error("BENCH_NOOP_QUEUE is not set");
+const boss = createBoss({ worker: true });
+await boss.start();
+await boss.createQueue(queue, executeQueueOptions());
+await boss.work(queue, EXECUTE_WORK, async () => {});
+console.log("noop worker ready");
+process.once("SIGTERM", () => {
+  boss.stop({ graceful: true, close: true, timeout: 30_000 }).then(() => process.exit(0));
+});
