@@ -81,8 +81,9 @@ function spawnScript(
   env: NodeJS.ProcessEnv,
   name: string,
   dir = ROOT,
+  nodeArgs: string[] = [],
 ): Child & { child: ChildProcess } {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(dir, script)], {
+  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", path.join(dir, script)], {
     cwd: dir,
     env,
     stdio: ["ignore", "pipe", "pipe"],
@@ -140,7 +141,11 @@ async function waitForHealth(url: string, child: Child & { child: ChildProcess }
  * this checkout's already applied).
  */
 export async function startApp(env: NodeJS.ProcessEnv, port: number, appDir = ROOT): Promise<Child & { url: string }> {
-  const child = spawnScript("scripts/start.ts", { ...env, PORT: String(port) }, "app", appDir);
+  // BENCH_APP_NODE_ARGS (BENCH_BASELINE_NODE_ARGS for the baseline): node flags for that process
+  // only, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` (written when it stops; --cpu-prof is not
+  // allowed in NODE_OPTIONS).
+  const nodeArgs = process.env.BENCH_APP_NODE_ARGS?.split(/\s+/).filter(Boolean);
+  const child = spawnScript("scripts/start.ts", { ...env, PORT: String(port) }, "app", appDir, nodeArgs);
   const url = `http://127.0.0.1:${port}`;
   await waitForHealth(url, child, "app", 180_000);
   return { ...child, url };
@@ -148,7 +153,8 @@ export async function startApp(env: NodeJS.ProcessEnv, port: number, appDir = RO
 
 /** bench/baseline-server.ts: the same SQL through plain pg behind node:http. */
 export async function startBaseline(env: NodeJS.ProcessEnv, port: number): Promise<Child & { url: string }> {
-  const child = spawnScript("bench/baseline-server.ts", { ...env, PORT: String(port) }, "baseline");
+  const nodeArgs = process.env.BENCH_BASELINE_NODE_ARGS?.split(/\s+/).filter(Boolean);
+  const child = spawnScript("bench/baseline-server.ts", { ...env, PORT: String(port) }, "baseline", ROOT, nodeArgs);
   const url = `http://127.0.0.1:${port}`;
   await waitForHealth(url, child, "baseline", 60_000);
   return { ...child, url };

@@ -1,5 +1,6 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
+import type { z } from "zod";
 import type { Permission } from "@/lib/permissions";
 import { hasPermission } from "@/lib/permissions";
 import type { GlobalPolicy } from "@/lib/policy-schema";
@@ -120,4 +121,22 @@ export function requires(permission: Permission) {
       } satisfies Omit<AuthedContext, "headers">,
     });
   });
+}
+
+const CHECKED_BY_TESTS = Symbol("output checked by tests");
+
+/**
+ * The output schema of a hot read, checked by tests instead of on every response
+ * (docs/adr/0014-hot-read-output-checked-by-tests.md): its use case builds exactly the schema's
+ * shape (its keys, in its order), which `hot-read-output.test.ts` proves on seeded data, so
+ * parsing each answer again only cost CPU. tRPC types the procedure's output from it; OpenAPI and
+ * the tests read the schema through `procedureOutputSchema`.
+ */
+export function outputCheckedByTests<S extends z.ZodType>(schema: S) {
+  return Object.assign((value: unknown) => value as z.output<S>, { [CHECKED_BY_TESTS]: schema });
+}
+
+/** The zod schema of a procedure's `.output(...)`, whether checked per response or by tests. */
+export function outputSchemaOf(output: unknown): unknown {
+  return (output as { [CHECKED_BY_TESTS]?: unknown } | undefined)?.[CHECKED_BY_TESTS] ?? output;
 }

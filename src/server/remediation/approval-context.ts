@@ -58,17 +58,18 @@ function contextVersion(inputs: unknown[]): string {
 
 /**
  * An action read → the API row: its approval context when it is pending (null otherwise), the
- * basis it was read with dropped. `now` and the global lists are the reader's.
+ * basis it was read with dropped. `now` and the global lists are the reader's. Keys in the order
+ * of `listedActionSchema`: the list reads answer this object as is, unparsed (docs/adr/0014-hot-read-output-checked-by-tests.md).
  */
 export function withApprovalContext(
   action: ActionWithBasis,
   global: GlobalPolicy,
   now: Date,
 ): ActionRecord & { approvalContext: ApprovalContext | null; incidentTitle: string | null } {
-  const { approvalBasis, ...row } = action;
+  const { approvalBasis, incidentTitle, ...row } = action;
   const approvalContext =
     row.status === "PENDING_APPROVAL" && approvalBasis
       ? judgeApprovalContext(row, approvalBasis, global, now).context
       : null;
-  return { ...row, approvalContext };
+  return { ...row, approvalContext, incidentTitle };
 }

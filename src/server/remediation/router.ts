@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { actionRequestInput } from "@/lib/action-request";
 import { csvResultSchema } from "@/server/csv";
-import { requires, router } from "@/server/trpc";
+import { outputCheckedByTests, requires, router } from "@/server/trpc";
 import { approveAction } from "./approve-action";
 import { exportActionsCsv } from "./export-actions-csv";
 import { getAction } from "./get-action";
@@ -47,7 +47,7 @@ export const remediationRouter = router({
     .mutation(({ ctx, input }) => rejectAction(ctx, input)),
   list: requires("remediation:view")
     .input(listActionsInput)
-    .output(z.array(listedActionSchema))
+    .output(outputCheckedByTests(z.array(listedActionSchema)))
     .query(({ ctx, input }) => listActions(ctx, input)),
   // The Control Center's triage queue: riskiest first, the true total (docs/behaviour.md#pending-queue).
   pendingQueue: requires("remediation:view")
@@ -60,15 +60,15 @@ export const remediationRouter = router({
     .query(({ ctx, input }) => getAction(ctx, input)),
   history: requires("remediation:view")
     .input(historyInput)
-    .output(z.array(listedActionSchema))
+    .output(outputCheckedByTests(z.array(listedActionSchema)))
     .query(({ ctx, input }) => listHistory(ctx, input)),
   stats: requires("remediation:view")
     .input(environmentFilterInput)
-    .output(statsSchema)
+    .output(outputCheckedByTests(statsSchema))
     .query(({ ctx, input }) => getStats(ctx, input)),
   prioritySignal: requires("remediation:view")
     .input(environmentFilterInput)
-    .output(prioritySignalSchema)
+    .output(outputCheckedByTests(prioritySignalSchema))
     .query(({ ctx, input }) => getPrioritySignal(ctx, input)),
   approvalMetrics: requires("remediation:view")
     .input(approvalMetricsInput)

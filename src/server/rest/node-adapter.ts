@@ -98,7 +98,7 @@ export async function serveRest(req: IncomingMessage, res: ServerResponse): Prom
     }
     reply = await answerRest({
       method: req.method ?? "GET",
-      url: urlOf(req),
+      url,
       headers: headersOf(req),
       readBody: () => readNodeBody(req),
     });

@@ -54,6 +54,12 @@ export interface RawActionRow extends Omit<ActionRecord, "parameters" | "details
 const asObject = (value: unknown): Record<string, unknown> =>
   value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 
+/**
+ * pg already decodes timestamptz columns to Dates; only a value read through JSON is a string.
+ * No copy of a Date: under Next, `new Date` goes through its clock wrapper (bench P2).
+ */
+const asDate = (value: Date | string): Date => (value instanceof Date ? value : new Date(value));
+
 export function toAction(row: RawActionRow): ActionRecord {
   return {
     id: row.id,
@@ -69,8 +75,8 @@ export function toAction(row: RawActionRow): ActionRecord {
     details: asObject(row.details),
     error: row.error,
     requiredApprovals: row.requiredApprovals,
-    expiresAt: row.expiresAt === null ? null : new Date(row.expiresAt),
-    createdAt: new Date(row.createdAt),
-    updatedAt: new Date(row.updatedAt),
+    expiresAt: row.expiresAt === null ? null : asDate(row.expiresAt),
+    createdAt: asDate(row.createdAt),
+    updatedAt: asDate(row.updatedAt),
   };
 }
