@@ -1,4 +1,5 @@
-import { type AnyProcedure, getTRPCErrorFromUnknown, type inferProcedureOutput, type TRPCError } from "@trpc/server";
+import { type AnyProcedure, getTRPCErrorFromUnknown, type inferProcedureOutput, TRPCError } from "@trpc/server";
+import { z } from "zod";
 import { auditRouter } from "@/server/audit/router";
 import { tokensRouter } from "@/server/auth/router";
 import { incidentsRouter } from "@/server/incidents/router";
@@ -84,9 +85,10 @@ export function procedureOutputSchema(path: ProcedurePath): unknown {
 
 /**
  * Runs middlewares[index…] as tRPC's own procedure call does (`callRecursive`: each `next`
- * merges the context it is given into the current one; a throw becomes a failed result), with
- * native object spreads instead of tRPC's transpiled spread helper, which was ~12% of the CPU of
- * a small REST read (bench P2, `/remediation/stats`).
+ * merges the context it is given into the current one; a throw becomes a failed result). The
+ * options are written out field by field: tRPC's transpiled spread helper was ~12% of the CPU of
+ * a small REST read (bench P2, `/remediation/stats`), and native spreads of the same objects
+ * still showed in its profile (docs/architecture.md#rest-fast-path).
  */
 async function runMiddlewares(
   middlewares: readonly Middleware[],
@@ -94,21 +96,99 @@ async function runMiddlewares(
   index: number,
   opts: CallOptions,
 ): Promise<MiddlewareResult> {
+  const { path, type, ctx, input, getRawInput } = opts;
   try {
     return await middlewares[index]!({
-      ...opts,
+      path,
+      type,
+      ctx,
+      input,
+      getRawInput,
+      signal: undefined,
+      batchIndex: 0,
       meta,
-      next: (nextOptions) =>
-        runMiddlewares(middlewares, meta, index + 1, {
-          ...opts,
-          ctx: nextOptions?.ctx ? { ...opts.ctx, ...nextOptions.ctx } : opts.ctx,
-          input: nextOptions && "input" in nextOptions ? nextOptions.input : opts.input,
-          getRawInput: nextOptions?.getRawInput ?? opts.getRawInput,
-        }),
+      next(nextOptions?: NextOptions) {
+        return runMiddlewares(middlewares, meta, index + 1, {
+          path,
+          type,
+          ctx: nextOptions?.ctx ? { ...ctx, ...nextOptions.ctx } : ctx,
+          input: nextOptions && "input" in nextOptions ? nextOptions.input : input,
+          getRawInput: nextOptions?.getRawInput ?? getRawInput,
+          signal: undefined,
+          batchIndex: 0,
+        });
+      },
     });
   } catch (cause) {
     return { ok: false, error: getTRPCErrorFromUnknown(cause) };
   }
+}
+
+const isObject = (value: unknown): value is object =>
+  !!value && !Array.isArray(value) && typeof value === "object";
+
+/**
+ * tRPC's input middleware with zod's synchronous parse: tRPC calls `parseAsync`, whose promises
+ * (and zod's async bookkeeping) were ~3% of a stats request's CPU; every input schema of the app
+ * is synchronous, so both parse to the same value or the same ZodError. A schema that turns out
+ * to be asynchronous (zod throws `$ZodAsyncError` before any issue) is parsed with `parseAsync`
+ * as tRPC would.
+ */
+function syncInputMiddleware(schema: z.ZodType): Middleware {
+  const withInput = (opts: Parameters<Middleware>[0], parsed: unknown) =>
+    opts.next({ input: isObject(opts.input) && isObject(parsed) ? { ...opts.input, ...parsed } : parsed });
+  return async function inputValidatorMiddleware(opts) {
+    const rawInput = await opts.getRawInput();
+    let parsed: unknown;
+    try {
+      parsed = schema.parse(rawInput);
+    } catch (cause) {
+      if (!(cause instanceof z.core.$ZodAsyncError)) throw new TRPCError({ code: "BAD_REQUEST", cause });
+      try {
+        parsed = await schema.parseAsync(rawInput);
+      } catch (asyncCause) {
+        throw new TRPCError({ code: "BAD_REQUEST", cause: asyncCause });
+      }
+    }
+    return withInput(opts, parsed);
+  };
+}
+
+interface ProcedureDef {
+  middlewares: (Middleware & { _type?: string })[];
+  meta?: Meta;
+  type: string;
+  inputs: unknown[];
+  output?: unknown;
+}
+
+/**
+ * A procedure's middlewares as the REST adapter runs them, built once per procedure: the same
+ * chain, except that an output checked by tests (docs/adr/0014-hot-read-output-checked-by-tests.md)
+ * skips tRPC's output middleware, whose parse is the identity there (it only copied the result),
+ * and a single zod input is parsed synchronously (`syncInputMiddleware`).
+ */
+function compileChain(def: ProcedureDef): readonly Middleware[] {
+  const outputIdentity = outputSchemaOf(def.output) !== def.output;
+  const [onlyInput] = def.inputs;
+  const zodInput = def.inputs.length === 1 && onlyInput instanceof z.ZodType ? onlyInput : undefined;
+  return def.middlewares.flatMap((middleware): Middleware[] => {
+    if (middleware._type === "output" && outputIdentity) return [];
+    if (middleware._type === "input" && zodInput) return [syncInputMiddleware(zodInput)];
+    return [middleware];
+  });
+}
+
+const chains = new Map<string, { middlewares: readonly Middleware[]; meta: Meta | undefined; type: string }>();
+
+function chainOf(path: string) {
+  let chain = chains.get(path);
+  if (!chain) {
+    const def = procedureAt(path)._def as unknown as ProcedureDef;
+    chain = { middlewares: compileChain(def), meta: def.meta, type: def.type };
+    chains.set(path, chain);
+  }
+  return chain;
 }
 
 /**
@@ -121,14 +201,14 @@ export async function callProcedure<P extends ProcedurePath>(
   ctx: Context,
   input: unknown,
 ): Promise<ProcedureOutput<P>> {
-  const procedure = procedureAt(path);
-  const def = procedure._def as unknown as { middlewares: Middleware[]; meta?: Meta; type: string };
-  const result = await runMiddlewares(def.middlewares, def.meta, 0, {
+  const { middlewares, meta, type } = chainOf(path);
+  const result = await runMiddlewares(middlewares, meta, 0, {
     path,
-    type: def.type,
+    type,
     ctx,
     input: undefined,
-    getRawInput: async () => input,
+    // bind, not an arrow: under tsx (keepNames) every arrow made per request is also renamed.
+    getRawInput: Promise.resolve.bind(Promise, input) as () => Promise<unknown>,
     signal: undefined,
     batchIndex: 0,
   });
