@@ -124,8 +124,7 @@ async function runMiddlewares(
   }
 }
 
-const isObject = (value: unknown): value is object =>
-  !!value && !Array.isArray(value) && typeof value === "object";
+const isObject = (value: unknown): value is object => !!value && !Array.isArray(value) && typeof value === "object";
 
 /**
  * tRPC's input middleware with zod's synchronous parse: tRPC calls `parseAsync`, whose promises
