@@ -111,7 +111,7 @@ const refused = (message: string) => new AppError("UNAUTHORIZED", message);
  * Throws 401 unless the principal's token may be used now: a registered token whose record is
  * active, or an unregistered one while REQUIRE_REGISTERED_TOKENS is off. Sessions pass.
  */
-export async function assertTokenUsable(principal: Principal): Promise<void> {
+async function assertTokenUsable(principal: Principal): Promise<void> {
   await checkTokenUsable(principal);
 }
 
