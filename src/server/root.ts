@@ -1,4 +1,5 @@
-import { type AnyProcedure, getTRPCErrorFromUnknown, type inferProcedureOutput, type TRPCError } from "@trpc/server";
+import { type AnyProcedure, getTRPCErrorFromUnknown, type inferProcedureOutput, TRPCError } from "@trpc/server";
+import { z } from "zod";
 import { auditRouter } from "@/server/audit/router";
 import { tokensRouter } from "@/server/auth/router";
 import { incidentsRouter } from "@/server/incidents/router";
@@ -82,33 +83,154 @@ export function procedureOutputSchema(path: ProcedurePath): unknown {
   return outputSchemaOf((procedureAt(path)._def as { output?: unknown }).output);
 }
 
+/** What a procedure's input parsing and resolver (the chain's last step) get. */
+type StepOptions = Omit<Parameters<Middleware>[0], "next">;
+
+/** The raw input is not known synchronously (a middleware replaced `getRawInput`). */
+const UNKNOWN_RAW = Symbol("raw input from getRawInput");
+
 /**
- * Runs middlewares[index…] as tRPC's own procedure call does (`callRecursive`: each `next`
- * merges the context it is given into the current one; a throw becomes a failed result), with
- * native object spreads instead of tRPC's transpiled spread helper, which was ~12% of the CPU of
- * a small REST read (bench P2, `/remediation/stats`).
+ * A procedure's chain as the REST adapter runs it, built once per procedure (`chainOf`): its
+ * middlewares, and when possible one `final` step in place of tRPC's last two (input, resolver).
+ */
+interface Chain {
+  middlewares: readonly Middleware[];
+  final: ((opts: StepOptions, rawInput: unknown) => Promise<MiddlewareResult>) | undefined;
+  meta: Meta | undefined;
+  type: string;
+}
+
+/**
+ * Runs the chain from `index` as tRPC's own procedure call does (`callRecursive`: each `next`
+ * merges the context it is given into the current one; a throw becomes a failed result). The
+ * options are written out field by field: tRPC's transpiled spread helper was ~12% of the CPU of
+ * a small REST read (bench P2, `/remediation/stats`), and native spreads of the same objects
+ * still showed in its profile (docs/architecture.md#rest-fast-path).
  */
 async function runMiddlewares(
-  middlewares: readonly Middleware[],
-  meta: Meta | undefined,
+  chain: Chain,
   index: number,
   opts: CallOptions,
+  rawInput: unknown,
 ): Promise<MiddlewareResult> {
+  const { middlewares, meta, final } = chain;
+  const { path, type, ctx, input, getRawInput } = opts;
   try {
+    if (final && index === middlewares.length) {
+      return await final({ path, type, ctx, input, getRawInput, signal: undefined, batchIndex: 0, meta }, rawInput);
+    }
     return await middlewares[index]!({
-      ...opts,
+      path,
+      type,
+      ctx,
+      input,
+      getRawInput,
+      signal: undefined,
+      batchIndex: 0,
       meta,
-      next: (nextOptions) =>
-        runMiddlewares(middlewares, meta, index + 1, {
-          ...opts,
-          ctx: nextOptions?.ctx ? { ...opts.ctx, ...nextOptions.ctx } : opts.ctx,
-          input: nextOptions && "input" in nextOptions ? nextOptions.input : opts.input,
-          getRawInput: nextOptions?.getRawInput ?? opts.getRawInput,
-        }),
+      next(nextOptions?: NextOptions) {
+        const replacedRaw = nextOptions?.getRawInput;
+        return runMiddlewares(
+          chain,
+          index + 1,
+          {
+            path,
+            type,
+            ctx: nextOptions?.ctx ? { ...ctx, ...nextOptions.ctx } : ctx,
+            input: nextOptions && "input" in nextOptions ? nextOptions.input : input,
+            getRawInput: replacedRaw ?? getRawInput,
+            signal: undefined,
+            batchIndex: 0,
+          },
+          replacedRaw ? UNKNOWN_RAW : rawInput,
+        );
+      },
     });
   } catch (cause) {
     return { ok: false, error: getTRPCErrorFromUnknown(cause) };
   }
+}
+
+const isObject = (value: unknown): value is object => !!value && !Array.isArray(value) && typeof value === "object";
+
+/**
+ * tRPC's input middleware and resolver middleware as one step, with zod's synchronous parse:
+ * tRPC calls `parseAsync`, whose promises (and zod's async bookkeeping), and the two middleware
+ * levels with their own promises, were ~10% of a stats request's CPU. Every input schema of the
+ * app is synchronous, so both parse to the same value or throw the same ZodError (a 400, as
+ * tRPC's BAD_REQUEST wrap); a schema that turns out to be asynchronous (zod throws
+ * `$ZodAsyncError` before any issue) is parsed with `parseAsync` as tRPC would. The input is
+ * combined with the one earlier middlewares passed, and the resolver called, as tRPC does.
+ */
+function parseAndResolve(schema: z.ZodType, resolver: (opts: StepOptions) => unknown): NonNullable<Chain["final"]> {
+  const resolved = async (opts: StepOptions, parsed: unknown): Promise<MiddlewareResult> => {
+    const { path, type, ctx, getRawInput, meta } = opts;
+    const input = isObject(opts.input) && isObject(parsed) ? { ...opts.input, ...parsed } : parsed;
+    const data = await resolver({ path, type, ctx, input, getRawInput, signal: undefined, batchIndex: 0, meta });
+    return { marker: "middlewareMarker", ok: true, data, ctx } as MiddlewareResult;
+  };
+  return async function parseAndResolveStep(opts, rawInput) {
+    const raw = rawInput === UNKNOWN_RAW ? await opts.getRawInput() : rawInput;
+    let parsed: unknown;
+    try {
+      parsed = schema.parse(raw);
+    } catch (cause) {
+      if (!(cause instanceof z.core.$ZodAsyncError)) throw new TRPCError({ code: "BAD_REQUEST", cause });
+      try {
+        parsed = await schema.parseAsync(raw);
+      } catch (asyncCause) {
+        throw new TRPCError({ code: "BAD_REQUEST", cause: asyncCause });
+      }
+    }
+    return resolved(opts, parsed);
+  };
+}
+
+interface ProcedureDef {
+  middlewares: (Middleware & { _type?: string })[];
+  meta?: Meta;
+  type: string;
+  inputs: unknown[];
+  output?: unknown;
+  resolver?: (opts: StepOptions) => unknown;
+}
+
+/**
+ * The REST adapter's chain for a procedure: the same middlewares in the same order, except that
+ * an output checked by tests (docs/adr/0014-hot-read-output-checked-by-tests.md) skips tRPC's
+ * output middleware, whose parse is the identity there (it only copied the result), and a
+ * single zod input followed by the resolver becomes one `parseAndResolve` step.
+ */
+function compileChain(def: ProcedureDef): Chain {
+  const outputIdentity = outputSchemaOf(def.output) !== def.output;
+  const middlewares = def.middlewares.filter((m) => !(m._type === "output" && outputIdentity));
+  const [onlyInput] = def.inputs;
+  const input = middlewares.at(-2);
+  const fusable =
+    def.inputs.length === 1 &&
+    onlyInput instanceof z.ZodType &&
+    def.resolver !== undefined &&
+    input?._type === "input" &&
+    middlewares.at(-1)?.name === "resolveMiddleware";
+  return fusable
+    ? {
+        middlewares: middlewares.slice(0, -2),
+        final: parseAndResolve(onlyInput, def.resolver!),
+        meta: def.meta,
+        type: def.type,
+      }
+    : { middlewares, final: undefined, meta: def.meta, type: def.type };
+}
+
+const chains = new Map<string, Chain>();
+
+function chainOf(path: string): Chain {
+  let chain = chains.get(path);
+  if (!chain) {
+    chain = compileChain(procedureAt(path)._def as unknown as ProcedureDef);
+    chains.set(path, chain);
+  }
+  return chain;
 }
 
 /**
@@ -121,17 +243,22 @@ export async function callProcedure<P extends ProcedurePath>(
   ctx: Context,
   input: unknown,
 ): Promise<ProcedureOutput<P>> {
-  const procedure = procedureAt(path);
-  const def = procedure._def as unknown as { middlewares: Middleware[]; meta?: Meta; type: string };
-  const result = await runMiddlewares(def.middlewares, def.meta, 0, {
-    path,
-    type: def.type,
-    ctx,
-    input: undefined,
-    getRawInput: async () => input,
-    signal: undefined,
-    batchIndex: 0,
-  });
+  const chain = chainOf(path);
+  const result = await runMiddlewares(
+    chain,
+    0,
+    {
+      path,
+      type: chain.type,
+      ctx,
+      input: undefined,
+      // bind, not an arrow: under tsx (keepNames) every arrow made per request is also renamed.
+      getRawInput: Promise.resolve.bind(Promise, input) as () => Promise<unknown>,
+      signal: undefined,
+      batchIndex: 0,
+    },
+    input,
+  );
   // A middleware that returned nothing (forgot `return next()`): tRPC's own call throws too.
   if (!result) throw new Error(`${path}: no result from middlewares`);
   if (!result.ok) throw result.error;

@@ -47,14 +47,25 @@ const keyOf = (secret: string) => new TextEncoder().encode(secret);
 const verified = new Map<string, { principal: Principal; validUntilMs: number }>();
 const VERIFIED_MAX = 10_000;
 
-/** A verified token → its principal. Every failure is a 401 AppError, never a 500. */
-export async function verifyBearerToken(token: string, secret = authSecret()): Promise<Principal> {
+/**
+ * The principal of a token this process already verified and that has not expired since;
+ * undefined otherwise (then `verifyBearerToken` does the work). Synchronous, so the hot path
+ * (resolve-principal.ts) creates no promise for a cache hit.
+ */
+export function cachedBearerPrincipal(token: string, secret = authSecret()): Principal | undefined {
   const cacheKey = `${secret}\u0000${token}`;
   const hit = verified.get(cacheKey);
-  if (hit) {
-    if (Date.now() <= hit.validUntilMs) return hit.principal;
-    verified.delete(cacheKey);
-  }
+  if (!hit) return undefined;
+  if (Date.now() <= hit.validUntilMs) return hit.principal;
+  verified.delete(cacheKey);
+  return undefined;
+}
+
+/** A verified token → its principal. Every failure is a 401 AppError, never a 500. */
+export async function verifyBearerToken(token: string, secret = authSecret()): Promise<Principal> {
+  const hit = cachedBearerPrincipal(token, secret);
+  if (hit) return hit;
+  const cacheKey = `${secret}\u0000${token}`;
   const { principal, exp } = await verifyUncached(token, secret);
   if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value as string);
   verified.set(cacheKey, { principal, validUntilMs: principal.validUntilMs ?? (exp + CLOCK_TOLERANCE_SECONDS) * 1000 });

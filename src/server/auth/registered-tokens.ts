@@ -111,29 +111,45 @@ const refused = (message: string) => new AppError("UNAUTHORIZED", message);
  * Throws 401 unless the principal's token may be used now: a registered token whose record is
  * active, or an unregistered one while REQUIRE_REGISTERED_TOKENS is off. Sessions pass.
  */
-export async function assertTokenUsable(principal: Principal): Promise<void> {
-  if (principal.via !== "token") return;
+async function assertTokenUsable(principal: Principal): Promise<void> {
+  await checkTokenUsable(principal);
+}
+
+/**
+ * `assertTokenUsable` without a promise when no I/O is needed (a session, an unregistered
+ * token, a registered one with a trusted verdict and a recent touch): it throws the same 401s
+ * synchronously then, and returns the pending check otherwise. The hot path's form
+ * (resolve-principal.ts); the checks and their order are the same.
+ */
+export function checkTokenUsable(principal: Principal): Promise<void> | undefined {
+  if (principal.via !== "token") return undefined;
   const tokenId = principal.tokenId;
   if (tokenId === undefined) {
     if (env().REQUIRE_REGISTERED_TOKENS) throw refused("Token is not registered");
-    return;
+    return undefined;
   }
   listen();
   if (revokedHeard.has(tokenId)) throw refused("Token has been revoked");
   const now = Date.now();
   const cached = verdicts.get(tokenId);
-  if (!cached || !trusted(cached, now)) {
-    const state = /^[0-9a-f-]{36}$/i.test(tokenId)
-      ? await findApiTokenState(db(), principal.organizationId, tokenId)
-      : undefined;
-    if (!state) throw refused("Token is not registered");
-    if (state.revokedAt) throw refused("Token has been revoked");
-    const expiresAtMs = state.expiresAt.getTime() + TOLERANCE_MS;
-    if (Date.now() > expiresAtMs) throw refused("Invalid or expired token");
-    // Heard while reading: the read may predate the revoking commit.
-    if (revokedHeard.has(tokenId)) throw refused("Token has been revoked");
-    remember(verdicts, tokenId, { readAtMs: now, expiresAtMs });
-  }
+  if (!cached || !trusted(cached, now)) return readVerdict(principal, tokenId, now);
+  const last = touchedAtMs.get(tokenId);
+  if (last !== undefined && now - last < TOUCH_INTERVAL_MS) return undefined;
+  return touch(principal.organizationId, tokenId, now);
+}
+
+/** No trusted verdict: the record is read (then the token is touched as usual). */
+async function readVerdict(principal: Principal, tokenId: string, now: number): Promise<void> {
+  const state = /^[0-9a-f-]{36}$/i.test(tokenId)
+    ? await findApiTokenState(db(), principal.organizationId, tokenId)
+    : undefined;
+  if (!state) throw refused("Token is not registered");
+  if (state.revokedAt) throw refused("Token has been revoked");
+  const expiresAtMs = state.expiresAt.getTime() + TOLERANCE_MS;
+  if (Date.now() > expiresAtMs) throw refused("Invalid or expired token");
+  // Heard while reading: the read may predate the revoking commit.
+  if (revokedHeard.has(tokenId)) throw refused("Token has been revoked");
+  remember(verdicts, tokenId, { readAtMs: now, expiresAtMs });
   await touch(principal.organizationId, tokenId, now);
 }
 

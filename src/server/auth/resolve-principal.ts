@@ -5,9 +5,9 @@ import { db } from "@/server/db/client";
 import { findMemberRole } from "@/server/db/stores/memberships";
 import { ensureOrganization } from "@/server/db/stores/organizations";
 import { AppError } from "@/server/errors";
-import { verifyBearerToken } from "./bearer";
+import { cachedBearerPrincipal, verifyBearerToken } from "./bearer";
 import type { Principal } from "./principal-types";
-import { assertTokenUsable } from "./registered-tokens";
+import { checkTokenUsable } from "./registered-tokens";
 import { authSecret } from "./secret";
 import { principalFromSessionToken } from "./session-token";
 
@@ -23,9 +23,13 @@ const SECURE_SESSION_COOKIE = `__Secure-${SESSION_COOKIE}`;
 export async function resolvePrincipal(req: { headers: Headers }): Promise<Principal | null> {
   const authorization = req.headers.get("authorization");
   if (authorization !== null) {
-    const principal = await verifyBearerToken(bearerToken(authorization));
-    await assertTokenUsable(principal);
-    await provisionOrganization(principal.organizationId);
+    // A token verified before, a verdict that needs no read, an organization already provisioned:
+    // no promise is created for any of them (each one costs on a hot read, bench P2).
+    const token = bearerToken(authorization);
+    const principal = cachedBearerPrincipal(token) ?? (await verifyBearerToken(token));
+    const usable = checkTokenUsable(principal);
+    if (usable) await usable;
+    if (!provisioned.has(principal.organizationId)) await provisionOrganization(principal.organizationId);
     return principal;
   }
   return sessionPrincipal(req.headers);

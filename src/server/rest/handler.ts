@@ -84,7 +84,8 @@ export async function answerRest(request: RestRequest, settings: SettingsOverrid
     // GET and DELETE take no body (a DELETE's path names everything it needs).
     const hasBody = request.method !== "GET" && request.method !== "DELETE";
     const body = hasBody ? await request.readBody() : undefined;
-    const query = Object.fromEntries(url.searchParams);
+    // No query string (most reads): no URLSearchParams is built.
+    const query: Record<string, string> = url.search === "" ? {} : Object.fromEntries(url.searchParams);
     const parts = { params, query, body, headers: request.headers };
     const input = route.input ? route.input(parts) : { ...(hasBody ? (body as object | undefined) : query), ...params };
 

@@ -100,7 +100,8 @@ export async function serveRest(req: IncomingMessage, res: ServerResponse): Prom
       method: req.method ?? "GET",
       url,
       headers: headersOf(req),
-      readBody: () => readNodeBody(req),
+      // bind, not an arrow: under tsx (keepNames) every arrow made per request is also renamed.
+      readBody: readNodeBody.bind(undefined, req),
     });
   } catch (error) {
     reply = errorReply(error);
