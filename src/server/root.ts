@@ -234,6 +234,18 @@ function chainOf(path: string): Chain {
 }
 
 /**
+ * How the REST adapter runs a procedure (tests): `fused` when its input parse and resolver run
+ * as one step, `outputSkipped` when the identity output middleware is left out. A tRPC upgrade
+ * that changes the chain's shape makes these false, and the test says so instead of the REST
+ * path silently slowing down (docs/adr/0016-rest-procedure-chain-compiled-once.md).
+ */
+export function restChainShape(path: ProcedurePath): { fused: boolean; outputSkipped: boolean } {
+  const chain = chainOf(path);
+  const all = (procedureAt(path)._def as unknown as ProcedureDef).middlewares.length;
+  return { fused: chain.final !== undefined, outputSkipped: chain.middlewares.length + (chain.final ? 2 : 0) < all };
+}
+
+/**
  * Calls a procedure by its dotted path (the REST adapter's entry): its middlewares (errors,
  * authorization, input and output validation) and resolver run as for any other caller, without
  * building createCaller's proxy chain on every request.
