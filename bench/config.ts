@@ -137,7 +137,7 @@ export function benchConfig(argv: string[] = process.argv.slice(2)): BenchConfig
         liveEvents: 200,
         liveEventsPerSecond: 20,
         liveIdleStreams: 1000,
-        firstLoadRuns: 7,
+        firstLoadRuns: 15,
       };
   if (values.duration) config.durationSeconds = Number(values.duration);
   if (values["first-load-runs"]) {
