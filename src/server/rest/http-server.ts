@@ -136,9 +136,7 @@ export function createHttpServer(
     (req, res) => {
       answeredEarly.delete(req.socket);
       // Before any answer is written, Next's or the REST adapter's (docs/behaviour.md#security-headers).
-      const encrypted = (req.socket as { encrypted?: boolean }).encrypted;
-      const https =
-        !!encrypted || (req.headers["x-forwarded-proto"] !== undefined && servedOverHttps(nodeHeaders(req)));
+      const https = servedOverHttps(nodeHeaders(req), (req.socket as { encrypted?: boolean }).encrypted);
       const security = https ? HTTPS_SECURITY_HEADERS : HTTP_SECURITY_HEADERS;
       for (let i = 0; i < security.length; i++) res.setHeader(security[i]![0], security[i]![1]);
       res.once("finish", markAnsweredEarly);
