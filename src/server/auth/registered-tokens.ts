@@ -109,17 +109,10 @@ const refused = (message: string) => new AppError("UNAUTHORIZED", message);
 
 /**
  * Throws 401 unless the principal's token may be used now: a registered token whose record is
- * active, or an unregistered one while REQUIRE_REGISTERED_TOKENS is off. Sessions pass.
- */
-async function assertTokenUsable(principal: Principal): Promise<void> {
-  await checkTokenUsable(principal);
-}
-
-/**
- * `assertTokenUsable` without a promise when no I/O is needed (a session, an unregistered
- * token, a registered one with a trusted verdict and a recent touch): it throws the same 401s
- * synchronously then, and returns the pending check otherwise. The hot path's form
- * (resolve-principal.ts); the checks and their order are the same.
+ * active, or an unregistered one while REQUIRE_REGISTERED_TOKENS is off. Sessions pass. Without
+ * a promise when no I/O is needed (a session, an unregistered token, a registered one with a
+ * trusted verdict and a recent touch): it throws synchronously then, and otherwise returns the
+ * pending check, which rejects with the same 401s (the hot path, resolve-principal.ts).
  */
 export function checkTokenUsable(principal: Principal): Promise<void> | undefined {
   if (principal.via !== "token") return undefined;
@@ -191,9 +184,12 @@ export function watchToken(principal: Principal, onRevoked: () => void): () => v
   set.add(fire);
   const poll = setInterval(() => {
     if (registry.listeningSinceMs !== undefined && !revokedHeard.has(tokenId)) return;
-    assertTokenUsable(principal).catch((error: unknown) => {
-      if (error instanceof AppError) fire();
-    });
+    // Through a promise: a synchronous 401 lands in the same catch.
+    Promise.resolve(principal)
+      .then(checkTokenUsable)
+      .catch((error: unknown) => {
+        if (error instanceof AppError) fire();
+      });
   }, STALE_MS);
   poll.unref();
   function stop() {
