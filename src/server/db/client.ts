@@ -89,6 +89,12 @@ export function requirePool(db: Db, what: string): pg.Pool {
  */
 export interface Tx {
   readonly client: pg.PoolClient;
+  /**
+   * Runs `fn` once this transaction has committed (never if it rolls back): a signal to other
+   * processes that must not be sent from inside it (a NOTIFY would make the commit wait behind
+   * every other notifying commit). `fn` must not throw; its failure cannot undo the commit.
+   */
+  afterCommit(fn: () => void): void;
 }
 
 /** Where a store statement runs: the process client (autocommit, its pool) or a transaction. */
@@ -123,8 +129,10 @@ export async function transaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promis
   try {
     // One round trip: simple-protocol statements may be sent together.
     await client.query("BEGIN; SET LOCAL idle_in_transaction_session_timeout = '20s'");
-    const result = await fn({ client });
+    const committed: (() => void)[] = [];
+    const result = await fn({ client, afterCommit: (hook) => committed.push(hook) });
     await client.query("COMMIT");
+    for (const hook of committed) hook();
     return result;
   } catch (err) {
     await client.query("ROLLBACK").catch((rollbackErr: Error) => {

@@ -120,6 +120,45 @@ describe("remediation_counters trigger", () => {
     return { actual: actual.map(keyOf), counters: counters.map(keyOf) };
   }
 
+  it("stays exact when an action is counted by one backend and moved or deleted by others (stripe = writer's pid)", async () => {
+    const organizationId = await createOrganization("counter-backends");
+    const incidentId = await createIncident(organizationId, { title: "disk full", serviceName: "api" });
+    const base = { incidentId, actionType: "restart", parameters: {}, serviceName: null, severity: "HIGH" } as const;
+    const ids = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        createAction(organizationId, { ...base, environment: "staging", status: "QUEUED", performedBy: "t" }),
+      ),
+    );
+    const connect = async () => {
+      const c = new pg.Client({ connectionString: process.env.DATABASE_URL });
+      await c.connect();
+      return c;
+    };
+    const [a, b] = [await connect(), await connect()];
+    try {
+      // Two backends whose pids differ in the low four bits write different stripes.
+      const pids = [a, b].map((c) => (c as unknown as { processID: number }).processID & 15);
+      await a.query(`UPDATE remediation_actions SET status = 'EXECUTING' WHERE id = ANY($1::uuid[])`, [ids]);
+      await b.query(`UPDATE remediation_actions SET status = 'COMPLETED' WHERE id = ANY($1::uuid[])`, [
+        ids.slice(0, 3),
+      ]);
+      await b.query(`DELETE FROM remediation_actions WHERE ${ALLOW_EVENT_PRUNING.text} AND id = $1::uuid`, [ids[0]]);
+      const counts = await countsFor(organizationId);
+      expect(counts.counters).toEqual(counts.actual);
+      expect(counts.actual).toEqual(["staging/COMPLETED=2", "staging/EXECUTING=1"]);
+      const stripes = await db().$queryRaw<{ stripe: number; status: string; count: number }[]>`
+        SELECT stripe::int, status::text, count::int FROM remediation_counters
+        WHERE "organizationId" = ${organizationId} AND count <> 0 ORDER BY stripe, status`;
+      if (pids[0] !== pids[1]) {
+        // a moved 4 into EXECUTING in its stripe, b 3 out of EXECUTING in its own: −3 there.
+        expect(stripes).toContainEqual({ stripe: pids[1], status: "EXECUTING", count: -3 });
+        expect(stripes).toContainEqual({ stripe: pids[0], status: "EXECUTING", count: 4 });
+      }
+    } finally {
+      await Promise.all([a.end(), b.end()]);
+    }
+  });
+
   it("stays exact through inserts, key updates, other updates and a batched delete", async () => {
     const client = db();
     const organizationId = await createOrganization("counters");
@@ -164,7 +203,7 @@ describe("remediation_counters trigger", () => {
             WHERE relname = 'remediation_counters'`
         )[0]?.writes ?? 0;
       const [{ groups } = { groups: -1 }] = await tx.$queryRaw<{ groups: number }[]>`
-        SELECT count(DISTINCT (environment, status, hashtext(id::text) & 15))::int AS groups
+        SELECT count(DISTINCT (environment, status))::int AS groups
         FROM remediation_actions WHERE "organizationId" = ${organizationId} AND "performedBy" = 'bulk'`;
       const before = await counterWrites();
       // As retention deletes: the events' append-only trigger lets only this statement delete them with their actions.
@@ -173,9 +212,9 @@ describe("remediation_counters trigger", () => {
         WHERE ${ALLOW_EVENT_PRUNING} AND "organizationId" = ${organizationId} AND "performedBy" = 'bulk'`;
       return { writes: (await counterWrites()) - before, groups };
     });
-    // 10,000 deleted rows span 4 (environment, status) groups × 16 stripes: one counter write per
-    // group and stripe, not one per row.
-    expect(groupsTouched.groups).toBe(64);
+    // 10,000 deleted rows span 4 (environment, status) groups: one counter write per group (in
+    // this backend's stripe), not one per row.
+    expect(groupsTouched.groups).toBe(4);
     expect(groupsTouched.writes).toBe(groupsTouched.groups);
     counts = await countsFor(organizationId);
     expect(counts.counters).toEqual(counts.actual);

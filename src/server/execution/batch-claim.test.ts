@@ -11,6 +11,7 @@ import {
 import { createIncident, createOrganization } from "@/test/factories";
 import { testExecutionSettings } from "@/test/settings";
 import { claimBatch } from "./run-execution";
+import { completeAttempt } from "./transitions";
 
 // One statement claims a fetched batch (docs/adr/0013-one-claim-per-fetched-batch.md): each
 // action by its own organization and id, under the claim rule, as its own claim would.
@@ -91,6 +92,68 @@ describe("claimBatch", () => {
   it("claims nothing for an empty batch or malformed ids", async () => {
     expect(await claimBatch(db(), [], settings)).toEqual([]);
     expect(await claimBatch(db(), [{ organizationId: orgA, actionId: "not-a-uuid" }], settings)).toEqual([null]);
+  });
+});
+
+describe("group-committed completions", () => {
+  // docs/adr/0017-execution-outcomes-group-committed.md: the outcomes of one turn go in one
+  // statement, each under its own attempt's condition.
+  it("completes each current attempt of the group, across organizations, and only those", async () => {
+    const orgA = await createOrganization("complete-a");
+    const orgB = await createOrganization("complete-b");
+    const incidentA = await createIncident(orgA, { title: "A", serviceName: "checkout", environment: "staging" });
+    const incidentB = await createIncident(orgB, { title: "B", serviceName: "checkout", environment: "staging" });
+    const a1 = await createQueuedAction(orgA, incidentA, { enqueue: false });
+    const a2 = await createQueuedAction(orgA, incidentA, { enqueue: false, environment: "qa" });
+    const b1 = await createQueuedAction(orgB, incidentB, { enqueue: false });
+    const stale = await createQueuedAction(orgA, incidentA, { enqueue: false });
+    const claims = await claimBatch(
+      db(),
+      [a1, a2, stale]
+        .map((actionId) => ({ organizationId: orgA, actionId }))
+        .concat({ organizationId: orgB, actionId: b1 }),
+      settings,
+    );
+    const [c1, c2, cStale, cB] = claims.map((c) => c!);
+    const done = (executor: string) => ({ executor, output: { ok: executor } });
+
+    // One turn: a group of five writes.
+    const recorded = await Promise.all([
+      completeAttempt(db(), c1!, done("one")),
+      completeAttempt(db(), cB!, done("b")),
+      // An older attempt of this action (a stale worker): not recorded.
+      completeAttempt(db(), { ...cStale!, attempts: cStale!.attempts - 1 }, done("stale")),
+      // Named with the wrong organization: not recorded (tenancy is part of the key).
+      completeAttempt(db(), { ...c2!, organizationId: orgB }, done("wrong tenant")),
+      completeAttempt(db(), c2!, done("two")),
+    ]);
+    expect(recorded).toEqual([true, true, false, false, true]);
+
+    const completedAt = new Set<number>();
+    for (const [org, id, executor] of [
+      [orgA, a1, "one"],
+      [orgA, a2, "two"],
+      [orgB, b1, "b"],
+    ] as const) {
+      const action = await loadAction(org, id);
+      expect(action.status).toBe("COMPLETED");
+      expect(action.events.map((e) => e.type)).toEqual(["EXECUTION_STARTED", "EXECUTION_SUCCEEDED"]);
+      expect(action.events[1]!.data).toMatchObject({ attempt: 1, executor });
+      expect((action.details as { execution: Record<string, unknown> }).execution).toMatchObject({
+        executor,
+        attempts: 1,
+        output: { ok: executor },
+      });
+      completedAt.add(action.updatedAt.getTime());
+    }
+    // One statement: its now() is every row's updatedAt.
+    expect(completedAt.size).toBe(1);
+    const staleAction = await loadAction(orgA, stale);
+    expect(staleAction.status).toBe("EXECUTING");
+    expect(staleAction.events.map((e) => e.type)).toEqual(["EXECUTION_STARTED"]);
+
+    const { actual, counters } = await recountedActions();
+    expect(counters).toEqual(actual);
   });
 });
 

@@ -1,8 +1,11 @@
 import type { PgBoss, Queue } from "pg-boss";
 import { z } from "zod";
-import type { Tx } from "@/server/db/client";
+import { type Db, db, isConnectionError, type Tx } from "@/server/db/client";
+import { groupCommit } from "@/server/db/group-commit";
+import { notifyJobQueue } from "@/server/db/stores/job-queue";
 import { senderBoss } from "@/server/jobs/boss";
 import { bossExecutor } from "@/server/jobs/tx-executor";
+import { logger } from "@/server/logger";
 import { type ExecutionSettings, executionSettings } from "./settings";
 
 /** The execution queue: name, payload and options in one place (docs/adr/0006-one-execution-job-per-attempt.md). */
@@ -28,8 +31,9 @@ export type ExecutePayload = z.infer<typeof executePayloadSchema>;
 export function executeQueueOptions(settings: ExecutionSettings = executionSettings()): Omit<Queue, "name"> {
   return {
     policy: "exclusive",
-    // Wakes workers at once through LISTEN/NOTIFY (pickup in milliseconds instead of a poll).
-    notify: true,
+    // No NOTIFY from inside the inserting transaction: the job's committer wakes the workers
+    // after its commit instead (wakeExecutionWorkers below).
+    notify: false,
     retryLimit: 5,
     retryDelay: 1,
     retryBackoff: true,
@@ -72,6 +76,8 @@ export async function enqueueExecution(
     singletonKey: payload.actionId,
     ...(options.startAfter ? { startAfter: options.startAfter } : {}),
   });
+  // A job due now wakes the workers once it is committed; a delayed one is found by their poll.
+  if (id !== null && !options.startAfter) tx.afterCommit(() => wakeExecutionWorkers(db()));
   return id !== null;
 }
 
@@ -80,3 +86,38 @@ export async function executeJobTable(boss: PgBoss): Promise<{ queue: string; ta
   const queue = await boss.getQueue(EXECUTE_QUEUE);
   return { queue: EXECUTE_QUEUE, table: queue?.table ?? "job" };
 }
+
+/**
+ * Wakes the execution workers for jobs that just committed (docs/adr/0019-execution-wake-after-commit.md).
+ * pg-boss's own NOTIFY for a queue (its `notify` option) is sent from inside the inserting
+ * transaction, and PostgreSQL serialises notifying commits through their WAL flush: every request
+ * that queues an action would commit one at a time. So the queue does not notify, and this sends
+ * the same notification — pg-boss's own statement on its own channel, which every worker's
+ * pg-boss LISTENs to and answers by fetching — after the commit, in a statement that writes
+ * nothing (no WAL flush while holding the lock). Wakes asked for while one is in flight go
+ * together as the next one. Fire and forget: a lost wake costs a worker's 1 s poll, not a job.
+ */
+function wakeExecutionWorkers(database: Db): void {
+  let wake = wakers.get(database);
+  if (!wake) {
+    let n = 0;
+    const send = groupCommit<number, void>({
+      maxBatch: Number.POSITIVE_INFINITY,
+      key: String,
+      run: async (group) => {
+        await notifyJobQueue(database, EXECUTE_QUEUE);
+        return group.map(() => undefined);
+      },
+    });
+    wake = () => {
+      send(n++).catch((err) => {
+        if (isConnectionError(err)) logger().warn({ err }, "could not wake the execution workers");
+        else logger().error({ err }, "could not wake the execution workers");
+      });
+    };
+    wakers.set(database, wake);
+  }
+  wake();
+}
+
+const wakers = new WeakMap<Db, () => void>();

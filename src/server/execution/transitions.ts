@@ -1,5 +1,6 @@
 import type { PgBoss } from "pg-boss";
 import { type Db, type Tx, transaction } from "@/server/db/client";
+import { groupCommit } from "@/server/db/group-commit";
 import * as actions from "@/server/db/stores/actions";
 import { enqueueExecution } from "./queue";
 
@@ -19,7 +20,8 @@ export function completeAttempt(
 ): Promise<boolean> {
   const finishedAt = new Date();
   const durationMs = finishedAt.getTime() - Date.parse(action.startedAt);
-  return actions.completeAttempt(db, action, {
+  return completions(db)({
+    action: { id: action.id, organizationId: action.organizationId, attempts: action.attempts },
     execution: {
       executor: result.executor,
       attempts: action.attempts,
@@ -30,6 +32,27 @@ export function completeAttempt(
     },
     event: { attempt: action.attempts, executor: result.executor, durationMs },
   });
+}
+
+/**
+ * The completions of one database, group-committed (docs/adr/0017-execution-outcomes-group-committed.md):
+ * the outcomes of a fetched batch arrive together, and each one's statement would otherwise be a
+ * commit of its own contending for the same counter stripes.
+ */
+const completers = new WeakMap<Db, (completion: actions.AttemptCompletion) => Promise<boolean>>();
+
+function completions(db: Db): (completion: actions.AttemptCompletion) => Promise<boolean> {
+  let complete = completers.get(db);
+  if (!complete) {
+    complete = groupCommit({
+      // A worker has at most two fetched batches of 8 in flight (jobs.ts).
+      maxBatch: 16,
+      key: (c) => `${c.action.organizationId}\u0000${c.action.id}`,
+      run: (group) => actions.acrossOrganizationsCompleteAttempts(db, group),
+    });
+    completers.set(db, complete);
+  }
+  return complete;
 }
 
 /**

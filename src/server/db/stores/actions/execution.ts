@@ -61,18 +61,22 @@ function mergeExecution(patch: Record<string, unknown> | Prisma.Sql, remove: str
     (COALESCE(details->'execution', '{}'::jsonb) - ${remove}::text[]) || ${value})`;
 }
 
-/** UPDATE … RETURNING plus the system's event for every updated row, in one statement. */
+/**
+ * UPDATE … RETURNING plus the system's event for every updated row, in one statement. `from`: a
+ * further FROM item of the UPDATE (a batch's own values, one row per action).
+ */
 function transition<T>(
   q: Queryable,
-  update: { set: Prisma.Sql; where: Prisma.Sql; returning?: Prisma.Sql },
+  update: { set: Prisma.Sql; where: Prisma.Sql; returning?: Prisma.Sql; from?: Prisma.Sql },
   event: { type: ActionEventType; data: Record<string, unknown>; fromRow?: Prisma.Sql },
 ): Promise<T[]> {
   const returning = update.returning ? Prisma.sql`, ${update.returning}` : Prisma.empty;
+  const from = update.from ? Prisma.sql`FROM ${update.from}` : Prisma.empty;
   return queryRows<T>(
     q,
     Prisma.sql`
     WITH moved AS (
-      UPDATE remediation_actions SET ${update.set}, "updatedAt" = now() WHERE ${update.where}
+      UPDATE remediation_actions SET ${update.set}, "updatedAt" = now() ${from} WHERE ${update.where}
       RETURNING id, "organizationId" ${returning}
     ), logged AS (${insertEventsForMovedRows({ ...event, actor: SYSTEM_ACTOR })})
     SELECT * FROM moved`,
@@ -197,21 +201,44 @@ export async function findExecutionState(
   return row;
 }
 
-/** EXECUTING (this attempt) → COMPLETED; `execution` is merged into details.execution. */
-export async function completeAttempt(
+/** What completing one attempt writes: `execution` is merged into details.execution. */
+export interface AttemptCompletion {
+  action: AttemptRef;
+  execution: Record<string, unknown>;
+  event: Record<string, unknown>;
+}
+
+/**
+ * EXECUTING (this attempt) → COMPLETED for each of `completions`, in ONE statement (a group of
+ * outcomes, docs/adr/0017-execution-outcomes-group-committed.md). Each row is matched by its own
+ * (organizationId, id) key and attempt number, exactly as one completion's WHERE; across
+ * organizations on purpose, as the worker's outcomes mix tenants. Returns, in order, whether each
+ * was recorded (false: stale, a newer attempt or the reconciler moved the action on). The keys
+ * must be distinct.
+ */
+export async function acrossOrganizationsCompleteAttempts(
   q: Queryable,
-  action: AttemptRef,
-  input: { execution: Record<string, unknown>; event: Record<string, unknown> },
-): Promise<boolean> {
-  const rows = await transition(
+  completions: readonly AttemptCompletion[],
+): Promise<boolean[]> {
+  const ids = completions.map((c) => c.action.id);
+  const rows = await transition<{ id: string; organizationId: string }>(
     q,
     {
-      set: Prisma.sql`status = 'COMPLETED', error = NULL, details = ${mergeExecution(input.execution, TRANSIENT_KEYS)}`,
-      where: currentAttempt(action),
+      set: Prisma.sql`status = 'COMPLETED', error = NULL, details = ${mergeExecution(Prisma.sql`batch.execution`, TRANSIENT_KEYS)}`,
+      from: Prisma.sql`unnest(${ids}::uuid[], ${completions.map((c) => c.action.organizationId)}::text[],
+        ${completions.map((c) => c.action.attempts)}::int[],
+        ${completions.map((c) => JSON.stringify(c.execution))}::jsonb[],
+        ${completions.map((c) => JSON.stringify(c.event))}::jsonb[])
+        AS batch(action_id, organization_id, attempt, execution, event)`,
+      // id = ANY: the primary-key lookups whatever the planner thinks of the organizations (row.ts).
+      where: Prisma.sql`id = ANY(${ids}::uuid[]) AND id = batch.action_id AND "organizationId" = batch.organization_id
+        AND status = 'EXECUTING' AND attempts = batch.attempt`,
+      returning: Prisma.sql`batch.event AS "eventData"`,
     },
-    { type: "EXECUTION_SUCCEEDED", data: input.event },
+    { type: "EXECUTION_SUCCEEDED", data: {}, fromRow: Prisma.sql`"eventData"` },
   );
-  return rows.length > 0;
+  const recorded = new Set(rows.map((row) => `${row.organizationId}\u0000${row.id}`));
+  return completions.map((c) => recorded.has(`${c.action.organizationId}\u0000${c.action.id}`));
 }
 
 /**
