@@ -1,4 +1,5 @@
-import { Readable } from "node:stream";
+import { Readable, Writable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { describe, expect, it } from "vitest";
 import { crlfRecordEnds } from "./csv";
 
@@ -21,5 +22,23 @@ describe("crlfRecordEnds", () => {
       expect(await through([copy.slice(0, cut), copy.slice(cut)]), `cut at ${cut}`).toBe(expected);
     }
     expect(await through([...copy])).toBe(expected);
+  });
+
+  it("hands on one buffer per chunk it gets, however many records the chunk holds", async () => {
+    const records = Array.from({ length: 3000 }, (_, i) => `${i},"a\nb"\n`).join("");
+    // What a piped destination (the HTTP response) is asked to write: each chunk as it comes.
+    const out: Buffer[] = [];
+    await pipeline(
+      Readable.from([Buffer.from(records), Buffer.from("x\n")]),
+      crlfRecordEnds(),
+      new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          out.push(chunk);
+          done();
+        },
+      }),
+    );
+    expect(out).toHaveLength(2);
+    expect(Buffer.concat(out).toString()).toBe(`${records.replaceAll('"\n', '"\r\n')}x\r\n`);
   });
 });

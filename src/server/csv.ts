@@ -62,32 +62,50 @@ export const csvResultSchema = z.custom<AsyncIterable<CsvRow> | Readable>(
 
 const QUOTE = 0x22;
 const LF = 0x0a;
-const CRLF = Buffer.from("\r\n");
+const CR = 0x0d;
 
 /**
- * PostgreSQL's COPY ends records with LF; the contract wants CRLF (§11). A record ends at an LF
- * outside quotes (an LF inside a quoted field is data and stays as it is); COPY doubles quotes
- * inside quoted fields, so toggling on every quote byte tracks "inside a field" exactly, across
- * chunk boundaries too. Quoting itself stays PostgreSQL's.
+ * PostgreSQL's COPY ends records with LF; the export's records end with CRLF
+ * (docs/behaviour.md#csv-export). A record ends at an LF outside quotes (an LF inside a quoted
+ * field is data and stays as it is); COPY doubles quotes inside quoted fields, so toggling on
+ * every quote byte tracks "inside a field" exactly, across chunk boundaries too. Quoting itself
+ * stays PostgreSQL's. One output buffer per input chunk (pg-copy-streams hands over what one
+ * socket read brought, many records): a piece per record would be a write per record downstream.
  */
 export function crlfRecordEnds(): Transform {
   let quoted = false;
+  let ends = new Int32Array(1024);
   return new Transform({
     transform(chunk: Buffer, _encoding, done) {
-      // Views into the chunk plus one shared CRLF, no copy: an export's garbage stays the size of
-      // what PostgreSQL sent (bench P3 measures the process's RSS growth).
-      let start = 0;
+      let count = 0;
       for (let i = 0; i < chunk.length; i++) {
         const byte = chunk[i];
         if (byte === QUOTE) quoted = !quoted;
         else if (byte === LF && !quoted) {
-          if (i > start) this.push(chunk.subarray(start, i));
-          this.push(CRLF);
-          start = i + 1;
+          if (count === ends.length) {
+            const grown = new Int32Array(ends.length * 2);
+            grown.set(ends);
+            ends = grown;
+          }
+          ends[count++] = i;
         }
       }
-      if (start < chunk.length) this.push(chunk.subarray(start));
-      done();
+      if (count === 0) {
+        done(null, chunk);
+        return;
+      }
+      const out = Buffer.allocUnsafe(chunk.length + count);
+      let from = 0;
+      let to = 0;
+      for (let k = 0; k < count; k++) {
+        const lf = ends[k] as number;
+        to += chunk.copy(out, to, from, lf);
+        out[to++] = CR;
+        out[to++] = LF;
+        from = lf + 1;
+      }
+      chunk.copy(out, to, from);
+      done(null, out);
     },
   });
 }
