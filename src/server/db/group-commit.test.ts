@@ -61,6 +61,18 @@ describe("groupCommit", () => {
     expect(r.groups).toEqual([["a1", "b"], ["a2", "c"], ["d"]]);
   });
 
+  it("without a key, puts every waiting write in the next statement (wake-ups: one notification for all)", async () => {
+    const r = recorder();
+    const write = groupCommit({ maxBatch: Number.POSITIVE_INFINITY, run: r.run });
+    r.hold();
+    const first = write("a");
+    await tick();
+    const rest = ["a", "a", "b"].map(write);
+    r.release();
+    await Promise.all([first, ...rest]);
+    expect(r.groups).toEqual([["a"], ["a", "a", "b"]]);
+  });
+
   it("retries a refused group one write at a time, so only the bad write fails", async () => {
     const refused = Object.assign(new Error("unsupported Unicode escape sequence"), { code: "22P05" });
     const r = recorder((items) => (items.includes("bad") ? refused : undefined));

@@ -11,11 +11,11 @@ import { isConnectionError } from "./client";
  * Each write keeps its own answer. If a group's statement fails for a reason other than the
  * connection (a value the database refuses), its writes are retried one statement each, so one
  * bad write fails alone; a connection error fails the whole group, as it would have failed each.
- * Two writes with the same `key` never share a statement: the later waits for the next group.
+ * Two writes with the same `key` (when given) never share a statement: the later waits for the next group.
  */
 export function groupCommit<T, R>(options: {
   maxBatch: number;
-  key: (item: T) => string;
+  key?: (item: T) => string;
   /** One statement for the group; its answers in the items' order. */
   run: (items: T[]) => Promise<R[]>;
 }): (item: T) => Promise<R> {
@@ -52,9 +52,9 @@ export function groupCommit<T, R>(options: {
     const group: Pending[] = [];
     const rest: Pending[] = [];
     for (const p of queue) {
-      const key = options.key(p.item);
-      if (group.length < options.maxBatch && !keys.has(key)) {
-        keys.add(key);
+      const key = options.key?.(p.item);
+      if (group.length < options.maxBatch && (key === undefined || !keys.has(key))) {
+        if (key !== undefined) keys.add(key);
         group.push(p);
       } else rest.push(p);
     }

@@ -98,26 +98,21 @@ export async function executeJobTable(boss: PgBoss): Promise<{ queue: string; ta
  * together as the next one. Fire and forget: a lost wake costs a worker's 1 s poll, not a job.
  */
 function wakeExecutionWorkers(database: Db): void {
-  let wake = wakers.get(database);
-  if (!wake) {
-    let n = 0;
-    const send = groupCommit<number, void>({
+  let send = wakers.get(database);
+  if (!send) {
+    send = groupCommit<void, void>({
       maxBatch: Number.POSITIVE_INFINITY,
-      key: String,
       run: async (group) => {
         await notifyJobQueue(database, EXECUTE_QUEUE);
         return group.map(() => undefined);
       },
     });
-    wake = () => {
-      send(n++).catch((err) => {
-        if (isConnectionError(err)) logger().warn({ err }, "could not wake the execution workers");
-        else logger().error({ err }, "could not wake the execution workers");
-      });
-    };
-    wakers.set(database, wake);
+    wakers.set(database, send);
   }
-  wake();
+  send().catch((err) => {
+    if (isConnectionError(err)) logger().warn({ err }, "could not wake the execution workers");
+    else logger().error({ err }, "could not wake the execution workers");
+  });
 }
 
-const wakers = new WeakMap<Db, () => void>();
+const wakers = new WeakMap<Db, () => Promise<void>>();

@@ -96,7 +96,7 @@ export async function claimBatch(
   jobs: readonly { organizationId: string; actionId: string }[],
   settings: ExecutionSettings,
 ): Promise<(actions.ClaimedAction | null | undefined)[]> {
-  const key = (k: { organizationId: string; actionId: string }) => `${k.organizationId}\u0000${k.actionId}`;
+  const key = (k: { organizationId: string; actionId: string }) => actions.actionKey(k.organizationId, k.actionId);
   const seen = new Set<string>();
   const first = jobs.map((job) => {
     const isFirst = !seen.has(key(job));

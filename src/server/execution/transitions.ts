@@ -47,7 +47,7 @@ function completions(db: Db): (completion: actions.AttemptCompletion) => Promise
     complete = groupCommit({
       // A worker has at most two fetched batches of 8 in flight (jobs.ts).
       maxBatch: 16,
-      key: (c) => `${c.action.organizationId}\u0000${c.action.id}`,
+      key: (c) => actions.actionKey(c.action.organizationId, c.action.id),
       run: (group) => actions.acrossOrganizationsCompleteAttempts(db, group),
     });
     completers.set(db, complete);

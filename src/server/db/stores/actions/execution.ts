@@ -201,6 +201,11 @@ export async function findExecutionState(
   return row;
 }
 
+/** One action's key across organizations (a batch mixes tenants): organization and id. */
+export function actionKey(organizationId: string, id: string): string {
+  return `${organizationId}\u0000${id}`;
+}
+
 /** What completing one attempt writes: `execution` is merged into details.execution. */
 export interface AttemptCompletion {
   action: AttemptRef;
@@ -237,8 +242,8 @@ export async function acrossOrganizationsCompleteAttempts(
     },
     { type: "EXECUTION_SUCCEEDED", data: {}, fromRow: Prisma.sql`"eventData"` },
   );
-  const recorded = new Set(rows.map((row) => `${row.organizationId}\u0000${row.id}`));
-  return completions.map((c) => recorded.has(`${c.action.organizationId}\u0000${c.action.id}`));
+  const recorded = new Set(rows.map((row) => actionKey(row.organizationId, row.id)));
+  return completions.map((c) => recorded.has(actionKey(c.action.organizationId, c.action.id)));
 }
 
 /**
