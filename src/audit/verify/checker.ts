@@ -1,7 +1,7 @@
 import { type Checkpoint, GENESIS_HASH } from "../chain";
+import { type CheckedLine, checkLine } from "./check-line";
 import { eventProblem } from "./event-problem";
 import { type AuditKeys, signatureProblem } from "./keys";
-import { type ExportLine, parseLine } from "./parse-line";
 import { abbreviated, count, EXIT, fail, short, type Verdict } from "./verdict";
 
 export interface CheckOptions {
@@ -11,7 +11,7 @@ export interface CheckOptions {
   supplied?: Checkpoint;
 }
 
-type ChainLine = Extract<ExportLine, { kind: "event" | "stub" }>;
+type ChainLine = Extract<CheckedLine, { kind: "event" | "stub" }>;
 
 /**
  * The chain check of an export, fed one line at a time, holding only the previous line, the
@@ -48,7 +48,11 @@ export class ChainChecker {
 
   /** One line of the export, without its newline; false once nothing later can change the verdict. */
   push(text: string, terminated = true): boolean {
-    const line = parseLine(text);
+    return this.pushChecked(checkLine(text), terminated);
+  }
+
+  /** The same, for a line already checked on its own (`checkLine`, perhaps on another thread). */
+  pushChecked(line: CheckedLine, terminated = true): boolean {
     this.lineNumber += 1;
     if (this.blankLine !== undefined) this.record(fail(EXIT.unreadable, `line ${this.blankLine} is empty.`));
     if (line.kind === "blank") {

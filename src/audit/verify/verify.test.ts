@@ -4,7 +4,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { type Checkpoint, eventHash } from "../chain";
+import { ChainChecker, type CheckOptions } from "./checker";
 import { parseJwks } from "./keys";
+import type { LineChunk } from "./lines";
+import { CheckPool } from "./parallel-check";
 import type { ExportedEvent } from "./parse-line";
 import {
   eventLine,
@@ -16,7 +19,7 @@ import {
   testKey,
 } from "./test-chain";
 import type { Verdict } from "./verdict";
-import { verifyExportFile, verifyExportText } from "./verify-export";
+import { checkChunks, verifyExportFile, verifyExportText } from "./verify-export";
 
 const key = testKey();
 const keys = parseJwks(JSON.stringify(key.jwks));
@@ -25,8 +28,17 @@ const otherKey = testKey("other-key");
 /** A valid 30-event export (seq 1..30) and its checkpoint line last. */
 const chain = (options: Partial<Parameters<typeof testExport>[0]> = {}) => testExport({ count: 30, key, ...options });
 const text = (lines: string[]) => `${lines.join("\n")}\n`;
-const verify = (lines: string[], options: { supplied?: Checkpoint; withoutKeys?: boolean } = {}) =>
-  verifyExportText(text(lines), { keys: options.withoutKeys ? undefined : keys, supplied: options.supplied });
+/** Every export `verify` checked, with its verdict: checked again on worker threads at the end. */
+const verified: { text: string; options: CheckOptions; verdict: Verdict }[] = [];
+const verify = (lines: string[], options: { supplied?: Checkpoint; withoutKeys?: boolean } = {}) => {
+  const checked = {
+    text: text(lines),
+    options: { keys: options.withoutKeys ? undefined : keys, supplied: options.supplied },
+  };
+  const verdict = verifyExportText(checked.text, checked.options);
+  verified.push({ ...checked, verdict });
+  return verdict;
+};
 
 type Line = Record<string, unknown>;
 const seqOf = (line: string) => (JSON.parse(line) as Line).seq;
@@ -449,5 +461,49 @@ describe("files", () => {
     const usage = run();
     expect(usage.status).toBe(2);
     expect(usage.stderr).toContain("Usage: npm run audit:verify -- FILE");
+  });
+});
+
+/** The export in pieces of `per` whole lines (the last one perhaps without its newline), as a file is read. */
+async function* piecesOf(text: string, per: number): AsyncGenerator<LineChunk> {
+  const bytes = Buffer.from(text, "utf8");
+  let start = 0;
+  let lines = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    if (bytes[i] !== 0x0a || ++lines % per !== 0) continue;
+    yield { bytes: bytes.subarray(start, i + 1), terminated: true };
+    start = i + 1;
+  }
+  const end = bytes.lastIndexOf(0x0a) + 1;
+  if (end > start) yield { bytes: bytes.subarray(start, end), terminated: true };
+  if (end < bytes.length) yield { bytes: bytes.subarray(Math.max(start, end)), terminated: false };
+}
+
+describe("on worker threads (large files)", () => {
+  it("gives every export above the same verdict, its lines checked in pieces of three on two threads", async () => {
+    expect(verified.length).toBeGreaterThan(40);
+    const pool = new CheckPool(2);
+    try {
+      for (const { text, options, verdict } of verified) {
+        const checker = new ChainChecker(options);
+        await checkChunks(checker, piecesOf(text.replace(/^\uFEFF/, ""), 3), pool);
+        expect(checker.finish(), text.slice(0, 300)).toEqual(verdict);
+      }
+    } finally {
+      await pool.stop();
+    }
+  });
+
+  it("a file checked on threads: the verdict of one thread", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "audit-verify-threads-"));
+    try {
+      const file = path.join(dir, "export.ndjson");
+      writeFileSync(file, text(edit(chain({ pruned: [4] }), 23, { type: "DELETED" })));
+      const one = await verifyExportFile({ file, threads: 1 });
+      expectVerdict(one, 3, "event seq 23 does not match its hash");
+      expect(await verifyExportFile({ file, threads: 2 })).toEqual(one);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
