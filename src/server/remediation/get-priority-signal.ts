@@ -1,13 +1,38 @@
 import type { Db } from "@/server/db/client";
+import { coalescedRead } from "@/server/db/coalesced-read";
 import type { OrgScope } from "@/server/db/scoped";
-import { signalCounts } from "@/server/db/stores/actions";
+import { type SignalCounts, signalCounts } from "@/server/db/stores/actions";
 import { computePrioritySignal, type PrioritySignal } from "./priority-signal";
 
-/** GET /remediation/priority-signal?environment= (docs/behaviour.md#priority-signal): one statement. */
+interface SignalQuestion {
+  organizationId: string;
+  environment: string | undefined;
+}
+
+/**
+ * GET /remediation/priority-signal?environment= (docs/behaviour.md#priority-signal): one
+ * statement, shared by the requests for the same organization and environment that arrive while
+ * one is in flight (docs/adr/0020-coalesced-hot-reads.md): every open Control Center polls it and
+ * refetches it on each live event, all at once. Its windows end when the statement starts.
+ */
 export async function getPrioritySignal(
   { db, scope }: { db: Db; scope: OrgScope },
   input: { environment?: string | undefined },
-  now: Date = new Date(),
 ): Promise<PrioritySignal> {
-  return computePrioritySignal(await signalCounts(db, scope.organizationId, input.environment, now));
+  const counts = await sharedReader(db)({ organizationId: scope.organizationId, environment: input.environment });
+  return computePrioritySignal(counts);
+}
+
+const readers = new WeakMap<Db, (question: SignalQuestion) => Promise<SignalCounts>>();
+
+function sharedReader(db: Db): (question: SignalQuestion) => Promise<SignalCounts> {
+  let reader = readers.get(db);
+  if (!reader) {
+    reader = coalescedRead(
+      ({ organizationId, environment }: SignalQuestion) => JSON.stringify([organizationId, environment ?? null]),
+      ({ organizationId, environment }) => signalCounts(db, organizationId, environment, new Date()),
+    );
+    readers.set(db, reader);
+  }
+  return reader;
 }
