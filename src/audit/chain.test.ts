@@ -31,6 +31,62 @@ describe("eventHash", () => {
     );
   });
 
+  it("is the same for strings that need escaping or have no canonical form (quotes, controls, U+2028, surrogates)", () => {
+    const base = {
+      organizationId: "o",
+      seq: 7,
+      actionId: null,
+      type: "REQUESTED",
+      actor: "a",
+      data: { note: "x" },
+      createdAt: new Date(0).toISOString(),
+      prevHash: "0".repeat(64),
+    };
+    const strings = [
+      'say "hi"',
+      "back\\slash",
+      "tab\tnew\nline\u0000\u001f",
+      "line\u2028sep\u2029",
+      "emoji 🚀 ✓",
+      "é",
+      "\ud83d",
+      "x\udc00y",
+      "",
+    ];
+    for (const text of strings) {
+      for (const field of ["organizationId", "actionId", "type", "actor", "createdAt", "prevHash"] as const) {
+        const event = { ...base, [field]: text };
+        let expected: string | Error;
+        try {
+          expected = reference(event);
+        } catch (error) {
+          expected = error as Error;
+        }
+        if (expected instanceof Error) expect(() => eventHash(event), `${field} ${JSON.stringify(text)}`).toThrow();
+        else expect(eventHash(event), `${field} ${JSON.stringify(text)}`).toBe(expected);
+      }
+    }
+  });
+
+  it("equals the reference for any Unicode strings in the string fields", () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          organizationId: fc.string({ unit: "binary" }),
+          actor: fc.string({ unit: "binary" }),
+          type: fc.string({ unit: "binary" }),
+          createdAt: fc.string({ unit: "binary" }),
+          prevHash: fc.string({ unit: "binary" }),
+        }),
+        (strings) => {
+          const event = { seq: 3, actionId: "act", data: null, ...strings };
+          expect(eventHash(event)).toBe(reference(event));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
   it("refuses an event without data instead of hashing something else", () => {
     expect(() =>
       eventHash({
