@@ -436,9 +436,10 @@ describe("files", () => {
     expectVerdict(await verifyExportFile({ file: intact, checkpointFile: notCheckpoint }), 2, "is not a checkpoint");
   });
 
-  it("refuses a line longer than 16 MiB instead of holding it (exit 2)", async () => {
+  it("refuses a line longer than 16 MiB instead of holding it (exit 2), on one thread or several", async () => {
     const huge = write("huge.ndjson", "x".repeat(17 * 1024 * 1024));
     expectVerdict(await verifyExportFile({ file: huge }), 2, "a line is longer than 16 MiB");
+    expectVerdict(await verifyExportFile({ file: huge, threads: 2 }), 2, "a line is longer than 16 MiB");
   });
 
   it("the CLI: one line, exit 0 / 3 on stdout, 2 on stderr", () => {
