@@ -4,7 +4,10 @@ import { coalescedRead } from "./coalesced-read";
 // Coalesced reads (docs/adr/0020-coalesced-hot-reads.md), without a database: which callers share
 // which read, and that none gets an answer read before it asked.
 
-/** A read per call, each answering `<input>#<n>` when its `release` is called (or failing). */
+/**
+ * `ask`, coalescing a read per call that answers `<input>#<n>` when its `release` is called (or
+ * fails), and the reads `started`.
+ */
 function reads() {
   const started: { input: string; release: (error?: Error) => void }[] = [];
   const read = (input: string) =>
@@ -12,7 +15,7 @@ function reads() {
       const n = started.length + 1;
       started.push({ input, release: (error) => (error ? reject(error) : resolve(`${input}#${n}`)) });
     });
-  return { started, read };
+  return { started, ask: coalescedRead((s: string) => s, read) };
 }
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
@@ -20,7 +23,7 @@ const tick = () => new Promise((resolve) => setImmediate(resolve));
 describe("coalescedRead", () => {
   it("reads at once when idle; callers arriving during a read share the NEXT one, never the one in flight", async () => {
     const r = reads();
-    const ask = coalescedRead((s: string) => s, r.read);
+    const { ask } = r;
     const first = ask("org-a");
     expect(r.started).toHaveLength(1);
     const during = [ask("org-a"), ask("org-a"), ask("org-a")];
@@ -43,7 +46,7 @@ describe("coalescedRead", () => {
 
   it("different keys never wait for each other", async () => {
     const r = reads();
-    const ask = coalescedRead((s: string) => s, r.read);
+    const { ask } = r;
     const a = ask("org-a");
     const b = ask("org-b");
     expect(r.started.map((s) => s.input)).toEqual(["org-a", "org-b"]);
@@ -55,7 +58,7 @@ describe("coalescedRead", () => {
 
   it("a failed read fails only the callers that shared it; the next read goes ahead", async () => {
     const r = reads();
-    const ask = coalescedRead((s: string) => s, r.read);
+    const { ask } = r;
     const first = ask("org-a");
     const second = [ask("org-a"), ask("org-a")];
     r.started[0]!.release(new Error("connection lost"));
@@ -72,7 +75,7 @@ describe("coalescedRead", () => {
 
   it("a caller that asks right after its read ended (in the same turn) gets a new read", async () => {
     const r = reads();
-    const ask = coalescedRead((s: string) => s, r.read);
+    const { ask } = r;
     const again = ask("org-a").then(() => ask("org-a"));
     r.started[0]!.release();
     await tick();

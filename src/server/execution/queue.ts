@@ -2,6 +2,7 @@ import type { PgBoss, Queue } from "pg-boss";
 import { z } from "zod";
 import { type Db, db, isConnectionError, type Tx } from "@/server/db/client";
 import { groupCommit } from "@/server/db/group-commit";
+import { perDb } from "@/server/db/per-db";
 import { notifyJobQueue } from "@/server/db/stores/job-queue";
 import { senderBoss } from "@/server/jobs/boss";
 import { bossExecutor } from "@/server/jobs/tx-executor";
@@ -98,21 +99,18 @@ export async function executeJobTable(boss: PgBoss): Promise<{ queue: string; ta
  * together as the next one. Fire and forget: a lost wake costs a worker's 1 s poll, not a job.
  */
 function wakeExecutionWorkers(database: Db): void {
-  let send = wakers.get(database);
-  if (!send) {
-    send = groupCommit<void, void>({
-      maxBatch: Number.POSITIVE_INFINITY,
-      run: async (group) => {
-        await notifyJobQueue(database, EXECUTE_QUEUE);
-        return group.map(() => undefined);
-      },
-    });
-    wakers.set(database, send);
-  }
-  send().catch((err) => {
+  wakers(database)().catch((err) => {
     if (isConnectionError(err)) logger().warn({ err }, "could not wake the execution workers");
     else logger().error({ err }, "could not wake the execution workers");
   });
 }
 
-const wakers = new WeakMap<Db, () => Promise<void>>();
+const wakers = perDb((database) =>
+  groupCommit<void, void>({
+    maxBatch: Number.POSITIVE_INFINITY,
+    run: async (group) => {
+      await notifyJobQueue(database, EXECUTE_QUEUE);
+      return group.map(() => undefined);
+    },
+  }),
+);

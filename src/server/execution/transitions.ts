@@ -1,6 +1,7 @@
 import type { PgBoss } from "pg-boss";
 import { type Db, type Tx, transaction } from "@/server/db/client";
 import { groupCommit } from "@/server/db/group-commit";
+import { perDb } from "@/server/db/per-db";
 import * as actions from "@/server/db/stores/actions";
 import { enqueueExecution } from "./queue";
 
@@ -39,21 +40,14 @@ export function completeAttempt(
  * the outcomes of a fetched batch arrive together, and each one's statement would otherwise be a
  * commit of its own contending for the same counter stripes.
  */
-const completers = new WeakMap<Db, (completion: actions.AttemptCompletion) => Promise<boolean>>();
-
-function completions(db: Db): (completion: actions.AttemptCompletion) => Promise<boolean> {
-  let complete = completers.get(db);
-  if (!complete) {
-    complete = groupCommit({
-      // A worker has at most two fetched batches of 8 in flight (jobs.ts).
-      maxBatch: 16,
-      key: (c) => actions.actionKey(c.action.organizationId, c.action.id),
-      run: (group) => actions.acrossOrganizationsCompleteAttempts(db, group),
-    });
-    completers.set(db, complete);
-  }
-  return complete;
-}
+const completions = perDb((db) =>
+  groupCommit({
+    // A worker has at most two fetched batches of 8 in flight (jobs.ts).
+    maxBatch: 16,
+    key: (c: actions.AttemptCompletion) => actions.actionKey(c.action.organizationId, c.action.id),
+    run: (group) => actions.acrossOrganizationsCompleteAttempts(db, group),
+  }),
+);
 
 /**
  * EXECUTING (this attempt) → FAILED with `error` (the last attempt's error). `lost`: the attempt's

@@ -1,7 +1,8 @@
 import type { Db } from "@/server/db/client";
 import { coalescedRead } from "@/server/db/coalesced-read";
+import { perDb } from "@/server/db/per-db";
 import type { OrgScope } from "@/server/db/scoped";
-import { type SignalCounts, signalCounts } from "@/server/db/stores/actions";
+import { signalCounts } from "@/server/db/stores/actions";
 import { computePrioritySignal, type PrioritySignal } from "./priority-signal";
 
 interface SignalQuestion {
@@ -23,16 +24,9 @@ export async function getPrioritySignal(
   return computePrioritySignal(counts);
 }
 
-const readers = new WeakMap<Db, (question: SignalQuestion) => Promise<SignalCounts>>();
-
-function sharedReader(db: Db): (question: SignalQuestion) => Promise<SignalCounts> {
-  let reader = readers.get(db);
-  if (!reader) {
-    reader = coalescedRead(
-      ({ organizationId, environment }: SignalQuestion) => JSON.stringify([organizationId, environment ?? null]),
-      ({ organizationId, environment }) => signalCounts(db, organizationId, environment, new Date()),
-    );
-    readers.set(db, reader);
-  }
-  return reader;
-}
+const sharedReader = perDb((db) =>
+  coalescedRead(
+    ({ organizationId, environment }: SignalQuestion) => JSON.stringify([organizationId, environment ?? null]),
+    ({ organizationId, environment }) => signalCounts(db, organizationId, environment, new Date()),
+  ),
+);
