@@ -21,3 +21,21 @@ export async function settledCommits(client: pg.Client): Promise<number> {
   );
   return Number(rows[0]!.n);
 }
+
+/** WAL written by the whole cluster so far (`pg_stat_wal`, PostgreSQL 14+): bytes and full-page images. */
+export interface WalTotals {
+  bytes: number;
+  fullPageImages: number;
+}
+
+/**
+ * `pg_stat_wal` as of now; read right after `settledCommits` (the same pause lets every backend
+ * report). Cluster-wide, not per database: on the bench's quiet machine the bench database is the
+ * only one written to, and the harness's reads write no WAL.
+ */
+export async function walTotals(client: pg.Client): Promise<WalTotals> {
+  const { rows } = await client.query<{ bytes: string; fpi: string }>(
+    "SELECT wal_bytes::text AS bytes, wal_fpi::text AS fpi FROM pg_stat_wal",
+  );
+  return { bytes: Number(rows[0]!.bytes), fullPageImages: Number(rows[0]!.fpi) };
+}

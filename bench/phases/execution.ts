@@ -2,7 +2,7 @@ import { cpus } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
 import { type Child, startWorkers } from "../app-process";
-import { settledCommits } from "../commit-counter";
+import { settledCommits, walTotals } from "../commit-counter";
 import type { BenchConfig } from "../config";
 import { type LoadResult, runLoad } from "../load";
 import { sealOrganizations } from "../seal";
@@ -41,6 +41,12 @@ export interface ExecutionMeasurement {
    * (and the workers' stop), the harness's own queries taken out, per action requested.
    */
   commitsPerAction: number;
+  /**
+   * WAL the cluster wrote over the same window, per action requested (`pg_stat_wal`): bytes, and
+   * full-page images (the first change to a page after a checkpoint logs the whole 8 kB page).
+   */
+  walBytesPerAction: number;
+  walFullPageImagesPerAction: number;
 }
 
 const WARM_UP_REQUESTS = 20;
@@ -127,6 +133,7 @@ export async function measureExecution(
 
     // Commits from here (the warm-up's settled): the run's, the workers' idle polls, the harness's.
     const commitsBefore = await settledCommits(client);
+    const walBefore = await walTotals(client);
     // createdAt has millisecond precision and is taken by the app: start on a fresh millisecond.
     const since = new Date(Date.now() + 1);
     await sleep(2);
@@ -168,6 +175,8 @@ export async function measureExecution(
     // The harness's queries in the window: the first read, the polls, the samples, the query above.
     const harnessCommits = 1 + polls.count + sampler.samples() + 1;
     const commits = (await settledCommits(client)) - commitsBefore - harnessCommits;
+    const walAfter = await walTotals(client);
+    const perAction = (n: number) => n / (r.requested || 1);
     const seconds = r.last_ms ? (r.last_ms - started) / 1000 : Number.NaN;
     const result: ExecutionMeasurement = {
       workers: workerCount,
@@ -187,11 +196,14 @@ export async function measureExecution(
           ((requests.cpu.machineBusy / 100) * cpus().length * 1000 * requests.seconds * 10) / (requests.requests || 1),
         ) / 10,
       commitsPerAction: Math.round((commits / (r.requested || 1)) * 100) / 100,
+      walBytesPerAction: Math.round(perAction(walAfter.bytes - walBefore.bytes)),
+      walFullPageImagesPerAction: Math.round(perAction(walAfter.fullPageImages - walBefore.fullPageImages) * 100) / 100,
     };
     log(
       `P5 ${workerCount} worker(s)${chain ? "" : " chain OFF"}: ${result.completed}/${result.requested} completed in ${result.seconds} s ` +
         `(${result.actionsPerSecond}/s), requests ${requests.rps}/s, pickup p50 ${result.pickupP50Ms} ms p99 ${result.pickupP99Ms} ms; ` +
-        `${result.commitsPerAction} commits/action; ` +
+        `${result.commitsPerAction} commits/action; WAL ${result.walBytesPerAction} B/action ` +
+        `(${result.walFullPageImagesPerAction} full-page images); ` +
         `backends waiting: ${JSON.stringify(waits)}`,
     );
     return result;
