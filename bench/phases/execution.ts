@@ -195,7 +195,7 @@ export async function measureExecution(
         Math.round(
           ((requests.cpu.machineBusy / 100) * cpus().length * 1000 * requests.seconds * 10) / (requests.requests || 1),
         ) / 10,
-      commitsPerAction: Math.round((commits / (r.requested || 1)) * 100) / 100,
+      commitsPerAction: Math.round(perAction(commits) * 100) / 100,
       walBytesPerAction: Math.round(perAction(walAfter.bytes - walBefore.bytes)),
       walFullPageImagesPerAction: Math.round(perAction(walAfter.fullPageImages - walBefore.fullPageImages) * 100) / 100,
     };
