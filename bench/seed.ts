@@ -51,11 +51,12 @@ const incidentIdSql = (org: string, k: string) => `md5(${org} || ':incident:' ||
  * those belong to a live worker, and the reconciler would requeue them in P5), environment
  * (35% production, 30% staging, 20% qa, 15% dev), severity, action type, service and requester.
  * Details carry a decision record of the contract's shape (policy + execution or rejection).
+ * Ids are time-ordered at each row's own time, as the product mints them (docs/adr/0021-time-ordered-ids.md).
  */
 const ACTIONS_SQL = `
 INSERT INTO remediation_actions (id, "organizationId", "incidentId", "actionType", parameters, "serviceName",
   environment, severity, status, "performedBy", details, error, attempts, "createdAt", "updatedAt")
-SELECT gen_random_uuid(), $1::text, ${incidentIdSql("$1::text", "i / $3::int")},
+SELECT time_ordered_uuid(created), $1::text, ${incidentIdSql("$1::text", "i / $3::int")},
   (ARRAY['restart-service','scale-service','rollback-deployment','clear-cache','restart-service','scale-service'])[1 + (h3 / 10) % 6],
   jsonb_build_object('service', 'svc-' || (h2 % 40)), 'svc-' || (h2 % 40), env, sev, st, 'user-' || (h3 % 50),
   CASE st
@@ -97,7 +98,7 @@ FROM generate_series(0, $2::int - 1) AS k`;
 
 const EVENTS_SQL = `
 INSERT INTO remediation_events (id, "organizationId", "actionId", type, actor, data, "createdAt")
-SELECT gen_random_uuid(), "organizationId", id, 'REQUESTED', "performedBy",
+SELECT time_ordered_uuid("createdAt"), "organizationId", id, 'REQUESTED', "performedBy",
   jsonb_build_object('status', CASE WHEN details->'policy'->>'outcome' = 'PENDING_APPROVAL' THEN 'PENDING_APPROVAL' ELSE 'QUEUED' END,
     'reasons', details->'policy'->'reasons', 'violations', '[]'::jsonb),
   "createdAt"
@@ -110,7 +111,7 @@ FROM remediation_actions WHERE "organizationId" = $1`;
  */
 const DECISION_EVENTS_SQL = `
 INSERT INTO remediation_events (id, "organizationId", "actionId", type, actor, data, "createdAt")
-SELECT gen_random_uuid(), "organizationId", id, 'REJECTED', details->'rejection'->>'actor',
+SELECT time_ordered_uuid("updatedAt"), "organizationId", id, 'REJECTED', details->'rejection'->>'actor',
   jsonb_build_object('reason', details->'rejection'->>'reason'), "updatedAt"
 FROM remediation_actions WHERE "organizationId" = $1 AND status = 'REJECTED'`;
 

@@ -10,6 +10,7 @@ import { signToken } from "@/server/auth/bearer";
 import { hashPassword } from "@/server/auth/password";
 import type { Principal } from "@/server/auth/principal-types";
 import { db, transaction } from "@/server/db/client";
+import { newId } from "@/server/db/ids";
 import { setIncidentState } from "@/server/db/simulate";
 import { type ActionLoad, insertActions } from "@/server/db/stores/actions";
 import { type ActionEventType, appendEvent } from "@/server/db/stores/events";
@@ -226,7 +227,7 @@ const CHUNK = 5_000;
 
 function actionRow(incidentId: string, o: ActionOverrides): ActionLoad {
   return {
-    id: o.id ?? randomUUID(),
+    id: o.id ?? newId(o.createdAt),
     incidentId: o.incidentId ?? incidentId,
     actionType: o.actionType ?? "restart-service",
     parameters: o.parameters ?? { service: "api-gateway" },

@@ -1,7 +1,7 @@
-import { randomUUID } from "node:crypto";
 import type { z } from "zod";
 import type { createApiTokenInput } from "@/lib/api-tokens";
 import { type Db, transaction } from "@/server/db/client";
+import { newId } from "@/server/db/ids";
 import type { OrgScope } from "@/server/db/scoped";
 import { insertApiToken } from "@/server/db/stores/api-tokens";
 import { appendEvent } from "@/server/db/stores/events";
@@ -59,7 +59,7 @@ export async function issueApiToken(
     eventData?: Record<string, unknown>;
   },
 ): Promise<z.infer<typeof createdApiTokenSchema>> {
-  const id = randomUUID();
+  const id = newId();
   const issuedAt = Math.floor((input.now ?? new Date()).getTime() / 1000);
   const token = await signToken({
     sub: input.createdBy,

@@ -8,6 +8,7 @@ import type pg from "pg";
 import { Prisma } from "@/generated/prisma/client";
 import type { ActionStatus } from "@/lib/schemas";
 import { db, queryRows, requirePool } from "@/server/db/client";
+import { newId, newIdSql } from "@/server/db/ids";
 import { type ActionEventType, ALLOW_EVENT_PRUNING } from "@/server/db/stores/events";
 import type { IncidentStatus } from "@/server/db/stores/incidents";
 import { findReportRun, type ReportRunRecord } from "@/server/db/stores/report-runs";
@@ -208,7 +209,7 @@ export async function appendEventAt(
 ): Promise<void> {
   await db().$executeRaw`
     INSERT INTO remediation_events (id, "organizationId", "actionId", type, actor, data, "createdAt")
-    VALUES (gen_random_uuid(), ${organizationId}, ${event.actionId}::uuid, ${event.type}::"ActionEventType",
+    VALUES (${newId(event.createdAt)}::uuid, ${organizationId}, ${event.actionId}::uuid, ${event.type}::"ActionEventType",
             'test', '{}'::jsonb, ${event.createdAt})`;
 }
 
@@ -220,10 +221,10 @@ export async function appendEventAt(
 export async function appendLifecycleEvents(organizationId: string): Promise<void> {
   await db().$executeRaw`
     INSERT INTO remediation_events (id, "organizationId", "actionId", type, actor, data, "createdAt")
-    SELECT gen_random_uuid(), "organizationId", id, 'REQUESTED'::"ActionEventType", 'u', '{}'::jsonb, "createdAt"
+    SELECT ${newIdSql(Prisma.sql`"createdAt"`)}, "organizationId", id, 'REQUESTED'::"ActionEventType", 'u', '{}'::jsonb, "createdAt"
     FROM remediation_actions WHERE "organizationId" = ${organizationId}
     UNION ALL
-    SELECT gen_random_uuid(), "organizationId", id,
+    SELECT ${newIdSql(Prisma.sql`"createdAt" + interval '1 minute'`)}, "organizationId", id,
            (CASE WHEN status = 'REJECTED' THEN 'REJECTED' ELSE 'APPROVED' END)::"ActionEventType", 'u', '{}'::jsonb,
            "createdAt" + interval '1 minute'
     FROM remediation_actions WHERE "organizationId" = ${organizationId} AND status IN ('REJECTED', 'QUEUED')`;

@@ -1,6 +1,6 @@
-import { randomUUID } from "node:crypto";
 import { hashPassword } from "@/server/auth/password";
 import { type Db, type Tx, transaction } from "@/server/db/client";
+import { newId } from "@/server/db/ids";
 import { orgScope } from "@/server/db/scoped";
 import { insertActions } from "@/server/db/stores/actions";
 import { appendEvent } from "@/server/db/stores/events";
@@ -68,7 +68,7 @@ async function seedHistory(tx: Tx, people: HistoryPeople): Promise<void> {
     const incidentId = await insertIncident(tx, DEMO_ORGANIZATION_ID, { ...incident, status: "RESOLVED" });
     if (!incidentId) throw new Error(`demo incident ${incident.externalId} already exists`);
     const { events, ...row } = action;
-    const id = randomUUID();
+    const id = newId(row.createdAt);
     await insertActions(tx, DEMO_ORGANIZATION_ID, [
       {
         ...row,

@@ -1,8 +1,8 @@
-import { randomUUID } from "node:crypto";
 import type { ActionRequest } from "@/lib/action-request";
 import type { GlobalPolicy } from "@/lib/policy-schema";
 import type { Principal } from "@/server/auth/principal-types";
 import { type Db, transaction } from "@/server/db/client";
+import { newId } from "@/server/db/ids";
 import type { OrgScope } from "@/server/db/scoped";
 import * as actions from "@/server/db/stores/actions";
 import { findPolicyForIncident } from "@/server/db/stores/policies";
@@ -47,7 +47,7 @@ export async function requestAction(
     const found = await findPolicyForIncident(tx, organizationId, input.incidentId);
     if (!found) throw notFound("Incident");
     const policy = policyFromRow(found.saved);
-    const actionId = randomUUID();
+    const actionId = newId();
     if (key) {
       const hash = requestHash(input);
       const claim = await claimKey(tx, organizationId, { key, requestHash: hash, actionId, now });

@@ -1,5 +1,6 @@
 import { Prisma } from "@/generated/prisma/client";
 import { type Queryable, queryRows } from "../client";
+import { newIdSql } from "../ids";
 
 /**
  * The email_outbox store: emails recorded locally by the embedded email adapter instead of being
@@ -34,7 +35,7 @@ export async function insertOutboxEmail(
     q,
     Prisma.sql`
     INSERT INTO email_outbox (id, "organizationId", "reportRunId", "fromAddress", "toAddress", subject, html, text, attachments)
-    VALUES (gen_random_uuid(), ${organizationId}::text, ${email.reportRunId}::uuid, ${email.fromAddress}, ${email.toAddress},
+    VALUES (${newIdSql()}, ${organizationId}::text, ${email.reportRunId}::uuid, ${email.fromAddress}, ${email.toAddress},
             ${email.subject}, ${email.html}, ${email.text}, ${JSON.stringify(email.attachments)}::jsonb)`,
   );
 }

@@ -1,6 +1,6 @@
-import { randomUUID } from "node:crypto";
 import { Prisma } from "@/generated/prisma/client";
 import { type Queryable, queryRows } from "../client";
+import { newId, newIdSql } from "../ids";
 
 /**
  * The remediation_events store: the append-only audit trail of every action
@@ -75,7 +75,7 @@ export function insertEventsForMovedRows(event: {
     : Prisma.sql`${JSON.stringify(event.data)}::jsonb`;
   return Prisma.sql`
     INSERT INTO remediation_events (id, "organizationId", "actionId", type, actor, data, "createdAt")
-    SELECT gen_random_uuid(), "organizationId", id, ${event.type}::"ActionEventType", ${event.actor}, ${data},
+    SELECT ${newIdSql()}, "organizationId", id, ${event.type}::"ActionEventType", ${event.actor}, ${data},
            ${EVENT_TIME}
     FROM moved`;
 }
@@ -94,7 +94,7 @@ export async function appendEvent(
     q,
     Prisma.sql`
     INSERT INTO remediation_events (id, "organizationId", "actionId", type, actor, data, "createdAt")
-    VALUES (${randomUUID()}::uuid, ${organizationId}, ${event.actionId}::uuid, ${event.type}::"ActionEventType",
+    VALUES (${newId(event.at)}::uuid, ${organizationId}, ${event.actionId}::uuid, ${event.type}::"ActionEventType",
             ${event.actor}, ${JSON.stringify(event.data ?? {})}::jsonb,
             ${event.at ? Prisma.sql`${event.at}::timestamptz` : EVENT_TIME})`,
   );

@@ -1,6 +1,7 @@
 import { Prisma } from "@/generated/prisma/client";
 import type { Severity } from "@/lib/schemas";
 import { execute, type Queryable, queryRows } from "../client";
+import { newIdSql } from "../ids";
 import { isUuid } from "../scoped";
 
 /**
@@ -79,7 +80,7 @@ export async function insertIncident(
     Prisma.sql`
     INSERT INTO incidents (id, "organizationId", "externalId", title, "serviceName", environment, severity, status,
                            summary, "createdAt", "updatedAt")
-    VALUES (gen_random_uuid(), ${organizationId}, ${incident.externalId}, ${incident.title}, ${incident.serviceName},
+    VALUES (${newIdSql()}, ${organizationId}, ${incident.externalId}, ${incident.title}, ${incident.serviceName},
             ${incident.environment}, ${incident.severity}::"Severity", ${incident.status ?? "OPEN"}::"IncidentStatus",
             ${incident.summary}, ${at}, ${at})
     ON CONFLICT ("organizationId", "externalId") DO NOTHING
@@ -117,7 +118,7 @@ export async function insertSuggestions(
 ): Promise<void> {
   if (suggestions.length === 0) return;
   const rows = suggestions.map(
-    (s, position) => Prisma.sql`(gen_random_uuid(), ${organizationId}, ${incidentId}::uuid, ${position}::int,
+    (s, position) => Prisma.sql`(${newIdSql()}, ${organizationId}, ${incidentId}::uuid, ${position}::int,
       ${s.title}, ${s.description}::text, ${s.actionType}, ${JSON.stringify(s.parameters)}::jsonb, ${s.confidence}::float8)`,
   );
   await execute(

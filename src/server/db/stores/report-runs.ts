@@ -1,6 +1,7 @@
 import { Prisma } from "@/generated/prisma/client";
 import type { ReportCadence } from "@/lib/reporting-settings";
 import { type Queryable, queryRows } from "../client";
+import { newIdSql } from "../ids";
 import { isUuid } from "../scoped";
 
 /**
@@ -76,7 +77,7 @@ export async function insertReportRun(
     Prisma.sql`
     INSERT INTO report_runs (id, "organizationId", cadence, trigger, "retryOfRunId", "scheduleSlot", recipients,
                              "periodStart", "periodEnd", status)
-    VALUES (gen_random_uuid(), ${organizationId}, ${run.cadence}::"ReportCadence", ${run.trigger}::"ReportTrigger",
+    VALUES (${newIdSql()}, ${organizationId}, ${run.cadence}::"ReportCadence", ${run.trigger}::"ReportTrigger",
             ${run.retryOfRunId}::uuid, ${run.scheduleSlot}::text, ${run.recipients}::text[],
             ${run.periodStart}::timestamptz, ${run.periodEnd}::timestamptz, 'running')
     ON CONFLICT DO NOTHING

@@ -1,5 +1,6 @@
 import { Prisma } from "@/generated/prisma/client";
 import { type Queryable, queryRows } from "../client";
+import { newIdSql } from "../ids";
 import { isUuid } from "../scoped";
 
 /**
@@ -39,7 +40,7 @@ export async function insertUser(
     q,
     Prisma.sql`
     INSERT INTO users (id, email, name, "passwordHash")
-    VALUES (gen_random_uuid(), ${user.email}, ${user.name}, ${user.passwordHash})
+    VALUES (${newIdSql()}, ${user.email}, ${user.name}, ${user.passwordHash})
     RETURNING id`,
   );
   return row!.id;
@@ -72,7 +73,7 @@ export async function ensureUser(
     q,
     Prisma.sql`
     INSERT INTO users (id, email, name, "passwordHash")
-    VALUES (gen_random_uuid(), ${user.email}, ${user.name}, ${user.passwordHash})
+    VALUES (${newIdSql()}, ${user.email}, ${user.name}, ${user.passwordHash})
     ON CONFLICT (email) DO NOTHING`,
   );
   return (await findUserByEmail(q, user.email)) as UserAccount;

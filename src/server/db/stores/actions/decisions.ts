@@ -1,6 +1,6 @@
-import { randomUUID } from "node:crypto";
 import { Prisma } from "@/generated/prisma/client";
 import { type Queryable, queryRows, type Tx } from "../../client";
+import { newId } from "../../ids";
 import { insertVoteSql } from "../approval-votes";
 import { insertEventsForMovedRows } from "../events";
 import { openReviewSql } from "../override-reviews";
@@ -52,7 +52,7 @@ export async function insertRequestedAction(tx: Tx, organizationId: string, row:
       RETURNING ${ACTION_COLUMNS}
     ), requested AS (
       INSERT INTO remediation_events (id, "organizationId", "actionId", type, actor, data)
-      SELECT ${randomUUID()}::uuid, "organizationId", id, 'REQUESTED'::"ActionEventType", ${row.performedBy},
+      SELECT ${newId()}::uuid, "organizationId", id, 'REQUESTED'::"ActionEventType", ${row.performedBy},
         ${JSON.stringify(row.event)}::jsonb
       FROM created
     )
