@@ -18,7 +18,8 @@ import type { ServerTarget } from "./reads";
  *   for a visitor without a session — the same server, root layout, CSS and framework scripts,
  *   and no data read: what "the data arrives with the page" is compared to.
  * Each run uses a new browser context (an empty HTTP cache, a first visit); one untimed warm-up
- * of each page first. Medians over the runs.
+ * of each page first, which is also the load whose scripts are counted: the timed loads of both
+ * pages carry the same instruments (the stats probe) and nothing else. Medians over the runs.
  */
 
 export interface FirstLoadRun {
@@ -130,6 +131,8 @@ async function firstContentfulPaint(page: Page): Promise<number> {
 async function staticRun(browser: Browser, baseURL: string): Promise<{ fcp: number; html: number }> {
   const context = await browser.newContext({ baseURL, viewport: VIEWPORT });
   const page = await context.newPage();
+  // The same probe as the Control Center's (it finds no stats here and keeps polling frames).
+  await page.addInitScript(STATS_PROBE);
   await page.goto("/signin", { waitUntil: "load" });
   const fcp = await firstContentfulPaint(page);
   const html = await htmlEnd(page);
@@ -144,16 +147,23 @@ interface ScriptSizes {
   lazyGzip: number;
 }
 
+/**
+ * One load of the Control Center. Only an untimed load counts its scripts (`countScripts`):
+ * reading a response body goes through the DevTools protocol into the page while it loads, work
+ * the /signin loads it is compared with do not have.
+ */
 async function controlCenterRun(
   browser: Browser,
   baseURL: string,
   storageState: Awaited<ReturnType<typeof signedInState>>,
-): Promise<FirstLoadRun & { scripts: ScriptSizes }> {
+  countScripts: boolean,
+): Promise<FirstLoadRun & { scripts?: ScriptSizes }> {
   const context = await browser.newContext({ baseURL, storageState, viewport: VIEWPORT });
   const page = await context.newPage();
   await page.addInitScript(STATS_PROBE);
   const scriptsSeen: { path: string; sizes: Promise<[number, number]> }[] = [];
   page.on("response", (response) => {
+    if (!countScripts) return;
     const path = new URL(response.url()).pathname;
     if (!path.endsWith(".js")) return;
     const gzip = response.body().then(
@@ -181,18 +191,7 @@ async function controlCenterRun(
   const statsAt = (await visible.jsonValue()) as number;
   const fcp = await firstContentfulPaint(page);
   const controlCenterHtmlMs = await htmlEnd(page);
-  // The chart's chunk and the other panels' reads, after load: counted apart.
-  await page.waitForLoadState("networkidle").catch(() => {});
-  // The HTML names a chunk in a script tag or in its inline payload; the hashed file name is unique.
-  const named = (path: string) => html.includes(path.slice(path.lastIndexOf("/") + 1));
-  const first = await Promise.all(scriptsSeen.filter((s) => named(s.path)).map((s) => s.sizes));
-  const lazy = await Promise.all(scriptsSeen.filter((s) => !named(s.path)).map((s) => s.sizes));
-  const scripts: ScriptSizes = {
-    files: first.length,
-    gzip: first.reduce((n, [g]) => n + g, 0),
-    transferred: first.reduce((n, [, t]) => n + t, 0),
-    lazyGzip: lazy.reduce((n, [g]) => n + g, 0),
-  };
+  const scripts = countScripts ? await scriptSizes(page, html, scriptsSeen) : undefined;
   await context.close();
   // Nothing is visible before the first contentful paint.
   return {
@@ -201,7 +200,26 @@ async function controlCenterRun(
     staticFcpMs: 0,
     controlCenterHtmlMs,
     staticHtmlMs: 0,
-    scripts,
+    ...(scripts && { scripts }),
+  };
+}
+
+/** The first-load and lazy scripts of a load, once the chart's chunk and the other panels' reads are in. */
+async function scriptSizes(
+  page: Page,
+  html: string,
+  scriptsSeen: { path: string; sizes: Promise<[number, number]> }[],
+): Promise<ScriptSizes> {
+  await page.waitForLoadState("networkidle").catch(() => {});
+  // The HTML names a chunk in a script tag or in its inline payload; the hashed file name is unique.
+  const named = (path: string) => html.includes(path.slice(path.lastIndexOf("/") + 1));
+  const first = await Promise.all(scriptsSeen.filter((s) => named(s.path)).map((s) => s.sizes));
+  const lazy = await Promise.all(scriptsSeen.filter((s) => !named(s.path)).map((s) => s.sizes));
+  return {
+    files: first.length,
+    gzip: first.reduce((n, [g]) => n + g, 0),
+    transferred: first.reduce((n, [, t]) => n + t, 0),
+    lazyGzip: lazy.reduce((n, [g]) => n + g, 0),
   };
 }
 
@@ -229,14 +247,13 @@ export async function measureFirstLoad(
     const storageState = await signedInState(browser, app.url);
     // Warm-up: the server's first render of each route, untimed.
     await staticRun(browser, app.url);
-    const warm = await controlCenterRun(browser, app.url, storageState);
+    const { scripts } = await controlCenterRun(browser, app.url, storageState, true);
+    if (!scripts) throw new Error("P6: the warm-up load counted no scripts");
     const runs: FirstLoadRun[] = [];
-    let scripts = warm.scripts;
     for (let i = 0; i < config.firstLoadRuns; i++) {
       // Alternate the two pages so drift in the machine's load touches both alike.
       const signin = await staticRun(browser, app.url);
-      const run = await controlCenterRun(browser, app.url, storageState);
-      scripts = run.scripts;
+      const run = await controlCenterRun(browser, app.url, storageState, false);
       runs.push({
         statsVisibleMs: ms(run.statsVisibleMs),
         controlCenterFcpMs: ms(run.controlCenterFcpMs),
