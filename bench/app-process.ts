@@ -165,6 +165,7 @@ export async function startBaseline(env: NodeJS.ProcessEnv, port: number): Promi
  * logged "worker started".
  */
 export async function startWorkers(env: NodeJS.ProcessEnv, count: number, appDir = ROOT): Promise<Child[]> {
+  const nodeArgs = process.env.BENCH_WORKER_NODE_ARGS?.split(/\s+/).filter(Boolean);
   return Promise.all(
     // Info level only to see the readiness line; the worker logs nothing per job at info.
     Array.from({ length: count }, (_, i) =>
@@ -174,6 +175,7 @@ export async function startWorkers(env: NodeJS.ProcessEnv, count: number, appDir
         `worker ${i + 1}`,
         '"msg":"worker started"',
         appDir,
+        nodeArgs,
       ),
     ),
   );
@@ -186,8 +188,9 @@ export async function startUntilReady(
   name: string,
   ready: string,
   dir = ROOT,
+  nodeArgs?: string[],
 ): Promise<Child> {
-  const child = spawnScript(script, env, name, dir);
+  const child = spawnScript(script, env, name, dir, nodeArgs);
   const deadline = Date.now() + 60_000;
   while (!child.output().includes(ready)) {
     if (child.child.exitCode !== null) throw new Error(`${name} exited (${child.child.exitCode}):\n${child.output()}`);
