@@ -1,4 +1,4 @@
-import { expect, signInAs, test } from "../fixtures/test";
+import { expect, expectQueueRowHydrated, signInAs, test } from "../fixtures/test";
 
 // The Control Center's first response carries its data (docs/architecture.md#server-rendered-data):
 // the hero, the stats and the first page of the pending queue are in the HTML the server sends.
@@ -61,9 +61,7 @@ test("hydration reuses the server's data: with every tRPC read held back the num
   // browser's cache was filled from the HTML.
   await page.waitForLoadState("load");
   // Hydrated: buttons become usable only once React runs them (src/components/ui/button.tsx).
-  await expect(
-    page.locator(`[data-testid="pending-row"][data-action-id="${first.id}"] button[aria-controls^="pending-details-"]`),
-  ).not.toHaveAttribute("aria-disabled", "true");
+  await expectQueueRowHydrated(page, first.id);
   await expect(page.getByTestId("stat-pending")).toHaveText("1");
   await expect(page.getByTestId("signal-pending")).toHaveText("1");
   await expect(page.locator(`[data-testid="pending-row"][data-action-id="${first.id}"]`)).toBeVisible();

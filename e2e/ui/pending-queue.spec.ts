@@ -1,5 +1,5 @@
 import type { Page } from "@playwright/test";
-import { expect, recordProcedureCalls, signInAs, test } from "../fixtures/test";
+import { expect, expectQueueRowHydrated, recordProcedureCalls, signInAs, test } from "../fixtures/test";
 
 // The pending queue built for triage (docs/behaviour.md#pending-queue): risk order, keyboard
 // shortcuts, the true count with a backlog, and overrides worded as the risky act they are.
@@ -7,15 +7,6 @@ import { expect, recordProcedureCalls, signInAs, test } from "../fixtures/test";
 const rows = (page: Page) => page.getByTestId("pending-row");
 const pendingRow = (page: Page, id: string) => page.locator(`[data-testid="pending-row"][data-action-id="${id}"]`);
 const toasts = (page: Page) => page.locator("[data-sonner-toaster]");
-/**
- * The rows are in the server's HTML before React runs, and a key pressed before it has hydrated
- * the queue reaches no listener; the row's buttons say when it has (src/components/ui/button.tsx).
- */
-const queueHydrated = (page: Page, id: string) =>
-  expect(pendingRow(page, id).locator('button[aria-controls^="pending-details-"]')).not.toHaveAttribute(
-    "aria-disabled",
-    "true",
-  );
 
 test("keyboard triage: j/k select, a approves, r rejects, o opens the action page, ? lists the keys", async ({
   page,
@@ -32,7 +23,7 @@ test("keyboard triage: j/k select, a approves, r rejects, o opens the action pag
     high.id,
     medium.id,
   ]);
-  await queueHydrated(page, critical.id);
+  await expectQueueRowHydrated(page, critical.id);
 
   await page.keyboard.press("?");
   const help = page.getByRole("dialog", { name: "Keyboard shortcuts" });
@@ -127,7 +118,7 @@ test("an override row names the rule and when it ends; a opens the override prom
   await expect(row.getByRole("button", { name: "Approve" })).toHaveCount(0);
 
   const approvals = recordProcedureCalls(page, "remediation.approve");
-  await queueHydrated(page, frozen.id);
+  await expectQueueRowHydrated(page, frozen.id);
   await page.keyboard.press("j");
   await page.keyboard.press("a");
   const dialog = page.getByRole("dialog", { name: "Override policy violations" });
