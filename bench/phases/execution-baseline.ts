@@ -1,4 +1,7 @@
 import { randomUUID } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
 import { PgBoss } from "pg-boss";
@@ -13,9 +16,16 @@ export interface BossBaselineMeasurement {
   /** From the first send to the last job completed. */
   seconds: number;
   jobsPerSecond: number;
-  /** started_on − created_on of each job: the fetch's share of the product's pickup. */
+  /**
+   * Per job, the sender's clock before its `send` → the worker's clock entering the handler: the
+   * same span as the product's pickup (the request's clock before its transaction → the claim),
+   * minus the work only the product does (docs/adr/0023-p5-pickup-measured-symmetrically.md).
+   */
   pickupP50Ms: number;
   pickupP99Ms: number;
+  /** pg-boss's started_on − created_on of each job (inside the span above): reported, not a target. */
+  fetchP50Ms: number;
+  fetchP99Ms: number;
   finished: boolean;
   /** Transactions committed in the bench database per job, the harness's own queries taken out. */
   commitsPerJob: number;
@@ -52,7 +62,8 @@ async function sendJobs(boss: PgBoss, count: number, connections: number): Promi
       while (next < count) {
         next++;
         const actionId = randomUUID();
-        await boss.send(QUEUE, { actionId, organizationId: "bench-noop" }, { singletonKey: actionId });
+        const sentAt = Date.now();
+        await boss.send(QUEUE, { actionId, organizationId: "bench-noop", sentAt }, { singletonKey: actionId });
       }
     }),
   );
@@ -64,7 +75,8 @@ async function sendJobs(boss: PgBoss, count: number, connections: number): Promi
  * product worker's pg-boss instance and work options, a handler that does nothing). The
  * harness sends `executionRequests` jobs on `connections` concurrent senders (a plain
  * pg-boss `send` each, the payload and singleton key of an execute job, a pool of the app's
- * size) — what P5's requests do minus everything the product does around the queue.
+ * size) — what P5's requests do minus everything the product does around the queue. Pickup is
+ * timed as the product's is, from the sender's clock to the handler's (pgboss-noop-worker.ts).
  */
 export async function measureBossBaseline(
   config: BenchConfig,
@@ -86,12 +98,14 @@ export async function measureBossBaseline(
   });
   sender.on("error", (err) => log(`P5 baseline sender: ${err instanceof Error ? err.message : err}`));
   let workers: Child[] = [];
+  const timesDir = mkdtempSync(path.join(tmpdir(), "rcc-bench-noop-"));
+  const timesFiles = Array.from({ length: workerCount }, (_, i) => path.join(timesDir, `worker-${i + 1}.txt`));
   try {
     workers = await Promise.all(
-      Array.from({ length: workerCount }, (_, i) =>
+      timesFiles.map((timesFile, i) =>
         startUntilReady(
           "bench/pgboss-noop-worker.ts",
-          { ...env, BENCH_NOOP_QUEUE: QUEUE },
+          { ...env, BENCH_NOOP_QUEUE: QUEUE, BENCH_NOOP_TIMES_FILE: timesFile },
           `noop worker ${i + 1}`,
           "noop worker ready",
         ),
@@ -130,10 +144,12 @@ export async function measureBossBaseline(
       [QUEUE, since],
     );
     const r = rows[0]!;
+    // Stopped workers have written their (sentAt, handledAt) pairs.
     await Promise.all(workers.map((w) => w.stop()));
     await sender.stop({ graceful: false, close: true });
     // The harness's queries in the window: the first read, the polls, the query above.
     const commits = (await settledCommits(client)) - commitsBefore - (1 + polls.count + 1);
+    const pickup = await handlerPickup(client, timesFiles, started);
     const seconds = r.last_ms ? (r.last_ms - started) / 1000 : Number.NaN;
     const result: BossBaselineMeasurement = {
       workers: workerCount,
@@ -141,19 +157,47 @@ export async function measureBossBaseline(
       completed: r.completed,
       seconds: Math.round(seconds * 100) / 100,
       jobsPerSecond: Math.round(r.completed / seconds),
-      pickupP50Ms: Math.round((r.p50 ?? Number.NaN) * 10) / 10,
-      pickupP99Ms: Math.round((r.p99 ?? Number.NaN) * 10) / 10,
+      pickupP50Ms: Math.round(pickup.p50 * 10) / 10,
+      pickupP99Ms: Math.round(pickup.p99 * 10) / 10,
+      fetchP50Ms: Math.round((r.p50 ?? Number.NaN) * 10) / 10,
+      fetchP99Ms: Math.round((r.p99 ?? Number.NaN) * 10) / 10,
       finished,
       commitsPerJob: Math.round((commits / config.executionRequests) * 100) / 100,
     };
     log(
       `P5 baseline ${workerCount} worker(s), bare pg-boss: ${result.completed}/${result.jobs} completed in ${result.seconds} s ` +
-        `(${result.jobsPerSecond}/s), pickup p50 ${result.pickupP50Ms} ms p99 ${result.pickupP99Ms} ms; ${result.commitsPerJob} commits/job`,
+        `(${result.jobsPerSecond}/s), pickup p50 ${result.pickupP50Ms} ms p99 ${result.pickupP99Ms} ms over ${pickup.jobs} jobs ` +
+        `(started_on − created_on p50 ${result.fetchP50Ms} ms p99 ${result.fetchP99Ms} ms); ${result.commitsPerJob} commits/job`,
     );
     return result;
   } finally {
     await Promise.all(workers.map((w) => w.stop()));
     await sender.stop({ graceful: false, close: true }).catch(() => {});
     await client.end();
+    rmSync(timesDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The p50 and p99 of handledAt − sentAt over the jobs sent from `since` (the warm-up's are
+ * older), computed with PostgreSQL's percentile_cont as the product's pickup is (execution.ts).
+ */
+async function handlerPickup(
+  client: pg.Client,
+  files: readonly string[],
+  since: number,
+): Promise<{ jobs: number; p50: number; p99: number }> {
+  const ms = files
+    .flatMap((f) => readFileSync(f, "utf8").split("\n"))
+    .filter(Boolean)
+    .map((line) => line.split(" ").map(Number) as [number, number])
+    .filter(([sentAt]) => sentAt >= since)
+    .map(([sentAt, handledAt]) => handledAt - sentAt);
+  const { rows } = await client.query<{ p50: number | null; p99: number | null }>(
+    `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms)::float8 AS p50,
+            percentile_cont(0.99) WITHIN GROUP (ORDER BY ms)::float8 AS p99
+     FROM unnest($1::float8[]) AS ms`,
+    [ms],
+  );
+  return { jobs: ms.length, p50: rows[0]!.p50 ?? Number.NaN, p99: rows[0]!.p99 ?? Number.NaN };
 }
