@@ -1,4 +1,3 @@
-import { TERMINAL_STATUSES } from "@/lib/schemas";
 import type { Db } from "@/server/db/client";
 import type { OrgScope } from "@/server/db/scoped";
 import { deleteExpiredActionsBatch } from "@/server/db/stores/actions";
@@ -16,13 +15,13 @@ const RETENTION_BATCH_SIZE = 20_000;
 export interface RetentionOptions {
   batchSize?: number;
   /** Called after every DELETE statement (scripts/measure-retention.ts times them). */
-  onBatch?: (batch: { status: string; deleted: number; ms: number }) => void;
+  onBatch?: (batch: { deleted: number; ms: number }) => void;
 }
 
 /**
  * Deletes the organization's terminal actions (COMPLETED, FAILED, REJECTED) created before
- * `cutoff`, oldest first, in bounded batches of one status each (docs/behaviour.md#retention,
- * docs/adr/0004-ctid-retention.md); their events go with them and remediation_counters stays
+ * `cutoff`, oldest first, in bounded batches of every terminal status (docs/behaviour.md#retention,
+ * docs/adr/0024-retention-batches-across-statuses.md); their events go with them and remediation_counters stays
  * exact. Operators' reads never wait (row locks do not block MVCC reads); pending, queued and
  * executing rows are never touched.
  */
@@ -33,19 +32,16 @@ async function deleteExpiredActions(
   { batchSize = RETENTION_BATCH_SIZE, onBatch }: RetentionOptions = {},
 ): Promise<number> {
   let deleted = 0;
-  for (const status of TERMINAL_STATUSES) {
-    // Each batch starts where the previous one of this status ended (the store's keyset).
-    let from: Date | null = null;
-    for (;;) {
-      const started = performance.now();
-      const batch = await deleteExpiredActionsBatch(db, scope.organizationId, { status, cutoff, batchSize, from });
-      onBatch?.({ status, deleted: batch.deleted, ms: performance.now() - started });
-      deleted += batch.deleted;
-      if (batch.deleted < batchSize) break;
-      from = batch.reached;
-    }
+  // Each batch starts where the previous one ended (the store's keyset).
+  let from: Date | null = null;
+  for (;;) {
+    const started = performance.now();
+    const batch = await deleteExpiredActionsBatch(db, scope.organizationId, { cutoff, batchSize, from });
+    onBatch?.({ deleted: batch.deleted, ms: performance.now() - started });
+    deleted += batch.deleted;
+    if (batch.deleted < batchSize) return deleted;
+    from = batch.reached;
   }
-  return deleted;
 }
 
 /** POST /remediation/reporting/enforce-retention: cutoff = now − retentionDays days (docs/behaviour.md#retention). */

@@ -103,6 +103,35 @@ describe("retention", () => {
     expect(left.map((a) => a.status).sort()).toEqual(["EXECUTING", "PENDING_APPROVAL", "QUEUED"]);
   });
 
+  it("a batch takes the oldest terminal actions whatever their status, passing over the in-flight ones between them", async () => {
+    const org = await createOrganization();
+    const now = Date.now();
+    const [, pending, , queued, rejected, completed] = await createActions(
+      org,
+      requested([
+        { status: "COMPLETED", createdAt: daysAgo(50, now) },
+        { status: "PENDING_APPROVAL", createdAt: daysAgo(45, now) },
+        { status: "FAILED", createdAt: daysAgo(40, now) },
+        { status: "QUEUED", createdAt: daysAgo(35, now) },
+        { status: "REJECTED", createdAt: daysAgo(30, now) },
+        { status: "COMPLETED", createdAt: daysAgo(20, now) },
+      ]),
+    );
+    const left = async () =>
+      (await db().remediationAction.findMany({ where: { organizationId: org }, select: { id: true } }))
+        .map((r) => r.id)
+        .sort();
+    const input = { cutoff: daysAgo(10, now), batchSize: 2 };
+
+    const first = await deleteExpiredActionsBatch(db(), org, input);
+    expect(first).toEqual({ deleted: 2, reached: daysAgo(40, now) });
+    expect(await left()).toEqual([pending, queued, rejected, completed].sort());
+    const second = await deleteExpiredActionsBatch(db(), org, { ...input, from: first.reached });
+    expect(second).toEqual({ deleted: 2, reached: daysAgo(20, now) });
+    expect(await left()).toEqual([pending, queued].sort());
+    await expectCountersExact();
+  });
+
   it("batches continue where the last one ended: rows sharing a millisecond across a batch boundary all go", async () => {
     const org = await createOrganization();
     await createReportingSettings(org, { retentionDays: 10 });
@@ -120,7 +149,7 @@ describe("retention", () => {
     const batches: number[] = [];
     const result = await enforceRetention(
       { db: db(), scope: orgScope(org) },
-      { batchSize: 5, onBatch: (b) => b.status === "COMPLETED" && batches.push(b.deleted) },
+      { batchSize: 5, onBatch: (b) => batches.push(b.deleted) },
     );
     expect(result.deletedCount).toBe(19);
     expect(batches).toEqual([5, 5, 5, 4]);
@@ -145,7 +174,7 @@ describe("retention", () => {
     try {
       await holder.query("BEGIN");
       await holder.query("SELECT txid_current()");
-      const input = { status: "COMPLETED" as const, cutoff: daysAgo(10), batchSize: 1_000 };
+      const input = { cutoff: daysAgo(10), batchSize: 1_000 };
       const first = await deleteExpiredActionsBatch(db(), org, input);
       const second = await deleteExpiredActionsBatch(db(), org, { ...input, from: first.reached });
       expect([first.deleted, second.deleted]).toEqual([1_000, 1_000]);

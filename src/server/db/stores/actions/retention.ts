@@ -1,5 +1,5 @@
 import { Prisma } from "@/generated/prisma/client";
-import type { ActionStatus } from "@/lib/schemas";
+import { TERMINAL_STATUSES } from "@/lib/schemas";
 import { execute, type Queryable, queryRows, transaction } from "../../client";
 import { ALLOW_EVENT_PRUNING } from "../events";
 
@@ -11,14 +11,18 @@ export interface RetentionBatch {
 
 /**
  * One retention batch (docs/adr/0004-ctid-retention.md), its own short transaction unless given one: deletes up to `batchSize` of the
- * organization's actions in `status` created before `cutoff` (and at or after `from`, where the
- * previous batch ended), oldest first; their events and votes go with them (the actions'
- * statement delete trigger, docs/adr/0011-set-based-child-deletes.md) and the statement-level
- * trigger keeps remediation_counters exact. One status per statement so each batch is a short
- * range scan of (organizationId, status, createdAt). `from` keeps that scan from walking over
+ * organization's terminal actions (COMPLETED, FAILED, REJECTED) created before `cutoff` (and at
+ * or after `from`, where the previous batch ended), oldest first, whatever their status; their
+ * events and votes go with them (the actions' statement delete trigger,
+ * docs/adr/0011-set-based-child-deletes.md) and the statement-level trigger keeps
+ * remediation_counters exact. All terminal statuses in one statement, walked in `createdAt`
+ * order along (organizationId, createdAt): the rows of a batch are neighbours in the heap and
+ * so are their events, where one status at a time picked a few rows from every page
+ * (docs/adr/0024-retention-batches-across-statuses.md). The in-flight rows met on the way are
+ * passed over by the status filter, never locked. `from` keeps that scan from walking over
  * the index entries of the rows earlier batches deleted: PostgreSQL only skips such entries once
  * every snapshot in the cluster is newer than the delete, so one long transaction anywhere (a
- * backup, an export) made each batch re-read all the earlier ones' rows (the ADR's "Keyset").
+ * backup, an export) made each batch re-read all the earlier ones' rows (ADR 0004's "Keyset").
  * `>=`: rows sharing the boundary's millisecond are found again (the deleted ones are skipped).
  * SKIP LOCKED: a concurrent purge of the same organization takes other rows instead of waiting.
  * Rows are deleted by the ctid the same statement locked (a TID scan, no second primary-key
@@ -46,7 +50,6 @@ export async function deleteExpiredActionsBatch(
 const BATCH_WORK_MEM = Prisma.sql`SET LOCAL work_mem = '64MB'`;
 
 export interface RetentionBatchInput {
-  status: ActionStatus;
   cutoff: Date;
   batchSize: number;
   from?: Date | null;
@@ -61,7 +64,7 @@ export function expiredActionsBatchQuery(organizationId: string, input: Retentio
       WHERE ${ALLOW_EVENT_PRUNING} AND ctid = ANY(ARRAY(
         SELECT ctid FROM "remediation_actions"
         WHERE "organizationId" = ${organizationId}
-          AND "status" = ${input.status}::"ActionStatus"
+          AND "status" IN (${Prisma.join(TERMINAL_STATUSES.map((status) => Prisma.sql`${status}::"ActionStatus"`))})
           AND "createdAt" < ${input.cutoff}::timestamptz ${from}
         ORDER BY "createdAt"
         LIMIT ${input.batchSize}
