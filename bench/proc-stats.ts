@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import type pg from "pg";
 
 // Linux /proc readers: the app's resident memory (P3) and where the CPU went during a load run
 // (app, load generator, everything else), which is what explains a throughput ratio on 2 cores.
@@ -95,4 +96,19 @@ export async function machineBusyPercent(ms = 1000): Promise<number> {
   await new Promise((resolve) => setTimeout(resolve, ms));
   const b = machineCpuMs();
   return Math.round(((b.busy - a.busy) / (b.total - a.total || 1)) * 1000) / 10;
+}
+
+/** CPU (ms) so far of every backend connected to the bench database, by pid (local server: /proc). */
+export async function databaseCpu(client: pg.Client): Promise<Map<number, number>> {
+  const { rows } = await client.query<{ pid: number }>(
+    "SELECT pid FROM pg_stat_activity WHERE datname = current_database()",
+  );
+  return new Map(rows.map((r) => [r.pid, processCpuMs(r.pid)]));
+}
+
+/** CPU (ms) the database's backends used since `before` (backends started since count whole). */
+export async function databaseCpuSince(client: pg.Client, before: Map<number, number>): Promise<number> {
+  let ms = 0;
+  for (const [pid, cpu] of await databaseCpu(client)) ms += cpu - (before.get(pid) ?? 0);
+  return ms;
 }

@@ -192,7 +192,10 @@ export function evaluate(m: Measurements): Check[] {
       what: `${e.workers} worker(s)${e.chain === false ? " chain OFF" : ""} actions/s`,
       value:
         `${fmt(e.actionsPerSecond, 0)} (${e.completed}/${e.requested} in ${fmt(e.seconds)} s; POST ${fmt(e.requests.rps, 0)}/s ` +
-        `p50 ${fmt(e.requests.p50)} ms, app CPU/POST ${fmt(e.requests.serverCpuMsPerRequest)} ms, machine CPU/action ${fmt(e.machineCpuMsPerAction, 1)} ms)`,
+        `p50 ${fmt(e.requests.p50)} ms, app CPU/POST ${fmt(e.requests.serverCpuMsPerRequest)} ms, machine CPU/action ${fmt(e.machineCpuMsPerAction, 1)} ms` +
+        (e.databaseCpuMsPerAction === undefined
+          ? ")"
+          : `: workers ${fmt(e.workerCpuMsPerAction ?? Number.NaN)}, PostgreSQL ${fmt(e.databaseCpuMsPerAction)} ms)`),
       target: `≥ ${TARGETS.actionsPerSecond}`,
       pass: e.finished && e.actionsPerSecond >= TARGETS.actionsPerSecond,
     });

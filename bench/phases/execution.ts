@@ -5,6 +5,7 @@ import { type Child, startWorkers } from "../app-process";
 import { settledCommits, walTotals } from "../commit-counter";
 import type { BenchConfig } from "../config";
 import { type LoadResult, runLoad } from "../load";
+import { databaseCpu, databaseCpuSince, processCpuMs } from "../proc-stats";
 import { sealOrganizations } from "../seal";
 import { waitSampler } from "../wait-sampler";
 import type { OrgTarget, ServerTarget } from "./reads";
@@ -47,6 +48,14 @@ export interface ExecutionMeasurement {
    */
   walBytesPerAction: number;
   walFullPageImagesPerAction: number;
+  /**
+   * Where the machine's CPU per action went, from the first request to the last COMPLETED
+   * (/proc, local servers only; absent otherwise): the worker processes (all their threads) and
+   * the bench database's backends (the app's, the workers', pg-boss's, the sealer's). The app's
+   * own is `requests.serverCpuMsPerRequest`.
+   */
+  workerCpuMsPerAction?: number;
+  databaseCpuMsPerAction?: number;
 }
 
 const WARM_UP_REQUESTS = 20;
@@ -138,6 +147,8 @@ export async function measureExecution(
     const since = new Date(Date.now() + 1);
     await sleep(2);
     const sampler = waitSampler(databaseUrl);
+    const workerCpuBefore = workers.map((w) => processCpuMs(w.pid));
+    const databaseCpuBefore = await databaseCpu(client);
     const started = Date.now();
     const requests = await runLoad({ ...post, connections: config.connections, amount: config.executionRequests });
     const polls = { count: 0 };
@@ -149,6 +160,8 @@ export async function measureExecution(
       config.mode === "full" ? 300_000 : 60_000,
       polls,
     );
+    const databaseCpuMs = await databaseCpuSince(client, databaseCpuBefore);
+    const workerCpuMs = workers.reduce((sum, w, i) => sum + processCpuMs(w.pid) - workerCpuBefore[i]!, 0);
     const waits = await sampler.stop();
     const { rows } = await client.query<{
       requested: number;
@@ -172,8 +185,9 @@ export async function measureExecution(
     const r = rows[0]!;
     // Stopped workers have reported their statistics (and make no idle polls meanwhile).
     await Promise.all(workers.map((w) => w.stop()));
-    // The harness's queries in the window: the first read, the polls, the samples, the query above.
-    const harnessCommits = 1 + polls.count + sampler.samples() + 1;
+    // The harness's queries in the window: the first read, the two backend lists, the polls, the
+    // samples, the query above.
+    const harnessCommits = 1 + 2 + polls.count + sampler.samples() + 1;
     const commits = (await settledCommits(client)) - commitsBefore - harnessCommits;
     const walAfter = await walTotals(client);
     const perAction = (n: number) => n / (r.requested || 1);
@@ -198,12 +212,15 @@ export async function measureExecution(
       commitsPerAction: Math.round(perAction(commits) * 100) / 100,
       walBytesPerAction: Math.round(perAction(walAfter.bytes - walBefore.bytes)),
       walFullPageImagesPerAction: Math.round(perAction(walAfter.fullPageImages - walBefore.fullPageImages) * 100) / 100,
+      ...(workerCpuMs > 0 && { workerCpuMsPerAction: Math.round(perAction(workerCpuMs) * 100) / 100 }),
+      ...(databaseCpuMs > 0 && { databaseCpuMsPerAction: Math.round(perAction(databaseCpuMs) * 100) / 100 }),
     };
     log(
       `P5 ${workerCount} worker(s)${chain ? "" : " chain OFF"}: ${result.completed}/${result.requested} completed in ${result.seconds} s ` +
         `(${result.actionsPerSecond}/s), requests ${requests.rps}/s, pickup p50 ${result.pickupP50Ms} ms p99 ${result.pickupP99Ms} ms; ` +
         `${result.commitsPerAction} commits/action; WAL ${result.walBytesPerAction} B/action ` +
-        `(${result.walFullPageImagesPerAction} full-page images); ` +
+        `(${result.walFullPageImagesPerAction} full-page images); CPU/action: app ${requests.serverCpuMsPerRequest} ms, ` +
+        `workers ${result.workerCpuMsPerAction ?? "?"} ms, PostgreSQL ${result.databaseCpuMsPerAction ?? "?"} ms; ` +
         `backends waiting: ${JSON.stringify(waits)}`,
     );
     return result;

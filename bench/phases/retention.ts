@@ -4,7 +4,7 @@ import pg from "pg";
 import { findRepoRoot } from "@/server/data-files";
 import type { BenchConfig } from "../config";
 import { type LoadResult, runLoad, warmUp } from "../load";
-import { processCpuMs } from "../proc-stats";
+import { databaseCpu, databaseCpuSince, processCpuMs } from "../proc-stats";
 import { waitSampler } from "../wait-sampler";
 import type { OrgTarget, ServerTarget } from "./reads";
 
@@ -105,21 +105,6 @@ async function measureBareDelete(client: pg.Client, org: string, retentionDays: 
   } finally {
     await drop();
   }
-}
-
-/** CPU (ms) so far of every backend connected to the bench database, by pid (local server: /proc). */
-async function databaseCpu(client: pg.Client): Promise<Map<number, number>> {
-  const { rows } = await client.query<{ pid: number }>(
-    "SELECT pid FROM pg_stat_activity WHERE datname = current_database()",
-  );
-  return new Map(rows.map((r) => [r.pid, processCpuMs(r.pid)]));
-}
-
-/** CPU (ms) the database's backends used since `before` (backends started since count whole). */
-async function databaseCpuSince(client: pg.Client, before: Map<number, number>): Promise<number> {
-  let ms = 0;
-  for (const [pid, cpu] of await databaseCpu(client)) ms += cpu - (before.get(pid) ?? 0);
-  return ms;
 }
 
 /**
