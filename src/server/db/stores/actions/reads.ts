@@ -1,11 +1,18 @@
 import { Prisma } from "@/generated/prisma/client";
-import { type ActionStatus, TERMINAL_STATUSES } from "@/lib/schemas";
+import type { ActionStatus } from "@/lib/schemas";
 import { type Queryable, queryRows } from "../../client";
 import { isUuid } from "../../scoped";
 import { countByStatusQuery } from "../counters";
 import { overdueReviewsCountSql } from "../override-reviews";
 import { type ActionWithBasis, INCIDENT_TITLE, PENDING_APPROVAL_BASIS, toActionWithBasis } from "./approvals";
-import { ACTION_COLUMNS, type ActionRecord, actionByKey, type RawActionRow, toAction } from "./row";
+import {
+  ACTION_COLUMNS,
+  type ActionRecord,
+  actionByKey,
+  type RawActionRow,
+  TERMINAL_STATUS_LIST,
+  toAction,
+} from "./row";
 
 export interface ActionFilters {
   status?: ActionStatus | undefined;
@@ -188,12 +195,11 @@ export async function countCreatedPerDay(
  * range of the (organizationId, status, createdAt) index.
  */
 export async function countExpiredActions(q: Queryable, organizationId: string, cutoff: Date): Promise<number> {
-  const statuses = Prisma.join(TERMINAL_STATUSES.map((s) => Prisma.sql`${s}::"ActionStatus"`));
   const [row] = await queryRows<{ count: number }>(
     q,
     Prisma.sql`
     SELECT count(*)::int AS count FROM remediation_actions
-    WHERE "organizationId" = ${organizationId} AND status IN (${statuses}) AND "createdAt" < ${cutoff}::timestamptz`,
+    WHERE "organizationId" = ${organizationId} AND status IN (${TERMINAL_STATUS_LIST}) AND "createdAt" < ${cutoff}::timestamptz`,
   );
   return row?.count ?? 0;
 }

@@ -1,7 +1,7 @@
 import { Prisma } from "@/generated/prisma/client";
-import { TERMINAL_STATUSES } from "@/lib/schemas";
 import { execute, type Queryable, queryRows, transaction } from "../../client";
 import { ALLOW_EVENT_PRUNING } from "../events";
+import { TERMINAL_STATUS_LIST } from "./row";
 
 export interface RetentionBatch {
   deleted: number;
@@ -64,7 +64,7 @@ export function expiredActionsBatchQuery(organizationId: string, input: Retentio
       WHERE ${ALLOW_EVENT_PRUNING} AND ctid = ANY(ARRAY(
         SELECT ctid FROM "remediation_actions"
         WHERE "organizationId" = ${organizationId}
-          AND "status" IN (${Prisma.join(TERMINAL_STATUSES.map((status) => Prisma.sql`${status}::"ActionStatus"`))})
+          AND "status" IN (${TERMINAL_STATUS_LIST})
           AND "createdAt" < ${input.cutoff}::timestamptz ${from}
         ORDER BY "createdAt"
         LIMIT ${input.batchSize}

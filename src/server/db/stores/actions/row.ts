@@ -1,5 +1,5 @@
 import { Prisma } from "@/generated/prisma/client";
-import type { ActionStatus, Severity } from "@/lib/schemas";
+import { type ActionStatus, type Severity, TERMINAL_STATUSES } from "@/lib/schemas";
 
 /** One remediation action as stored and returned (docs/behaviour.md#action). */
 export interface ActionRecord {
@@ -28,6 +28,9 @@ export interface ActionRecord {
  * Enums are cast to text; ids stay uuid (an `id::text AS id` alias would make `ORDER BY id` sort
  * text and skip the index); `attempts` is internal.
  */
+/** `status IN (…)` of what retention may delete (COMPLETED, FAILED, REJECTED): its batches and its preview count. */
+export const TERMINAL_STATUS_LIST = Prisma.join(TERMINAL_STATUSES.map((s) => Prisma.sql`${s}::"ActionStatus"`));
+
 export const ACTION_COLUMNS = Prisma.sql`
   id, "organizationId", "incidentId", "actionType", parameters,
   "serviceName", environment, severity::text AS severity, status::text AS status, "performedBy",
