@@ -3,6 +3,7 @@ import pg from "pg";
 import { type Prisma, PrismaClient } from "@/generated/prisma/client";
 import { env } from "@/server/env";
 import { logger } from "@/server/logger";
+import { preparedStatementName } from "./preparing-client";
 
 export type Db = PrismaClient;
 
@@ -107,15 +108,30 @@ export type Queryable = Db | Tx;
  * PostgreSQL did for a 50-row page (docs/adr/0001-raw-pg-on-hot-paths.md). Unlike `$queryRaw`,
  * int8/numeric arrive as strings: stores cast counts to int or use Number(). For stores only.
  */
-export async function queryRows<T>(q: Queryable, query: Prisma.Sql): Promise<T[]> {
+export async function queryRows<T>(q: Queryable, query: Prisma.Sql, options?: StatementOptions): Promise<T[]> {
   const runner = "client" in q ? q.client : requirePool(q, "queryRows");
-  return (await runner.query<T & pg.QueryResultRow>(query.text, query.values)).rows;
+  return (await runner.query<T & pg.QueryResultRow>(statement(query.text, query.values, options))).rows;
 }
 
 /** Rows affected by one statement (DELETE/UPDATE without RETURNING). For stores only. */
-export async function execute(q: Queryable, query: Prisma.Sql): Promise<number> {
+export async function execute(q: Queryable, query: Prisma.Sql, options?: StatementOptions): Promise<number> {
   const runner = "client" in q ? q.client : requirePool(q, "execute");
-  return (await runner.query(query.text, query.values)).rowCount ?? 0;
+  return (await runner.query(statement(query.text, query.values, options))).rowCount ?? 0;
+}
+
+export interface StatementOptions {
+  /**
+   * Run as a named prepared statement: each connection parses and plans it once and then only
+   * binds and executes it (docs/adr/0026-prepared-statements-on-the-execution-path.md). For the
+   * execution path's writes, whose plans do not depend on the organization's size; not for reads
+   * whose best plan does (a cached generic plan would be chosen for every organization).
+   */
+  prepared?: boolean;
+}
+
+/** pg's query config for `text`, named (preparedStatementName) when it is to be prepared. */
+export function statement(text: string, values: unknown[], options?: StatementOptions): pg.QueryConfig {
+  return options?.prepared ? { name: preparedStatementName(text), text, values } : { text, values };
 }
 
 /**

@@ -1,7 +1,16 @@
 import { PgBoss } from "pg-boss";
 import { isConnectionError } from "@/server/db/client";
+import { PreparingClient } from "@/server/db/preparing-client";
 import { env } from "@/server/env";
 import { logger } from "@/server/logger";
+
+/**
+ * pg-boss hands its constructor options to its `pg.Pool`, and a pool makes its connections with
+ * the `Client` class it is given: pg-boss's fetch and completion statements run prepared
+ * (docs/adr/0026-prepared-statements-on-the-execution-path.md). Not a pg-boss option, so it is
+ * not in its types; `preparing-client.test.ts` fails if pg-boss stops passing it on.
+ */
+const preparingPool = { Client: PreparingClient } as object;
 
 /**
  * A pg-boss instance on DATABASE_URL. `worker: true` supervises and runs schedules (npm run worker,
@@ -19,6 +28,7 @@ export function createBoss({
   if (!connectionString) throw new Error("DATABASE_URL is not set");
   const supervise = superviseIntervalSeconds ?? env().PGBOSS_SUPERVISE_INTERVAL_SECONDS;
   const boss = new PgBoss({
+    ...preparingPool,
     connectionString,
     max: worker ? 6 : 3,
     supervise: worker,

@@ -8,5 +8,5 @@ import { type Queryable, queryRows } from "../client";
  * the queue's fetch loops (docs/adr/0019-execution-wake-after-commit.md). Writes nothing.
  */
 export async function notifyJobQueue(q: Queryable, queue: string): Promise<void> {
-  await queryRows(q, Prisma.raw(notifyQueue("pgboss", queue)));
+  await queryRows(q, Prisma.raw(notifyQueue("pgboss", queue)), { prepared: true });
 }

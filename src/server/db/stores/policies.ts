@@ -73,6 +73,7 @@ export async function findPolicyForIncident(
       FROM incidents i
       LEFT JOIN organization_policies p ON p."organizationId" = i."organizationId"
       WHERE i.id = ${incidentId}::uuid AND i."organizationId" = ${organizationId}`,
+    { prepared: true },
   );
   if (!row) return undefined;
   const { saved, ...policy } = row;

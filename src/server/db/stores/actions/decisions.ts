@@ -57,6 +57,7 @@ export async function insertRequestedAction(tx: Tx, organizationId: string, row:
       FROM created
     )
     SELECT * FROM created`,
+    { prepared: true },
   );
   if (!created) throw new Error("the requested action was not stored");
   return toAction(created);

@@ -80,6 +80,7 @@ function transition<T>(
       RETURNING id, "organizationId" ${returning}
     ), logged AS (${insertEventsForMovedRows({ ...event, actor: SYSTEM_ACTOR })})
     SELECT * FROM moved`,
+    { prepared: true },
   );
 }
 
