@@ -26,6 +26,11 @@ export interface BenchConfig {
   purgeReadConnections: number;
   /** P5: requests per worker configuration, and the worker process counts. */
   executionRequests: number;
+  /**
+   * P5: unmeasured requests (and bare jobs) before each configuration's run, at the run's
+   * concurrency: the app's request path and fresh workers are JIT-compiled before measuring.
+   */
+  executionWarmupRequests: number;
   workerCounts: number[];
   /** PA: pending approvals created then approved once each (measured), after a few unmeasured ones. */
   approveRequests: number;
@@ -113,6 +118,7 @@ export function benchConfig(argv: string[] = process.argv.slice(2)): BenchConfig
         executionRequests: 200,
         approveRequests: 200,
         approveWarmupRequests: 20,
+        executionWarmupRequests: 20,
         liveStreams: 20,
         liveEvents: 10,
         liveEventsPerSecond: 20,
@@ -133,6 +139,7 @@ export function benchConfig(argv: string[] = process.argv.slice(2)): BenchConfig
         executionRequests: 5_000,
         approveRequests: 5_000,
         approveWarmupRequests: 200,
+        executionWarmupRequests: 300,
         liveStreams: 500,
         liveEvents: 200,
         liveEventsPerSecond: 20,

@@ -32,7 +32,6 @@ export interface BossBaselineMeasurement {
 }
 
 const QUEUE = "bench-noop";
-const WARM_UP_JOBS = 20;
 
 async function waitForCompleted(
   client: pg.Client,
@@ -114,8 +113,8 @@ export async function measureBossBaseline(
     await sender.start();
     await client.query("VACUUM (ANALYZE) pgboss.job");
     const warmStart = new Date();
-    await sendJobs(sender, WARM_UP_JOBS, 4);
-    await waitForCompleted(client, warmStart, WARM_UP_JOBS, 60_000, { count: 0 });
+    await sendJobs(sender, config.executionWarmupRequests, config.connections);
+    await waitForCompleted(client, warmStart, config.executionWarmupRequests, 60_000, { count: 0 });
 
     const commitsBefore = await settledCommits(client);
     const since = new Date(Date.now() + 1);

@@ -58,8 +58,6 @@ export interface ExecutionMeasurement {
   databaseCpuMsPerAction?: number;
 }
 
-const WARM_UP_REQUESTS = 20;
-
 /** Staging + LOW: the default policy queues it (approval only for production and CRITICAL). */
 const requestBody = (incidentId: string) => ({
   incidentId,
@@ -137,8 +135,8 @@ export async function measureExecution(
       serverPid: app.pid,
     };
     const warmStart = new Date();
-    await runLoad({ ...post, connections: 4, amount: WARM_UP_REQUESTS });
-    await waitForTerminal(client, org.organizationId, warmStart, WARM_UP_REQUESTS, 60_000);
+    await runLoad({ ...post, connections: config.connections, amount: config.executionWarmupRequests });
+    await waitForTerminal(client, org.organizationId, warmStart, config.executionWarmupRequests, 60_000);
 
     // Commits from here (the warm-up's settled): the run's, the workers' idle polls, the harness's.
     const commitsBefore = await settledCommits(client);
