@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { Prisma } from "@/generated/prisma/client";
 import { db, queryRows, transaction } from "@/server/db/client";
 import { env } from "@/server/env";
-import { senderBoss } from "@/server/jobs/boss";
+import { senderBoss, stopSenderBoss } from "@/server/jobs/boss";
 import { bossExecutor } from "@/server/jobs/tx-executor";
 import { MAX_PREPARED_PER_CONNECTION, PreparingClient, preparedStatementName } from "./preparing-client";
 
@@ -49,10 +49,7 @@ describe("PreparingClient", () => {
 });
 
 describe("prepared statements in the product", () => {
-  afterAll(async () => {
-    const { stopSenderBoss } = await import("@/server/jobs/boss");
-    await stopSenderBoss();
-  });
+  afterAll(() => stopSenderBoss());
 
   it("pg-boss's own pool makes its connections with PreparingClient", async () => {
     const boss = await senderBoss();
