@@ -14,6 +14,14 @@ export function preparedStatementName(text: string): string {
 }
 
 /**
+ * Whether a statement with these values may be prepared: only one with parameters (a text without
+ * them may hold several commands, which a prepared statement cannot).
+ */
+export function preparable(values: unknown): values is unknown[] {
+  return Array.isArray(values) && values.length > 0;
+}
+
+/**
  * A pg client that runs every parameterised statement given as text as a named prepared
  * statement: the connection parses and plans it once (then, after PostgreSQL's five custom plans,
  * keeps a generic plan) and afterwards only binds and executes it
@@ -29,7 +37,7 @@ export class PreparingClient extends pg.Client {
 
   override query(...args: unknown[]): never {
     const [text, values, ...rest] = args;
-    if (typeof text === "string" && Array.isArray(values) && values.length > 0) {
+    if (typeof text === "string" && preparable(values)) {
       const name = preparedStatementName(text);
       if (this.#names.has(name) || this.#names.size < MAX_PREPARED_PER_CONNECTION) {
         this.#names.add(name);
