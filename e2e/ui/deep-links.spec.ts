@@ -154,6 +154,31 @@ test("actions-table filters live in the URL: a shared link reproduces the view, 
   await expect(row(pending.id)).toHaveCount(0);
 });
 
+test("a link clicked right after typing a filter is followed, and back returns to the filtered view", async ({
+  page,
+  org,
+}) => {
+  const staging = await org.requestAction("staging");
+  await signInAs(page, org, "viewer");
+  const row = page.locator(`[data-testid="action-row"][data-action-id="${staging.id}"]`);
+  await expect(row).toBeVisible();
+  // No pause between typing and clicking: the URL must already hold the filter, and no late URL
+  // write may cancel the navigation or land on the next page.
+  await page.getByLabel("Environment filter").fill("staging");
+  await row.getByRole("link", { name: "checkout latency p99 over 2 s" }).click();
+  await expect(page).toHaveURL(new RegExp(`/incidents/${staging.incidentId}$`));
+  await expect(page.getByRole("heading", { name: "checkout latency p99 over 2 s" })).toBeVisible();
+  await page.waitForTimeout(1_500); // longer than any deferred write would wait
+  await expect(page).toHaveURL(new RegExp(`/incidents/${staging.incidentId}$`));
+  await page.goBack();
+  await expect(page).toHaveURL(/\/control-center\?environment=staging$/);
+  await expect(page.getByLabel("Environment filter")).toHaveValue("staging");
+  await expect(page.getByRole("link", { name: "Export CSV" })).toHaveAttribute(
+    "href",
+    "/remediation/export/csv?environment=staging",
+  );
+});
+
 test("every page has its own title", async ({ page, org }) => {
   await page.goto("/signin");
   await expect(page).toHaveTitle(`Sign in · ${PRODUCT}`);

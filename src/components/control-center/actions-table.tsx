@@ -1,6 +1,6 @@
 "use client";
 import Link from "next/link";
-import { debounce, parseAsString, parseAsStringLiteral, useQueryStates } from "nuqs";
+import { parseAsString, parseAsStringLiteral, useQueryStates } from "nuqs";
 import { useEffect, useState } from "react";
 import { ActionLabel } from "@/components/remediation/action-label";
 import { useMemberNames } from "@/components/remediation/use-members";
@@ -11,8 +11,7 @@ import { inputClass } from "@/components/ui/field";
 import { EmptyState, QueryState } from "@/components/ui/states";
 import { Table, Td, Th } from "@/components/ui/table";
 import { RelativeTime } from "@/components/ui/time";
-import { UrlState } from "@/components/ui/url-state";
-import type { ActionStatus } from "@/lib/schemas";
+import { UrlState, useUrlField, writeSearchParams } from "@/components/ui/url-state";
 import { trpc } from "@/lib/trpc";
 import { usePolling } from "./poll";
 
@@ -22,8 +21,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The table's filters live in the URL (`?status=&environment=&incidentId=`, the REST query's
- * names), so a link reproduces the view and back/forward steps through filter changes. Typing in
- * the environment field updates the URL once the operator pauses.
+ * names), so a link reproduces the view and back/forward steps through filter changes. The fields
+ * write the URL as they change (useUrlField); the table follows the environment field once the
+ * operator pauses typing.
  */
 const FILTERS = {
   status: parseAsStringLiteral(ACTION_STATUS_LIST),
@@ -32,7 +32,7 @@ const FILTERS = {
 };
 
 function useUrlFilters() {
-  return useQueryStates(FILTERS, { history: "push" });
+  return useQueryStates(FILTERS)[0];
 }
 
 /** `/remediation/export/csv` with the table's filters; the REST adapter accepts the session cookie. */
@@ -42,6 +42,19 @@ function exportCsvHref(status: string, environment: string): string {
   if (environment) params.set("environment", environment);
   const query = params.toString();
   return `/remediation/export/csv${query ? `?${query}` : ""}`;
+}
+
+/** How long the typed environment must stay unchanged before the table is filtered by it. */
+const TYPING_PAUSE_MS = 300;
+
+/** `value`, once it has stayed the same for `ms`. */
+function useSettled(value: string, ms: number): string {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(value), ms);
+    return () => clearTimeout(timer);
+  }, [value, ms]);
+  return settled;
 }
 
 /**
@@ -93,9 +106,11 @@ export function ActionsTable() {
 }
 
 function FilteredActionsTable() {
-  const [url, setUrl] = useUrlFilters();
-  const status = url.status ?? "";
-  const { environment, environmentError } = useEnvironmentFilter(url.environment);
+  const url = useUrlFilters();
+  const statusField = useUrlField("status", url.status ?? "", "each-change");
+  const environmentField = useUrlField("environment", url.environment, "each-edit");
+  const status = ACTION_STATUS_LIST.find((s) => s === statusField.value);
+  const { environment, environmentError } = useEnvironmentFilter(useSettled(environmentField.value, TYPING_PAUSE_MS));
   // A malformed incident id in a hand-edited URL is ignored rather than sent (the API would 400).
   const incidentId = url.incidentId && UUID.test(url.incidentId) ? url.incidentId : undefined;
   const filters = {
@@ -113,7 +128,7 @@ function FilteredActionsTable() {
       headingId="actions-title"
       actions={
         <a
-          href={exportCsvHref(status, environment)}
+          href={exportCsvHref(status ?? "", environment)}
           download
           aria-disabled={environmentError ? true : undefined}
           className={buttonClass("secondary", "sm", environmentError ? "pointer-events-none opacity-50" : "")}
@@ -133,8 +148,10 @@ function FilteredActionsTable() {
           <select
             aria-label="Status filter"
             className={`${inputClass} mt-1 w-48`}
-            value={status}
-            onChange={(e) => void setUrl({ status: e.target.value === "" ? null : (e.target.value as ActionStatus) })}
+            value={statusField.value}
+            onChange={(e) => statusField.onChange(e.target.value)}
+            onFocus={statusField.onFocus}
+            onBlur={statusField.onBlur}
           >
             <option value="">All statuses</option>
             {ACTION_STATUS_LIST.map((s) => (
@@ -150,13 +167,10 @@ function FilteredActionsTable() {
             aria-label="Environment filter"
             className={`${inputClass} mt-1 w-48`}
             placeholder="any"
-            value={url.environment}
-            onChange={(e) =>
-              void setUrl(
-                { environment: e.target.value === "" ? null : e.target.value },
-                { limitUrlUpdates: debounce(400) },
-              )
-            }
+            value={environmentField.value}
+            onChange={(e) => environmentField.onChange(e.target.value)}
+            onFocus={environmentField.onFocus}
+            onBlur={environmentField.onBlur}
             aria-invalid={environmentError ? true : undefined}
           />
           {environmentError && (
@@ -172,7 +186,7 @@ function FilteredActionsTable() {
             <button
               type="button"
               className="ml-1 text-xs text-blue-700 hover:underline"
-              onClick={() => void setUrl({ incidentId: null })}
+              onClick={() => writeSearchParams({ incidentId: null }, "push")}
             >
               Clear incident filter
             </button>

@@ -6,6 +6,14 @@ import type { LiveEvent } from "./live-connection";
 
 /** Events arriving together (a burst, a replay) become one refetch of each affected read. */
 const COALESCE_MS = 20;
+/**
+ * The 14-day chart is refetched this long after the first event it has not yet shown, so at most
+ * once per interval. Redrawing it costs the browser more than everything else a refetch redraws
+ * (recharts, ~100 ms per redraw in Chromium on this project's CI machine kind), and an approval's
+ * burst (APPROVED, EXECUTION_STARTED, EXECUTION_SUCCEEDED within a second) would redraw it three
+ * times while the rows an operator acts on wait for the same main thread.
+ */
+const CHART_INTERVAL_MS = 1_500;
 
 interface Pending {
   actions: Set<string>;
@@ -18,14 +26,16 @@ const emptyPending = (): Pending => ({ actions: new Set(), incidents: new Set(),
 
 /**
  * Turns stream events into React Query invalidations of exactly the reads they change: the
- * action lists (table and pending approvals), stats, priority signal, activity chart, the
- * incident's history and the single action. What is shown is always the refetched server row.
+ * action lists (table and pending approvals), stats, priority signal, the incident's history and
+ * the single action at once, the activity chart at most once per CHART_INTERVAL_MS. What is shown is always
+ * the refetched server row.
  */
 export function useLiveInvalidation() {
   const utils = trpc.useUtils();
   const queryClient = useQueryClient();
   const pending = useRef<Pending | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
+  const chartTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
 
   const flush = useCallback(() => {
     timer.current = undefined;
@@ -37,7 +47,6 @@ export function useLiveInvalidation() {
       utils.remediation.pendingQueue.invalidate(),
       utils.remediation.stats.invalidate(),
       utils.remediation.prioritySignal.invalidate(),
-      utils.ui.activityByDay.invalidate(),
       // Overrides, reviews and overdue notes are action events too (docs/behaviour.md#override-review).
       utils.overrideReviews.list.invalidate(),
       ...(work.everyHistory
@@ -47,7 +56,18 @@ export function useLiveInvalidation() {
     ]);
   }, [utils]);
 
-  useEffect(() => () => clearTimeout(timer.current), []);
+  const flushChart = useCallback(() => {
+    chartTimer.current = undefined;
+    void utils.ui.activityByDay.invalidate();
+  }, [utils]);
+
+  useEffect(
+    () => () => {
+      clearTimeout(timer.current);
+      clearTimeout(chartTimer.current);
+    },
+    [],
+  );
 
   return useMemo(
     () => ({
@@ -59,6 +79,7 @@ export function useLiveInvalidation() {
         if (event.incidentId) work.incidents.add(event.incidentId);
         else work.everyHistory = true;
         timer.current ??= setTimeout(flush, COALESCE_MS);
+        chartTimer.current ??= setTimeout(flushChart, CHART_INTERVAL_MS);
       },
 
       /** `event: reset`: the stream skipped events, so nothing cached can be trusted. */
@@ -84,6 +105,6 @@ export function useLiveInvalidation() {
         ]);
       },
     }),
-    [flush, queryClient, utils],
+    [flush, flushChart, queryClient, utils],
   );
 }
