@@ -4,13 +4,24 @@ import pg from "pg";
 /** Named statements one connection keeps at most; later new texts run unnamed (as before). */
 export const MAX_PREPARED_PER_CONNECTION = 64;
 
+/** Names already computed, by text: hashing a statement's text on every call showed in profiles. */
+const statementNames = new Map<string, string>();
+const MAX_REMEMBERED_NAMES = 1_000;
+
 /**
  * The name of `text` as a prepared statement: a hash of the text, so one name never stands for
  * two texts on a connection (pg refuses that) and a text that varies (a batch of n rows) is one
  * statement per shape.
  */
 export function preparedStatementName(text: string): string {
-  return `rcc_${createHash("sha1").update(text).digest("base64url")}`;
+  let name = statementNames.get(text);
+  if (name === undefined) {
+    name = `rcc_${createHash("sha1").update(text).digest("base64url")}`;
+    // The texts are the code's own (stores and pg-boss), a fixed set; the cap only bounds a mistake.
+    if (statementNames.size >= MAX_REMEMBERED_NAMES) statementNames.clear();
+    statementNames.set(text, name);
+  }
+  return name;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Db as IDatabase } from "pg-boss";
-import { statement, type Tx } from "@/server/db/client";
+import { runStatement, type Tx } from "@/server/db/client";
 import { preparable } from "@/server/db/preparing-client";
 
 /**
@@ -11,7 +11,7 @@ import { preparable } from "@/server/db/preparing-client";
 export function bossExecutor({ client }: Tx): IDatabase {
   return {
     executeSql: async (text, values = []) => ({
-      rows: (await client.query(statement(text, values, { prepared: preparable(values) }))).rows,
+      rows: (await runStatement(client, text, values, { prepared: preparable(values) })).rows,
     }),
   };
 }
