@@ -132,8 +132,8 @@ export interface StatementOptions {
 /**
  * Runs one statement on a pool or a connection: named (preparedStatementName) when it is to be
  * prepared, otherwise as text and values. Only a named statement goes as a query config object:
- * pg copies such an object property by property (its cloneQueryConfig) on every query, which a
- * CPU profile of the hot reads under load showed among the adapter's largest costs (bench P2).
+ * pg copies such an object property by property (its cloneQueryConfig) on every query, ~0.9 µs
+ * against ~10 ns for text and values; it showed in a CPU profile of the hot reads (bench P2).
  */
 export function runStatement<R extends pg.QueryResultRow = pg.QueryResultRow>(
   runner: pg.Pool | pg.PoolClient,
